@@ -1,0 +1,146 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""Assignment kernels: which center each point belongs to, and how far it is.
+
+Each kernel walks the rows in blocks (see ``_common.plan_blocks``) in
+parallel; none stores more than one distance per point.
+"""
+import numpy as np
+
+from cython.parallel cimport prange
+
+from fastkmeans._common cimport (
+    BlockPlan, floating, nearest_center, plan_blocks, squared_distance,
+)
+
+
+def assign_labels(
+    const floating[:, ::1] X,        # IN (n_samples, n_features)
+    const floating[:, ::1] centers,  # IN (n_clusters, n_features)
+    int[::1] labels,                 # OUT (n_samples,)
+    floating[::1] min_sq_dist,       # OUT (n_samples,)
+    int n_threads,
+):
+    """Label every point with its nearest center (lowest index on ties).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), C order
+        Points.
+    centers : ndarray of shape (n_clusters, n_features), same dtype as X
+        Centers.
+    labels : ndarray of shape (n_samples,), int32
+        Receives the index of the nearest center of every point.
+    min_sq_dist : ndarray of shape (n_samples,), same dtype as X
+        Receives the squared distance of every point to that center.
+    n_threads : int
+        OpenMP threads to use.
+    """
+    cdef Py_ssize_t n_samples = X.shape[0]
+    cdef Py_ssize_t n_features = X.shape[1]
+    cdef Py_ssize_t n_clusters = centers.shape[0]
+    cdef BlockPlan plan = plan_blocks(n_samples)
+    cdef const floating *x = &X[0, 0]
+    cdef const floating *c = &centers[0, 0]
+    cdef Py_ssize_t b, i
+    cdef int threads = min(n_threads, plan.n_blocks)
+
+    with nogil:
+        for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
+                        use_threads_if=threads > 1):
+            for i in range(b * plan.block_rows,
+                           min(n_samples, (b + 1) * plan.block_rows)):
+                labels[i] = nearest_center(x + i * n_features, c, n_clusters,
+                                           n_features, &min_sq_dist[i])
+
+
+def label_sq_distances(
+    const floating[:, ::1] X,        # IN (n_samples, n_features)
+    const floating[:, ::1] centers,  # IN (n_clusters, n_features)
+    const int[::1] labels,           # IN (n_samples,)
+    double[::1] sq_dist,             # OUT (n_samples,)
+    int n_threads,
+):
+    """Squared distance of every point to the center it is labelled with.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), C order
+        Points.
+    centers : ndarray of shape (n_clusters, n_features), same dtype as X
+        Centers.
+    labels : ndarray of shape (n_samples,), int32
+        Center index of every point, each in ``[0, n_clusters)``.
+    sq_dist : ndarray of shape (n_samples,), float64
+        Receives ``sum((X[i] - centers[labels[i]]) ** 2)``.
+    n_threads : int
+        OpenMP threads to use.
+    """
+    cdef Py_ssize_t n_samples = X.shape[0]
+    cdef Py_ssize_t n_features = X.shape[1]
+    cdef BlockPlan plan = plan_blocks(n_samples)
+    cdef Py_ssize_t b, i
+    cdef int threads = min(n_threads, plan.n_blocks)
+
+    with nogil:
+        for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
+                        use_threads_if=threads > 1):
+            for i in range(b * plan.block_rows,
+                           min(n_samples, (b + 1) * plan.block_rows)):
+                sq_dist[i] = squared_distance(&X[i, 0], &centers[labels[i], 0],
+                                              n_features)
+
+
+def inertia(
+    const floating[:, ::1] X,        # IN (n_samples, n_features)
+    const double[::1] sample_weight, # IN (n_samples,)
+    const floating[:, ::1] centers,  # IN (n_clusters, n_features)
+    const int[::1] labels,           # IN (n_samples,)
+    int n_threads,
+):
+    """Weighted sum of squared distances of the points to their centers.
+
+    Each squared distance is computed from ``(x - c) ** 2`` (never from the
+    norm expansion, which cancels) and the sum is accumulated in float64,
+    per block in row order and then over blocks in block order, so the result
+    does not depend on ``n_threads``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), C order
+        Points.
+    sample_weight : ndarray of shape (n_samples,), float64
+        Weight of every point.
+    centers : ndarray of shape (n_clusters, n_features), same dtype as X
+        Centers.
+    labels : ndarray of shape (n_samples,), int32
+        Center index of every point.
+    n_threads : int
+        OpenMP threads to use.
+
+    Returns
+    -------
+    float
+        ``sum(sample_weight[i] * |X[i] - centers[labels[i]]|^2)``.
+    """
+    cdef Py_ssize_t n_samples = X.shape[0]
+    cdef Py_ssize_t n_features = X.shape[1]
+    cdef BlockPlan plan = plan_blocks(n_samples)
+    cdef double[::1] block_sum = np.zeros(plan.n_blocks, dtype=np.float64)
+    cdef Py_ssize_t b, i
+    cdef double partial
+    cdef int threads = min(n_threads, plan.n_blocks)
+
+    with nogil:
+        for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
+                        use_threads_if=threads > 1):
+            partial = 0.0
+            for i in range(b * plan.block_rows,
+                           min(n_samples, (b + 1) * plan.block_rows)):
+                partial = partial + sample_weight[i] * squared_distance(
+                    &X[i, 0], &centers[labels[i], 0], n_features)
+            block_sum[b] = partial
+
+    total = 0.0
+    for b in range(plan.n_blocks):
+        total += block_sum[b]
+    return total

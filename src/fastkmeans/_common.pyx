@@ -1,0 +1,81 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""Build facts and the input scan shared by every entry point."""
+import numpy as np
+
+from cython.parallel cimport prange
+from libc.math cimport fabs, isfinite
+
+from fastkmeans._common cimport (
+    BlockPlan, floating, fk_omp_max_threads, fk_openmp_enabled,
+    fk_simd_extensions, plan_blocks,
+)
+
+
+def openmp_enabled():
+    """Whether the kernels were compiled with OpenMP (``False``: one thread)."""
+    return bool(fk_openmp_enabled())
+
+
+def omp_max_threads():
+    """Threads an OpenMP region would use: ``OMP_NUM_THREADS`` and threadpoolctl limits apply."""
+    return int(fk_omp_max_threads())
+
+
+def simd_extensions():
+    """Vector instruction sets the kernels were compiled for, e.g. ``['AVX2', 'FMA']``."""
+    return fk_simd_extensions().decode("ascii").split()
+
+
+def scan_finite_and_magnitude(
+    const floating[:, ::1] X,   # IN
+    int n_threads,
+):
+    """Find the first non-finite entry of ``X`` and the largest magnitude.
+
+    One parallel pass over ``X`` without any temporary array.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), float32 or float64, C order
+        Data to scan.
+    n_threads : int
+        OpenMP threads to use.
+
+    Returns
+    -------
+    first_bad : int
+        Flat index of the first NaN or infinity in row-major order, or -1.
+    max_abs : float
+        Largest absolute value among the finite entries.
+    """
+    cdef Py_ssize_t n_rows = X.shape[0]
+    cdef Py_ssize_t n_values = n_rows * X.shape[1]
+    cdef BlockPlan plan = plan_blocks(n_rows)
+    cdef Py_ssize_t block_values = plan.block_rows * X.shape[1]
+    cdef double[::1] block_max = np.zeros(plan.n_blocks, dtype=np.float64)
+    cdef Py_ssize_t[::1] block_bad = np.full(plan.n_blocks, -1, dtype=np.intp)
+    cdef const floating *values = &X[0, 0]
+    cdef Py_ssize_t b, i, end
+    cdef double value, largest
+    cdef int threads = min(n_threads, plan.n_blocks)
+
+    with nogil:
+        for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
+                        use_threads_if=threads > 1):
+            largest = 0.0
+            end = min(n_values, (b + 1) * block_values)
+            for i in range(b * block_values, end):
+                value = values[i]
+                if not isfinite(value):
+                    block_bad[b] = i
+                    break
+                if fabs(value) > largest:
+                    largest = fabs(value)
+            block_max[b] = largest
+
+    first_bad = -1
+    for b in range(plan.n_blocks):
+        if block_bad[b] >= 0:
+            first_bad = int(block_bad[b])
+            break
+    return first_bad, float(np.max(block_max))

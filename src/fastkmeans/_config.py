@@ -1,0 +1,48 @@
+"""What this build of fastkmeans is and what it will use."""
+import platform
+
+import numpy as np
+
+from fastkmeans import _build_info
+from fastkmeans._common import omp_max_threads, openmp_enabled, simd_extensions
+from fastkmeans._threads import default_n_threads
+
+
+def show_config(print_out: bool = True) -> dict:
+    """Describe the build and the threads a fit would use.
+
+    Parameters
+    ----------
+    print_out : bool, default=True
+        Print the description as well as returning it.
+
+    Returns
+    -------
+    dict
+        ``version``, ``openmp`` (whether the kernels are parallel),
+        ``n_threads`` (threads a fit with ``n_threads=None`` uses),
+        ``omp_max_threads``, ``compiler``, ``compiler_flags``, ``simd``
+        (instruction sets the kernels were compiled for), ``numpy``,
+        ``python`` and ``machine``.
+    """
+    config = {
+        "version": _build_info.VERSION,
+        "openmp": openmp_enabled(),
+        "n_threads": default_n_threads(),
+        "omp_max_threads": omp_max_threads(),
+        "compiler": _build_info.COMPILER,
+        "compiler_flags": f"-O{_build_info.OPTIMIZATION} {_build_info.KERNEL_C_ARGS}".strip(),
+        "simd": simd_extensions(),
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+    }
+    if print_out:
+        width = max(len(key) for key in config)
+        for key, value in config.items():
+            if key == "openmp" and not value:
+                value = "False (kernels run on one thread: build with an OpenMP compiler)"
+            if key == "simd":
+                value = " ".join(value) or "none"
+            print(f"{key:<{width}} : {value}")
+    return config

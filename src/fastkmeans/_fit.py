@@ -1,0 +1,258 @@
+"""``fit`` and ``predict``: validate once, initialise, iterate the kernels.
+
+The Lloyd loop follows scikit-learn's so that, from the same initial
+centers, both give the same labels, centers and iteration count: stop when
+no label changes (strict convergence) or when the total squared center shift
+is at most ``tol`` times the mean feature variance; after a stop on ``tol``
+(or ``max_iter``) assign once more so that labels match the final centers.
+"""
+import time
+import warnings
+
+import numpy as np
+
+from fastkmeans._assign import assign_labels, inertia, label_sq_distances
+from fastkmeans._init import initial_centers
+from fastkmeans._lloyd import lloyd_iteration
+from fastkmeans._result import FitHistory, KMeansResult, frozen_array
+from fastkmeans._threads import resolve_n_threads
+from fastkmeans._validation import (
+    check_centers, check_data, check_init, check_magnitude, check_n_clusters,
+    check_n_init, check_positive_int, check_random_state, check_sample_weight,
+    check_tol,
+)
+from fastkmeans._warnings import ConvergenceWarning
+
+# Values per float64 temporary chunk when computing the feature variance.
+_VARIANCE_CHUNK_VALUES = 1 << 16
+
+
+def _mean_feature_variance(X: np.ndarray) -> float:
+    """``mean(var(X, axis=0))`` in float64, without an n_samples x n_features temporary."""
+    n_samples, n_features = X.shape
+    mean = X.sum(axis=0, dtype=np.float64) / n_samples
+    squares = np.zeros(n_features)
+    chunk = max(1, _VARIANCE_CHUNK_VALUES // n_features)
+    for start in range(0, n_samples, chunk):
+        diff = X[start:start + chunk] - mean
+        squares += np.einsum("ij,ij->j", diff, diff)
+    return float(squares.mean() / n_samples)
+
+
+def _relocate_empty_clusters(X, sample_weight, centers, labels, sums, weights,
+                             empty, n_threads):
+    """Give each empty cluster one of the points farthest from their centers.
+
+    As scikit-learn: the farthest points (squared distance to the center they
+    were assigned to) move, farthest first, into the empty clusters; sums and
+    weights are adjusted, labels are not. Points of weight zero never move.
+    Memory is O(n_samples): no n_samples x n_features temporary.
+    """
+    sq_dist = np.empty(X.shape[0])
+    label_sq_distances(X, centers, labels, sq_dist, n_threads)
+    sq_dist[sample_weight == 0] = -1.0
+    n_moves = empty.size  # validation guarantees >= n_clusters weighted points
+    far = np.argpartition(sq_dist, -n_moves)[-n_moves:]
+    far = far[np.lexsort((far, -sq_dist[far]))]
+    for cluster, index in zip(empty, far):
+        old_cluster = labels[index]
+        weight = sample_weight[index]
+        sums[old_cluster] -= weight * X[index]
+        weights[old_cluster] -= weight
+        sums[cluster] = weight * X[index]
+        weights[cluster] = weight
+
+
+def _update_centers(X, sample_weight, centers, labels, sums, weights,
+                    new_centers, n_threads) -> bool:
+    """New centers from the cluster sums; returns whether a cluster was re-seeded.
+
+    A cluster that is still without weight keeps its previous center.
+    """
+    empty = np.flatnonzero(weights == 0)
+    if empty.size:
+        _relocate_empty_clusters(X, sample_weight, centers, labels, sums, weights,
+                                 empty, n_threads)
+    filled = weights > 0
+    new_centers[...] = centers
+    new_centers[filled] = sums[filled] / weights[filled, None]
+    return bool(empty.size)
+
+
+def _lloyd(X, sample_weight, centers, max_iter, tol, n_threads) -> KMeansResult:
+    """One Lloyd run from ``centers`` (a private array) on validated input.
+
+    ``tol`` is absolute: the bound on the total squared center shift.
+    """
+    n_samples, n_features = X.shape
+    n_clusters = centers.shape[0]
+    labels = np.full(n_samples, -1, dtype=np.int32)
+    sums = np.empty((n_clusters, n_features))
+    weights = np.empty(n_clusters)
+    new_centers = np.empty_like(centers)
+    inertias, shifts, seconds = [], [], []
+    strict_convergence = converged = relocated = False
+
+    for iteration in range(max_iter):
+        started = time.perf_counter()
+        iteration_inertia, n_changed = lloyd_iteration(
+            X, sample_weight, centers, labels, sums, weights, n_threads)
+        relocated = _update_centers(X, sample_weight, centers, labels, sums,
+                                    weights, new_centers, n_threads)
+        shift = float(np.sum((new_centers.astype(np.float64) - centers) ** 2))
+        centers, new_centers = new_centers, centers
+        inertias.append(iteration_inertia)
+        shifts.append(shift)
+        seconds.append(time.perf_counter() - started)
+        if n_changed == 0:
+            strict_convergence = converged = True
+            break
+        if shift <= tol:
+            converged = True
+            break
+
+    if not strict_convergence or relocated:
+        assign_labels(X, centers, labels, np.empty(n_samples, dtype=X.dtype), n_threads)
+    history = FitHistory(inertia=frozen_array(inertias, np.float64),
+                         center_shift=frozen_array(shifts, np.float64),
+                         seconds=frozen_array(seconds, np.float64))
+    return KMeansResult(
+        centers=frozen_array(centers),
+        labels=frozen_array(labels),
+        inertia=inertia(X, sample_weight, centers, labels, n_threads),
+        n_iter=iteration + 1,
+        converged=converged,
+        history=history,
+    )
+
+
+def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-4,
+        random_state=None, sample_weight=None, n_threads=None) -> KMeansResult:
+    """Cluster ``X`` into ``n_clusters`` clusters with exact Lloyd k-means.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Data: NumPy arrays in any memory order, lists, pandas DataFrames.
+        float32 stays float32; integers and booleans become float64. Never
+        modified.
+    n_clusters : int
+        Number of clusters, ``1 <= n_clusters <= n_samples``.
+    init : {'k-means++', 'random'}, array-like or callable, default='k-means++'
+        ``'k-means++'``: greedy k-means++ (``2 + floor(ln k)`` candidates per
+        center). ``'random'``: ``n_clusters`` distinct samples drawn with
+        probability proportional to their weight. An array of shape
+        ``(n_clusters, n_features)``: the initial centers. A callable
+        ``init(X, n_clusters, rng)`` returning such an array (``rng`` is a
+        ``numpy.random.Generator``; ``X`` is read-only).
+    n_init : int or 'auto', default='auto'
+        Initialisations to run; the run with the lowest inertia is returned.
+        ``'auto'``: 10 for ``'random'`` and callables, 1 otherwise. An array
+        ``init`` always runs once.
+    max_iter : int, default=300
+        Most Lloyd iterations per run.
+    tol : float, default=1e-4
+        Stop when the total squared center shift is at most ``tol`` times the
+        mean variance of the features (as scikit-learn). ``0`` stops only when
+        no label changes (or at ``max_iter``).
+    random_state : None, int, numpy.random.Generator or RandomState
+        Source of randomness for the initialisation; an int makes the fit
+        reproducible, bitwise, for any ``n_threads``.
+    sample_weight : array-like of shape (n_samples,), optional
+        Non-negative weight of every sample; ``None`` for all ones.
+    n_threads : int, optional
+        OpenMP threads; ``None`` uses all available, honouring
+        ``OMP_NUM_THREADS`` and threadpoolctl limits.
+
+    Returns
+    -------
+    KMeansResult
+        ``centers``, ``labels``, ``inertia``, ``n_iter``, ``converged`` and
+        the per-iteration ``history`` of the best run.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For invalid input; the message names the argument and the value.
+
+    Warns
+    -----
+    ConvergenceWarning
+        When fewer than ``n_clusters`` distinct clusters were found (the data
+        hold fewer distinct points). The result is still valid.
+
+    Notes
+    -----
+    Memory above ``X`` is O(n_samples + n_clusters * n_features * n_threads);
+    no n_samples x n_clusters array is ever formed.
+
+    Examples
+    --------
+    >>> import numpy as np, fastkmeans
+    >>> X = np.array([[0., 0.], [0., 1.], [10., 0.], [10., 1.]])
+    >>> result = fastkmeans.fit(X, 2, random_state=0)
+    >>> sorted(result.centers.tolist())
+    [[0.0, 0.5], [10.0, 0.5]]
+    >>> result.inertia
+    1.0
+    """
+    n_threads = resolve_n_threads(n_threads)
+    X, max_abs = check_data(X, n_threads)
+    n_samples, n_features = X.shape
+    n_clusters = check_n_clusters(n_clusters, n_samples)
+    sample_weight = check_sample_weight(sample_weight, n_samples, n_clusters, n_threads)
+    check_magnitude(max_abs, n_features, X.dtype, float(sample_weight.sum()))
+    init = check_init(init, n_clusters, n_features, X.dtype, n_threads)
+    n_init = check_n_init(n_init, init)
+    max_iter = check_positive_int(max_iter, "max_iter")
+    tol = check_tol(tol)
+    rng = check_random_state(random_state)
+
+    tol = tol * _mean_feature_variance(X) if tol > 0 else 0.0
+    best = None
+    for _ in range(n_init):
+        centers = initial_centers(init, X, n_clusters, sample_weight, rng, n_threads)
+        run = _lloyd(X, sample_weight, centers, max_iter, tol, n_threads)
+        if best is None or run.inertia < best.inertia:
+            best = run
+
+    n_distinct = int(np.count_nonzero(np.bincount(best.labels, minlength=n_clusters)))
+    if n_distinct < n_clusters:
+        warnings.warn(
+            f"found {n_distinct} distinct clusters, fewer than n_clusters={n_clusters}: "
+            "the data probably hold fewer distinct points than that",
+            ConvergenceWarning, stacklevel=2)
+    return best
+
+
+def predict(X, centers, *, return_distances=False, n_threads=None):
+    """Label each sample with its nearest center.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Data (validated as in :func:`fit`).
+    centers : array-like of shape (n_clusters, n_features)
+        Centers, e.g. ``fit(...).centers``; cast to the dtype of ``X``.
+    return_distances : bool, default=False
+        Also return the squared distance of every sample to its center.
+    n_threads : int, optional
+        OpenMP threads; ``None`` for all available.
+
+    Returns
+    -------
+    labels : ndarray of shape (n_samples,), int32
+        Index of the nearest center (the lowest index on exact ties).
+    sq_distances : ndarray of shape (n_samples,), dtype of X
+        Only with ``return_distances=True``.
+    """
+    n_threads = resolve_n_threads(n_threads)
+    X, max_abs = check_data(X, n_threads)
+    centers = check_centers(centers, X.shape[1], X.dtype, n_threads)
+    check_magnitude(max_abs, X.shape[1], X.dtype, 1.0)
+    labels = np.empty(X.shape[0], dtype=np.int32)
+    sq_distances = np.empty(X.shape[0], dtype=X.dtype)
+    assign_labels(X, centers, labels, sq_distances, n_threads)
+    if return_distances:
+        return labels, sq_distances
+    return labels

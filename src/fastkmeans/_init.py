@@ -1,0 +1,140 @@
+"""Initial centers: greedy k-means++, random samples, arrays and callables."""
+import math
+
+import numpy as np
+
+from fastkmeans._kmeanspp import candidate_potentials, update_closest
+from fastkmeans._threads import resolve_n_threads
+from fastkmeans._validation import (
+    check_centers, check_data, check_magnitude, check_n_clusters,
+    check_positive_int, check_random_state, check_sample_weight,
+)
+
+
+def _draw(cumulative: np.ndarray, rng: np.random.Generator, size: int) -> np.ndarray:
+    """Indices drawn with probability proportional to the increments of ``cumulative``.
+
+    ``side="right"`` never returns a point whose increment is zero (already a
+    center, or weight zero) as long as the draw is below the total.
+    """
+    total = cumulative[-1]
+    ids = np.searchsorted(cumulative, rng.uniform(size=size) * total, side="right")
+    overflow = ids >= cumulative.shape[0]
+    if overflow.any():  # a draw rounded up to the total: take the last point with mass
+        ids[overflow] = np.searchsorted(cumulative, total, side="left")
+    return ids
+
+
+def _kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads,
+                     n_local_trials=None):
+    """Greedy k-means++ on validated input (see :func:`kmeans_plusplus`)."""
+    n_samples, n_features = X.shape
+    if n_local_trials is None:
+        n_local_trials = 2 + int(math.log(n_clusters))
+    probabilities = sample_weight / sample_weight.sum()
+    centers = np.empty((n_clusters, n_features), dtype=X.dtype)
+    indices = np.empty(n_clusters, dtype=np.intp)
+
+    closest_sq = np.full(n_samples, np.inf)
+    weighted_sq = np.empty(n_samples)
+    cumulative = np.empty(n_samples)
+    potentials = np.empty(n_local_trials)
+
+    indices[0] = rng.choice(n_samples, p=probabilities)
+    centers[0] = X[indices[0]]
+    update_closest(X, sample_weight, centers[0], closest_sq, weighted_sq, n_threads)
+    for c in range(1, n_clusters):
+        np.cumsum(weighted_sq, out=cumulative)
+        if cumulative[-1] > 0:
+            candidates = _draw(cumulative, rng, n_local_trials)
+        else:  # every weighted point coincides with a center already chosen
+            candidates = rng.choice(n_samples, size=n_local_trials, p=probabilities)
+        candidate_potentials(X, sample_weight, closest_sq, X[candidates],
+                             potentials, n_threads)
+        indices[c] = candidates[np.argmin(potentials)]
+        centers[c] = X[indices[c]]
+        update_closest(X, sample_weight, centers[c], closest_sq, weighted_sq, n_threads)
+    return centers, indices
+
+
+def _random_samples(X, n_clusters, sample_weight, rng):
+    """``n_clusters`` distinct samples drawn with probability proportional to weight."""
+    indices = rng.choice(X.shape[0], size=n_clusters, replace=False,
+                         p=sample_weight / sample_weight.sum())
+    return X[indices]
+
+
+def initial_centers(init, X, n_clusters, sample_weight, rng, n_threads):
+    """Centers to start one Lloyd run from, as a private C-ordered array.
+
+    Parameters
+    ----------
+    init : {'k-means++', 'random'}, ndarray or callable
+        Validated ``init`` (see :func:`fastkmeans.fit`).
+    X : ndarray of shape (n_samples, n_features)
+        Validated data.
+    n_clusters : int
+        Number of centers.
+    sample_weight : ndarray of shape (n_samples,), float64
+        Validated weights.
+    rng : numpy.random.Generator
+        Source of randomness.
+    n_threads : int
+        OpenMP threads.
+
+    Returns
+    -------
+    ndarray of shape (n_clusters, n_features), dtype of X
+    """
+    if isinstance(init, str):
+        if init == "k-means++":
+            return _kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads)[0]
+        return _random_samples(X, n_clusters, sample_weight, rng)
+    if callable(init):
+        centers = init(X, n_clusters, rng)
+        return check_centers(centers, X.shape[1], X.dtype, n_threads,
+                             n_clusters=n_clusters, name="the centers returned by init")
+    return init.copy()
+
+
+def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None,
+                    n_local_trials=None, n_threads=None):
+    """Choose initial centers with greedy k-means++.
+
+    Each new center is the best of ``n_local_trials`` candidates drawn with
+    probability proportional to ``sample_weight * D(x)^2`` (``D`` the
+    distance to the closest center chosen so far): the candidate that lowers
+    the potential ``sum(w * D^2)`` most. Candidate distances are computed by
+    parallel kernels in one pass over ``X``, with O(n_samples) extra memory.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Data.
+    n_clusters : int
+        Number of centers to choose, ``1 <= n_clusters <= n_samples``.
+    sample_weight : array-like of shape (n_samples,), optional
+        Non-negative weights; ``None`` for all ones.
+    random_state : None, int, numpy.random.Generator or RandomState
+        Source of randomness; an int makes the result reproducible.
+    n_local_trials : int, optional
+        Candidates per center; default ``2 + floor(ln(n_clusters))``.
+    n_threads : int, optional
+        OpenMP threads; ``None`` for all available.
+
+    Returns
+    -------
+    centers : ndarray of shape (n_clusters, n_features)
+        Chosen centers, rows of ``X`` (dtype of ``X``: float32 or float64).
+    indices : ndarray of shape (n_clusters,)
+        Row of ``X`` each center was taken from.
+    """
+    n_threads = resolve_n_threads(n_threads)
+    X, max_abs = check_data(X, n_threads)
+    n_clusters = check_n_clusters(n_clusters, X.shape[0])
+    sample_weight = check_sample_weight(sample_weight, X.shape[0], n_clusters, n_threads)
+    check_magnitude(max_abs, X.shape[1], X.dtype, float(sample_weight.sum()))
+    if n_local_trials is not None:
+        n_local_trials = check_positive_int(n_local_trials, "n_local_trials")
+    rng = check_random_state(random_state)
+    return _kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads, n_local_trials)

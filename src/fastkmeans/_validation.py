@@ -1,0 +1,299 @@
+"""Input validation: every public entry point checks its arguments here.
+
+Each check names the argument, the value it received and what was expected.
+Arrays are converted at most once (integers to float64, float32 kept), and
+the caller's arrays are never written to: what comes back is either a
+read-only view of the caller's array or a private copy.
+"""
+import math
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+
+from fastkmeans._common import scan_finite_and_magnitude
+
+# Labels are int32, as in scikit-learn.
+_MAX_SAMPLES = np.iinfo(np.int32).max
+_INIT_METHODS = ("k-means++", "random")
+
+
+def _is_sparse(value) -> bool:
+    return hasattr(value, "tocsr") and hasattr(value, "nnz")
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """A view that raises on any write, so no kernel can touch the caller's data."""
+    view = array.view()
+    view.flags.writeable = False
+    return view
+
+
+def _float_dtype(dtype: np.dtype, name: str) -> np.dtype:
+    """The float dtype fastkmeans computes in for input of ``dtype``."""
+    if dtype.kind in "biu":
+        return np.dtype(np.float64)
+    if dtype.kind == "f":
+        return np.dtype(np.float32 if dtype.itemsize <= 4 else np.float64)
+    raise TypeError(
+        f"{name} has dtype {dtype}: expected real numbers "
+        "(float32, float64, integers or booleans)")
+
+
+def _as_float_array(value, name: str, dtype=None) -> np.ndarray:
+    """``value`` as a float32/float64 array (``dtype`` if given), copied only when needed."""
+    if _is_sparse(value):
+        raise TypeError(
+            f"{name} is a sparse matrix ({type(value).__name__}); fastkmeans "
+            f"takes dense arrays: pass {name}.toarray()")
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} could not be read as a numeric array: {exc}") from None
+    natural = _float_dtype(array.dtype, name)  # raises for non-numeric input
+    return array.astype(natural if dtype is None else dtype, copy=False)
+
+
+def _first_non_finite(array_2d: np.ndarray, n_threads: int):
+    """``(None, max_abs)`` or ``((row, column), max_abs)`` of the first NaN/inf."""
+    first_bad, max_abs = scan_finite_and_magnitude(array_2d, n_threads)
+    if first_bad < 0:
+        return None, max_abs
+    return divmod(first_bad, array_2d.shape[1]), max_abs
+
+
+def check_data(X, n_threads: int, name: str = "X"):
+    """Validate a data matrix.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Lists, NumPy arrays of any memory order, pandas DataFrames.
+    n_threads : int
+        Threads for the finiteness scan.
+    name : str
+        Argument name used in error messages.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features), float32 or float64
+        Read-only and C-contiguous (copied only if the input was not).
+    max_abs : float
+        Largest absolute value in ``X``.
+    """
+    array = _as_float_array(X, name)
+    if array.ndim != 2:
+        hint = ""
+        if array.ndim == 1:
+            hint = (f"; reshape with {name}.reshape(-1, 1) for a single feature "
+                    f"or {name}.reshape(1, -1) for a single sample")
+        raise ValueError(
+            f"{name} must be a 2-D array of shape (n_samples, n_features), "
+            f"got a {array.ndim}-D array of shape {array.shape}{hint}")
+    n_samples, n_features = array.shape
+    if n_samples == 0 or n_features == 0:
+        raise ValueError(
+            f"{name} must hold at least one sample and one feature, "
+            f"got shape {array.shape}")
+    if n_samples > _MAX_SAMPLES:
+        raise ValueError(
+            f"{name} has {n_samples} samples; at most {_MAX_SAMPLES} are supported")
+    array = np.ascontiguousarray(array)
+    position, max_abs = _first_non_finite(array, n_threads)
+    if position is not None:
+        row, column = position
+        raise ValueError(
+            f"{name} contains {float(array[row, column])} at row {row}, column {column}: "
+            "k-means needs finite values (remove or impute NaN and infinity)")
+    return _read_only(array), max_abs
+
+
+def check_magnitude(max_abs: float, n_features: int, dtype, total_weight: float,
+                    name: str = "X") -> None:
+    """Refuse values whose squared distances would overflow.
+
+    Any squared distance between two points (or centers, which are weighted
+    means of points) is at most ``n_features * (2 * max_abs) ** 2``; it must
+    be finite in ``dtype``, and weighted by ``total_weight`` in float64.
+    """
+    limit = min(
+        math.sqrt(np.finfo(dtype).max / (4.0 * n_features)),
+        math.sqrt(np.finfo(np.float64).max / (4.0 * n_features * max(total_weight, 1.0))),
+    )
+    if max_abs > limit:
+        raise ValueError(
+            f"{name} holds values up to {max_abs:.3g} in magnitude: squared distances "
+            f"between them would overflow {np.dtype(dtype).name} (largest safe "
+            f"magnitude here is {limit:.3g}); rescale the data")
+
+
+def check_n_clusters(n_clusters, n_samples: int) -> int:
+    """``n_clusters`` as an int in ``[1, n_samples]``."""
+    if isinstance(n_clusters, bool) or not isinstance(n_clusters, Integral):
+        raise TypeError(
+            f"n_clusters must be an integer, got {n_clusters!r} "
+            f"of type {type(n_clusters).__name__}")
+    if not 1 <= n_clusters <= n_samples:
+        raise ValueError(
+            f"n_clusters={n_clusters} is out of range: expected "
+            f"1 <= n_clusters <= n_samples={n_samples}")
+    return int(n_clusters)
+
+
+def check_sample_weight(sample_weight, n_samples: int, n_clusters: int,
+                        n_threads: int) -> np.ndarray:
+    """Validate ``sample_weight``.
+
+    Parameters
+    ----------
+    sample_weight : None, number or array-like of shape (n_samples,)
+        Weights; ``None`` means all ones, a number is used for every sample.
+    n_samples, n_clusters : int
+        Shape of the problem the weights are for.
+    n_threads : int
+        Threads for the finiteness scan.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,), float64, read-only
+        Finite, non-negative weights with at least ``n_clusters`` positive
+        entries.
+    """
+    if sample_weight is None:
+        return _read_only(np.ones(n_samples, dtype=np.float64))
+    weights = _as_float_array(sample_weight, "sample_weight", dtype=np.float64)
+    if weights.ndim == 0:
+        weights = np.full(n_samples, weights[()], dtype=np.float64)
+    if weights.shape != (n_samples,):
+        raise ValueError(
+            f"sample_weight must have shape (n_samples,) = ({n_samples},), "
+            f"got shape {weights.shape}")
+    weights = np.ascontiguousarray(weights)
+    position, _ = _first_non_finite(weights.reshape(-1, 1), n_threads)
+    if position is not None:
+        index = position[0]
+        raise ValueError(
+            f"sample_weight contains {float(weights[index])} at index {index}: "
+            "weights must be finite")
+    negative = np.flatnonzero(weights < 0)
+    if negative.size:
+        index = negative[0]
+        raise ValueError(
+            f"sample_weight contains the negative value {float(weights[index])} at "
+            f"index {index}: weights must be >= 0")
+    with np.errstate(over="ignore"):
+        total = float(weights.sum())
+    if not math.isfinite(total):
+        raise ValueError(f"sample_weight sums to {total}: weights are too large")
+    n_positive = int(np.count_nonzero(weights))
+    if n_positive < n_clusters:
+        raise ValueError(
+            f"sample_weight has {n_positive} positive entries (sum {total!r}); "
+            f"at least n_clusters={n_clusters} samples need a positive weight")
+    return _read_only(weights)
+
+
+def check_centers(centers, n_features: int, dtype, n_threads: int, *,
+                  n_clusters=None, name: str = "centers") -> np.ndarray:
+    """A private, finite, C-ordered copy of ``centers`` in ``dtype``.
+
+    Parameters
+    ----------
+    centers : array-like of shape (n_clusters, n_features)
+        Centers given by the caller (``init`` array, callable output or the
+        centers passed to ``predict``).
+    n_features : int
+        Features of the data the centers are for.
+    dtype : dtype
+        dtype of the data; the centers are cast to it.
+    n_threads : int
+        Threads for the finiteness scan.
+    n_clusters : int, optional
+        Required number of rows; any number >= 1 if ``None``.
+    name : str
+        Argument name used in error messages.
+    """
+    array = _as_float_array(centers, name, dtype=dtype)
+    rows = "n_clusters" if n_clusters is None else n_clusters
+    if (array.ndim != 2 or array.shape[1] != n_features or array.shape[0] == 0
+            or (n_clusters is not None and array.shape[0] != n_clusters)):
+        raise ValueError(
+            f"{name} must have shape (n_clusters, n_features) = ({rows}, {n_features}), "
+            f"got shape {array.shape}")
+    array = np.array(array, order="C", copy=True)
+    position, max_abs = _first_non_finite(array, n_threads)
+    if position is not None:
+        row, column = position
+        raise ValueError(
+            f"{name} contains {float(array[row, column])} at row {row}, column {column} "
+            f"(as {np.dtype(dtype).name}): centers must be finite")
+    check_magnitude(max_abs, n_features, dtype, 1.0, name=name)
+    return array
+
+
+def check_init(init, n_clusters: int, n_features: int, dtype, n_threads: int):
+    """``'k-means++'``, ``'random'``, a callable, or a validated centers array."""
+    if isinstance(init, str):
+        if init not in _INIT_METHODS:
+            raise ValueError(
+                f"init={init!r} is not supported: expected 'k-means++', 'random', "
+                "an array of shape (n_clusters, n_features) or a callable")
+        return init
+    if callable(init):
+        return init
+    return check_centers(init, n_features, dtype, n_threads,
+                         n_clusters=n_clusters, name="init")
+
+
+def check_n_init(n_init, init) -> int:
+    """Number of initialisations; ``'auto'`` is 10 for random starts, else 1."""
+    random_start = callable(init) or (isinstance(init, str) and init == "random")
+    if isinstance(n_init, str) and n_init == "auto":
+        return 10 if random_start else 1
+    n_init = check_positive_int(n_init, "n_init", allowed="or 'auto'")
+    if isinstance(init, np.ndarray) and n_init != 1:
+        warnings.warn(
+            f"init is an array of centers: running one initialisation instead "
+            f"of n_init={n_init}", RuntimeWarning, stacklevel=3)
+        return 1
+    return n_init
+
+
+def check_positive_int(value, name: str, allowed: str = "") -> int:
+    """``value`` as an int >= 1."""
+    expected = f"a positive integer {allowed}".rstrip()
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be {expected}, got {value!r} of type "
+                        f"{type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be {expected}, got {value!r}")
+    return int(value)
+
+
+def check_tol(tol) -> float:
+    """``tol`` as a finite float >= 0."""
+    if isinstance(tol, bool) or not isinstance(tol, Real):
+        raise TypeError(f"tol must be a non-negative number, got {tol!r} of type "
+                        f"{type(tol).__name__}")
+    if not (math.isfinite(tol) and tol >= 0):
+        raise ValueError(f"tol must be a finite number >= 0, got {tol!r}")
+    return float(tol)
+
+
+def check_random_state(random_state) -> np.random.Generator:
+    """A NumPy Generator from ``None``, an int seed, a SeedSequence, a
+    Generator (used as is, so it advances) or a legacy RandomState."""
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(
+            random_state.randint(np.iinfo(np.int64).max, dtype=np.int64))
+    if random_state is None or isinstance(random_state, np.random.SeedSequence) or (
+            isinstance(random_state, Integral) and not isinstance(random_state, bool)):
+        try:
+            return np.random.default_rng(random_state)
+        except ValueError as exc:
+            raise ValueError(f"random_state={random_state!r} is not a valid seed: {exc}") from None
+    raise TypeError(
+        f"random_state must be None, an int, a numpy.random.Generator or "
+        f"RandomState, got {random_state!r} of type {type(random_state).__name__}")

@@ -1,0 +1,136 @@
+"""Each Cython kernel against its pure-NumPy reference in fastkmeans._reference."""
+import numpy as np
+import pytest
+from helpers import clear_of_ties, make_blobs, random_weights
+
+from fastkmeans import _reference as ref
+from fastkmeans._assign import assign_labels, inertia, label_sq_distances
+from fastkmeans._kmeanspp import candidate_potentials, update_closest
+from fastkmeans._lloyd import lloyd_iteration, update_sums
+
+DTYPES = [np.float32, np.float64]
+RTOL = {np.float32: 2e-5, np.float64: 1e-12}
+
+
+def _problem(dtype, n_samples=3000, n_features=7, n_clusters=13, seed=0):
+    X, _ = make_blobs(n_samples, n_features, n_clusters, cluster_std=3.0, seed=seed,
+                      dtype=dtype)
+    centers = X[np.random.default_rng(seed + 1).choice(n_samples, n_clusters,
+                                                       replace=False)].copy()
+    return X, centers
+
+
+def _weights(n_samples, weighted):
+    return random_weights(n_samples) if weighted else np.ones(n_samples)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_assign_labels_matches_reference(dtype, n_threads):
+    X, centers = _problem(dtype)
+    labels = np.empty(X.shape[0], dtype=np.int32)
+    min_sq = np.empty(X.shape[0], dtype=dtype)
+    assign_labels(X, centers, labels, min_sq, n_threads)
+    expected_labels, expected_sq = ref.assign_labels(X, centers)
+    clear = clear_of_ties(X, centers)
+    assert clear.mean() > 0.95
+    np.testing.assert_array_equal(labels[clear], expected_labels[clear])
+    np.testing.assert_allclose(min_sq, expected_sq, rtol=RTOL[dtype], atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_label_sq_distances_matches_reference(dtype):
+    X, centers = _problem(dtype)
+    labels = np.random.default_rng(3).integers(0, centers.shape[0], X.shape[0]).astype(np.int32)
+    out = np.empty(X.shape[0])
+    label_sq_distances(X, centers, labels, out, 2)
+    np.testing.assert_allclose(out, ref.label_sq_distances(X, centers, labels),
+                               rtol=RTOL[dtype])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_inertia_matches_reference(dtype, weighted):
+    X, centers = _problem(dtype)
+    w = _weights(X.shape[0], weighted)
+    labels, _ = ref.assign_labels(X, centers)
+    got = inertia(X, w, centers, labels, 2)
+    assert isinstance(got, float)
+    np.testing.assert_allclose(got, ref.inertia(X, w, centers, labels), rtol=RTOL[dtype])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_update_sums_matches_reference(dtype, weighted):
+    X, centers = _problem(dtype)
+    w = _weights(X.shape[0], weighted)
+    labels, _ = ref.assign_labels(X, centers)
+    k, d = centers.shape
+    sums, cluster_weights = np.empty((k, d)), np.empty(k)
+    update_sums(X, w, labels, sums, cluster_weights, 2)
+    expected_sums, expected_weights = ref.update_sums(X, w, labels, k)
+    np.testing.assert_allclose(sums, expected_sums, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(cluster_weights, expected_weights, rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_lloyd_iteration_matches_reference(dtype, weighted):
+    X, centers = _problem(dtype)
+    w = _weights(X.shape[0], weighted)
+    k, d = centers.shape
+    previous = np.random.default_rng(5).integers(0, k, X.shape[0]).astype(np.int32)
+    labels = previous.copy()
+    sums, cluster_weights = np.empty((k, d)), np.empty(k)
+    got_inertia, n_changed = lloyd_iteration(X, w, centers, labels, sums,
+                                             cluster_weights, 2)
+    exp_labels, exp_sums, exp_weights, exp_inertia, exp_changed = ref.lloyd_iteration(
+        X, w, centers, previous)
+    np.testing.assert_array_equal(labels, exp_labels)  # data are clear of ties
+    assert n_changed == exp_changed
+    np.testing.assert_allclose(sums, exp_sums, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(cluster_weights, exp_weights, rtol=1e-12)
+    np.testing.assert_allclose(got_inertia, exp_inertia, rtol=RTOL[dtype])
+
+
+def test_lloyd_iteration_over_several_buffer_waves():
+    # k x d large enough that the block buffers are reused in more than one
+    # wave (8 MiB budget): the result must not notice.
+    X, centers = _problem(np.float64, n_samples=20_000, n_features=16, n_clusters=1000)
+    w = random_weights(X.shape[0])
+    k, d = centers.shape
+    labels = np.full(X.shape[0], -1, dtype=np.int32)
+    sums, cluster_weights = np.empty((k, d)), np.empty(k)
+    got_inertia, n_changed = lloyd_iteration(X, w, centers, labels, sums,
+                                             cluster_weights, 2)
+    exp_labels, _, _, exp_inertia, _ = ref.lloyd_iteration(
+        X, w, centers, np.full(X.shape[0], -1))
+    clear = clear_of_ties(X, centers)
+    np.testing.assert_array_equal(labels[clear], exp_labels[clear])
+    assert n_changed == X.shape[0]
+    # the sums of the points as the kernel labelled them, whatever the ties
+    exp_sums, exp_weights = ref.update_sums(X, w, labels, k)
+    np.testing.assert_allclose(sums, exp_sums, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(cluster_weights, exp_weights, rtol=1e-12)
+    np.testing.assert_allclose(got_inertia, exp_inertia, rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_kmeanspp_kernels_match_brute_force(dtype):
+    X, centers = _problem(dtype, n_samples=2000)
+    w = random_weights(X.shape[0])
+    closest = np.full(X.shape[0], np.inf)
+    weighted = np.empty(X.shape[0])
+    update_closest(X, w, centers[0], closest, weighted, 2)
+    update_closest(X, w, centers[1], closest, weighted, 2)
+    distances = ref.squared_distances(X.astype(np.float64), centers[:2].astype(np.float64))
+    expected_closest = distances.min(axis=1)
+    np.testing.assert_allclose(closest, expected_closest, rtol=RTOL[dtype], atol=1e-9)
+    np.testing.assert_allclose(weighted, w * closest, rtol=1e-15)
+
+    candidates = centers[2:6]
+    potentials = np.empty(candidates.shape[0])
+    candidate_potentials(X, w, closest, candidates, potentials, 2)
+    to_candidates = ref.squared_distances(X.astype(np.float64), candidates.astype(np.float64))
+    expected = (w[:, None] * np.minimum(closest[:, None], to_candidates)).sum(axis=0)
+    np.testing.assert_allclose(potentials, expected, rtol=RTOL[dtype])
