@@ -6,9 +6,11 @@
 
 Public API: :func:`fit`, :func:`predict`, :func:`kmeans_plusplus`,
 :func:`show_config`, the result types :class:`KMeansResult` and
-:class:`FitHistory`, and :class:`ConvergenceWarning`. The pure-NumPy
+:class:`FitHistory`, :class:`ConvergenceWarning`, and the small generated
+data sets of :mod:`fastkmeans.datasets`. The pure-NumPy
 specification of every kernel is :mod:`fastkmeans._reference`.
 """
+from fastkmeans import datasets
 from fastkmeans._build_info import VERSION as __version__
 from fastkmeans._config import show_config
 from fastkmeans._fit import fit, predict
@@ -21,6 +23,7 @@ __all__ = [
     "FitHistory",
     "KMeansResult",
     "__version__",
+    "datasets",
     "fit",
     "kmeans_plusplus",
     "predict",

@@ -4,7 +4,7 @@ import time
 import numpy as np
 
 from fastkmeans._config import show_config
-from fastkmeans._datasets import blobs, tutorial_points
+from fastkmeans.datasets import blobs, tutorial_points
 from fastkmeans._fit import fit
 
 

@@ -1,4 +1,4 @@
-"""Small data sets generated from fixed seeds, so demos and tests need no download."""
+"""Small data sets generated from fixed seeds, so demos and docs need no download."""
 import numpy as np
 
 
