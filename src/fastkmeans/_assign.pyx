@@ -9,8 +9,10 @@ import numpy as np
 from cython.parallel cimport prange
 
 from fastkmeans._common cimport (
-    BlockPlan, floating, nearest_center, plan_blocks, squared_distance,
+    BlockPlan, assign_rows, fk_model, fk_model_free, floating, model_init, plan_blocks,
+    squared_distance,
 )
+from fastkmeans._simd import active_path_id
 
 
 def assign_labels(
@@ -19,6 +21,7 @@ def assign_labels(
     int[::1] labels,                 # OUT (n_samples,)
     floating[::1] min_sq_dist,       # OUT (n_samples,)
     int n_threads,
+    int path=-1,
 ):
     """Label every point with its nearest center (lowest index on ties).
 
@@ -31,26 +34,31 @@ def assign_labels(
     labels : ndarray of shape (n_samples,), int32
         Receives the index of the nearest center of every point.
     min_sq_dist : ndarray of shape (n_samples,), same dtype as X
-        Receives the squared distance of every point to that center.
+        Receives the squared distance ``sum((x - c) ** 2)`` of every point to
+        that center.
     n_threads : int
         OpenMP threads to use.
+    path : int, optional
+        Instruction-set path (index into ``_simd.PATH_NAMES``); the active
+        one by default.
     """
     cdef Py_ssize_t n_samples = X.shape[0]
-    cdef Py_ssize_t n_features = X.shape[1]
-    cdef Py_ssize_t n_clusters = centers.shape[0]
     cdef BlockPlan plan = plan_blocks(n_samples)
-    cdef const floating *x = &X[0, 0]
-    cdef const floating *c = &centers[0, 0]
-    cdef Py_ssize_t b, i
+    cdef fk_model model
+    cdef Py_ssize_t b
     cdef int threads = min(n_threads, plan.n_blocks)
 
+    if path < 0:
+        path = active_path_id()
+    if model_init(&model, path, &centers[0, 0], centers.shape[0], X.shape[1]) != 0:
+        raise MemoryError("fastkmeans: no memory for the packed centers")
     with nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
                         use_threads_if=threads > 1):
-            for i in range(b * plan.block_rows,
-                           min(n_samples, (b + 1) * plan.block_rows)):
-                labels[i] = nearest_center(x + i * n_features, c, n_clusters,
-                                           n_features, &min_sq_dist[i])
+            assign_rows(&model, &X[0, 0], b * plan.block_rows,
+                        min(n_samples, (b + 1) * plan.block_rows),
+                        &labels[0], &min_sq_dist[0])
+    fk_model_free(&model)
 
 
 def label_sq_distances(

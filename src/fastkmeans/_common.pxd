@@ -3,13 +3,76 @@
 # Other Cython code can `from fastkmeans._common cimport ...` these: they are
 # inline, so a cimporting module compiles them into its own loops.
 from cython cimport floating
+from libc.stdint cimport int32_t
 
 cdef extern from "_kernels.h" nogil:
     float fk_sqdist_float(const float *x, const float *c, Py_ssize_t n_features) noexcept
     double fk_sqdist_double(const double *x, const double *c, Py_ssize_t n_features) noexcept
     int fk_openmp_enabled() noexcept
     int fk_omp_max_threads() noexcept
-    const char *fk_simd_extensions() noexcept
+
+    enum:
+        FK_PATH_GENERIC
+        FK_PATH_AVX2
+        FK_PATH_AVX512
+        FK_N_PATHS
+    const char *fk_path_name(int path) noexcept
+    int fk_path_supported(int path) noexcept
+
+    ctypedef struct fk_model:
+        int path
+        int lowd
+        Py_ssize_t k
+        Py_ssize_t d
+        Py_ssize_t chunk_rows
+
+    int fk_model_init_f32(fk_model *m, int path, const float *centers,
+                          Py_ssize_t k, Py_ssize_t d) noexcept
+    int fk_model_init_f64(fk_model *m, int path, const double *centers,
+                          Py_ssize_t k, Py_ssize_t d) noexcept
+    void fk_model_free(fk_model *m) noexcept
+    void fk_assign_rows_f32(const fk_model *m, const float *X, Py_ssize_t start,
+                            Py_ssize_t end, int32_t *labels, float *sq_dist) noexcept
+    void fk_assign_rows_f64(const fk_model *m, const double *X, Py_ssize_t start,
+                            Py_ssize_t end, int32_t *labels, double *sq_dist) noexcept
+    void fk_lloyd_rows_f32(const fk_model *m, const float *X, const double *sample_weight,
+                           Py_ssize_t start, Py_ssize_t end, int assign, int32_t *labels,
+                           double *sums, double *weights, double *inertia,
+                           Py_ssize_t *n_changed) noexcept
+    void fk_lloyd_rows_f64(const fk_model *m, const double *X, const double *sample_weight,
+                           Py_ssize_t start, Py_ssize_t end, int assign, int32_t *labels,
+                           double *sums, double *weights, double *inertia,
+                           Py_ssize_t *n_changed) noexcept
+
+
+# Fused front ends of the C kernels (see _kernels.h for what each does).
+
+cdef inline int model_init(fk_model *m, int path, const floating *centers,
+                           Py_ssize_t k, Py_ssize_t d) noexcept nogil:
+    if floating is float:
+        return fk_model_init_f32(m, path, centers, k, d)
+    else:
+        return fk_model_init_f64(m, path, centers, k, d)
+
+
+cdef inline void assign_rows(const fk_model *m, const floating *X, Py_ssize_t start,
+                             Py_ssize_t end, int *labels, floating *sq_dist) noexcept nogil:
+    if floating is float:
+        fk_assign_rows_f32(m, X, start, end, <int32_t *>labels, sq_dist)
+    else:
+        fk_assign_rows_f64(m, X, start, end, <int32_t *>labels, sq_dist)
+
+
+cdef inline void lloyd_rows(const fk_model *m, const floating *X, const double *sample_weight,
+                            Py_ssize_t start, Py_ssize_t end, bint assign, int *labels,
+                            double *sums, double *weights, double *inertia,
+                            Py_ssize_t *n_changed) noexcept nogil:
+    if floating is float:
+        fk_lloyd_rows_f32(m, X, sample_weight, start, end, assign, <int32_t *>labels,
+                          sums, weights, inertia, n_changed)
+    else:
+        fk_lloyd_rows_f64(m, X, sample_weight, start, end, assign, <int32_t *>labels,
+                          sums, weights, inertia, n_changed)
 
 
 # Rows are split into blocks whose size depends on n_samples only, never on
@@ -58,28 +121,3 @@ cdef inline floating squared_distance(
         return fk_sqdist_float(x, c, n_features)
     else:
         return fk_sqdist_double(x, c, n_features)
-
-
-cdef inline int nearest_center(
-    const floating *x,          # IN (n_features,)
-    const floating *centers,    # IN (n_clusters, n_features), C order
-    Py_ssize_t n_clusters,
-    Py_ssize_t n_features,
-    floating *min_sq_dist,      # OUT scalar
-) noexcept nogil:
-    """Index of the center nearest to ``x`` (lowest index on ties).
-
-    Distances are computed as ``sum((x - c) ** 2)`` rather than through the
-    ``|c|^2 - 2 x.c`` expansion, so no cancellation can reorder near centers.
-    """
-    cdef int best = 0
-    cdef floating best_dist = squared_distance(x, centers, n_features)
-    cdef floating dist
-    cdef Py_ssize_t j
-    for j in range(1, n_clusters):
-        dist = squared_distance(x, centers + j * n_features, n_features)
-        if dist < best_dist:
-            best_dist = dist
-            best = <int>j
-    min_sq_dist[0] = best_dist
-    return best

@@ -1,13 +1,13 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""Build facts and the input scan shared by every entry point."""
+"""Build facts, instruction-set paths and the input scan shared by every entry point."""
 import numpy as np
 
 from cython.parallel cimport prange
 from libc.math cimport fabs, isfinite
 
 from fastkmeans._common cimport (
-    BlockPlan, floating, fk_omp_max_threads, fk_openmp_enabled,
-    fk_simd_extensions, plan_blocks,
+    FK_N_PATHS, BlockPlan, floating, fk_omp_max_threads, fk_openmp_enabled,
+    fk_path_name, fk_path_supported, plan_blocks,
 )
 
 
@@ -21,9 +21,14 @@ def omp_max_threads():
     return int(fk_omp_max_threads())
 
 
-def simd_extensions():
-    """Vector instruction sets the kernels were compiled for, e.g. ``['AVX2', 'FMA']``."""
-    return fk_simd_extensions().decode("ascii").split()
+def simd_paths():
+    """Every instruction-set path of the kernels, in order: ``[(name, supported), ...]``.
+
+    The index of a path in this list is its id; ``supported`` says whether
+    this CPU can run it.
+    """
+    return [(fk_path_name(path).decode("ascii"), bool(fk_path_supported(path)))
+            for path in range(FK_N_PATHS)]
 
 
 def scan_finite_and_magnitude(

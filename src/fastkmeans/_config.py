@@ -4,7 +4,8 @@ import platform
 import numpy as np
 
 from fastkmeans import _build_info
-from fastkmeans._common import omp_max_threads, openmp_enabled, simd_extensions
+from fastkmeans._common import omp_max_threads, openmp_enabled
+from fastkmeans._simd import active_path, supported_paths
 from fastkmeans._threads import default_n_threads
 
 
@@ -21,9 +22,10 @@ def show_config(print_out: bool = True) -> dict:
     dict
         ``version``, ``openmp`` (whether the kernels are parallel),
         ``n_threads`` (threads a fit with ``n_threads=None`` uses),
-        ``omp_max_threads``, ``compiler``, ``compiler_flags``, ``simd``
-        (instruction sets the kernels were compiled for), ``numpy``,
-        ``python`` and ``machine``.
+        ``omp_max_threads``, ``compiler``, ``compiler_flags``, ``simd`` (the
+        instruction-set path the kernels use: ``'avx512'``, ``'avx2'`` or
+        ``'generic'``; ``FASTKMEANS_SIMD`` forces one), ``simd_supported``
+        (the paths this CPU can run), ``numpy``, ``python`` and ``machine``.
     """
     config = {
         "version": _build_info.VERSION,
@@ -32,7 +34,8 @@ def show_config(print_out: bool = True) -> dict:
         "omp_max_threads": omp_max_threads(),
         "compiler": _build_info.COMPILER,
         "compiler_flags": f"-O{_build_info.OPTIMIZATION} {_build_info.KERNEL_C_ARGS}".strip(),
-        "simd": simd_extensions(),
+        "simd": active_path(),
+        "simd_supported": supported_paths(),
         "numpy": np.__version__,
         "python": platform.python_version(),
         "machine": platform.machine(),
@@ -42,7 +45,7 @@ def show_config(print_out: bool = True) -> dict:
         for key, value in config.items():
             if key == "openmp" and not value:
                 value = "False (kernels run on one thread: build with an OpenMP compiler)"
-            if key == "simd":
-                value = " ".join(value) or "none"
+            if key == "simd_supported":
+                value = " ".join(value)
             print(f"{key:<{width}} : {value}")
     return config

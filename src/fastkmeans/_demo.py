@@ -35,7 +35,7 @@ def main() -> int:
     print("fastkmeans demo")
     config = show_config(print_out=False)
     print(f"version {config['version']}, OpenMP {config['openmp']}, "
-          f"{config['n_threads']} thread(s), SIMD: {' '.join(config['simd']) or 'none'}")
+          f"{config['n_threads']} thread(s), SIMD path {config['simd']}")
 
     tutorial = tutorial_points()
     _report("Tutorial data (first feature 0-3, second uniform 0-10)", tutorial, 4, 2021)

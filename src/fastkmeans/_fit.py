@@ -6,14 +6,13 @@ no label changes (strict convergence) or when the total squared center shift
 is at most ``tol`` times the mean feature variance; after a stop on ``tol``
 (or ``max_iter``) assign once more so that labels match the final centers.
 """
-import time
 import warnings
 
 import numpy as np
 
-from fastkmeans._assign import assign_labels, inertia, label_sq_distances
+from fastkmeans._assign import assign_labels, inertia
 from fastkmeans._init import initial_centers
-from fastkmeans._lloyd import lloyd_iteration
+from fastkmeans._lloyd import lloyd_run
 from fastkmeans._result import FitHistory, KMeansResult, frozen_array
 from fastkmeans._threads import resolve_n_threads
 from fastkmeans._validation import (
@@ -39,90 +38,27 @@ def _mean_feature_variance(X: np.ndarray) -> float:
     return float(squares.mean() / n_samples)
 
 
-def _relocate_empty_clusters(X, sample_weight, centers, labels, sums, weights,
-                             empty, n_threads):
-    """Give each empty cluster one of the points farthest from their centers.
-
-    As scikit-learn: the farthest points (squared distance to the center they
-    were assigned to) move, farthest first, into the empty clusters; sums and
-    weights are adjusted, labels are not. Points of weight zero never move.
-    Memory is O(n_samples): no n_samples x n_features temporary.
-    """
-    sq_dist = np.empty(X.shape[0])
-    label_sq_distances(X, centers, labels, sq_dist, n_threads)
-    sq_dist[sample_weight == 0] = -1.0
-    n_moves = empty.size  # validation guarantees >= n_clusters weighted points
-    far = np.argpartition(sq_dist, -n_moves)[-n_moves:]
-    far = far[np.lexsort((far, -sq_dist[far]))]
-    for cluster, index in zip(empty, far):
-        old_cluster = labels[index]
-        weight = sample_weight[index]
-        sums[old_cluster] -= weight * X[index]
-        weights[old_cluster] -= weight
-        sums[cluster] = weight * X[index]
-        weights[cluster] = weight
-
-
-def _update_centers(X, sample_weight, centers, labels, sums, weights,
-                    new_centers, n_threads) -> bool:
-    """New centers from the cluster sums; returns whether a cluster was re-seeded.
-
-    A cluster that is still without weight keeps its previous center.
-    """
-    empty = np.flatnonzero(weights == 0)
-    if empty.size:
-        _relocate_empty_clusters(X, sample_weight, centers, labels, sums, weights,
-                                 empty, n_threads)
-    filled = weights > 0
-    new_centers[...] = centers
-    new_centers[filled] = sums[filled] / weights[filled, None]
-    return bool(empty.size)
-
-
 def _lloyd(X, sample_weight, centers, max_iter, tol, n_threads) -> KMeansResult:
-    """One Lloyd run from ``centers`` (a private array) on validated input.
+    """One Lloyd run from ``centers`` (a private array, updated in place).
 
     ``tol`` is absolute: the bound on the total squared center shift.
     """
-    n_samples, n_features = X.shape
-    n_clusters = centers.shape[0]
-    labels = np.full(n_samples, -1, dtype=np.int32)
-    sums = np.empty((n_clusters, n_features))
-    weights = np.empty(n_clusters)
-    new_centers = np.empty_like(centers)
-    inertias, shifts, seconds = [], [], []
-    strict_convergence = converged = relocated = False
-
-    for iteration in range(max_iter):
-        started = time.perf_counter()
-        iteration_inertia, n_changed = lloyd_iteration(
-            X, sample_weight, centers, labels, sums, weights, n_threads)
-        relocated = _update_centers(X, sample_weight, centers, labels, sums,
-                                    weights, new_centers, n_threads)
-        shift = float(np.sum((new_centers.astype(np.float64) - centers) ** 2))
-        centers, new_centers = new_centers, centers
-        inertias.append(iteration_inertia)
-        shifts.append(shift)
-        seconds.append(time.perf_counter() - started)
-        if n_changed == 0:
-            strict_convergence = converged = True
-            break
-        if shift <= tol:
-            converged = True
-            break
-
-    if not strict_convergence or relocated:
-        assign_labels(X, centers, labels, np.empty(n_samples, dtype=X.dtype), n_threads)
-    history = FitHistory(inertia=frozen_array(inertias, np.float64),
-                         center_shift=frozen_array(shifts, np.float64),
-                         seconds=frozen_array(seconds, np.float64))
+    labels = np.empty(X.shape[0], dtype=np.int32)
+    history = []
+    n_iter, converged, labels_match = lloyd_run(X, sample_weight, centers, labels,
+                                                max_iter, tol, n_threads, history)
+    if not labels_match:
+        assign_labels(X, centers, labels, np.empty(X.shape[0], dtype=X.dtype), n_threads)
+    inertias, shifts, seconds = (np.array(column, dtype=np.float64).reshape(-1)
+                                 for column in zip(*history))
     return KMeansResult(
         centers=frozen_array(centers),
         labels=frozen_array(labels),
         inertia=inertia(X, sample_weight, centers, labels, n_threads),
-        n_iter=iteration + 1,
+        n_iter=n_iter,
         converged=converged,
-        history=history,
+        history=FitHistory(inertia=frozen_array(inertias), center_shift=frozen_array(shifts),
+                           seconds=frozen_array(seconds)),
     )
 
 

@@ -1,16 +1,22 @@
 /*
- * C primitives behind fastkmeans' Cython kernels.
+ * C layer of the fastkmeans kernels.
  *
- * Kept in C for one reason: `#pragma omp simd reduction` is the only portable
- * way to let the compiler vectorise a floating-point sum without -ffast-math
- * (which a shared library must never use: it breaks NaN/inf handling).
- * The summation order these pragmas choose is fixed at compile time, so the
- * results do not depend on the number of threads.
+ * Kept in C for two reasons. `#pragma omp simd reduction` is the only
+ * portable way to let the compiler vectorise a floating-point sum without
+ * -ffast-math (which a shared library must never use: it breaks NaN/inf
+ * handling). And the nearest-center kernels are compiled several times, for
+ * several instruction sets (AVX-512, AVX2+FMA, and the baseline: SSE2 or
+ * NEON), one of which is chosen at run time (_kernels.c).
+ *
+ * Every kernel here works on a range of rows given by its caller; the Cython
+ * layer splits the rows into blocks that depend on n_samples only, so no
+ * result depends on the number of threads.
  */
 #ifndef FASTKMEANS_KERNELS_H
 #define FASTKMEANS_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -54,32 +60,62 @@ static inline int fk_omp_max_threads(void)
 #endif
 }
 
-/* The vector instruction sets the kernels were compiled for. */
-static inline const char *fk_simd_extensions(void)
-{
-    return ""
-#if defined(__AVX512F__)
-        "AVX512F "
-#endif
-#if defined(__AVX2__)
-        "AVX2 "
-#endif
-#if defined(__FMA__)
-        "FMA "
-#endif
-#if defined(__AVX__)
-        "AVX "
-#endif
-#if defined(__SSE4_2__)
-        "SSE4.2 "
-#endif
-#if defined(__SSE2__)
-        "SSE2 "
-#endif
-#if defined(__ARM_NEON)
-        "NEON "
-#endif
-        "";
-}
+/* ---------------------------------------------------------------------------
+ * Instruction-set paths, chosen at run time
+ * ------------------------------------------------------------------------- */
+
+enum { FK_PATH_GENERIC = 0, FK_PATH_AVX2 = 1, FK_PATH_AVX512 = 2, FK_N_PATHS = 3 };
+
+/* "generic", "avx2" or "avx512" */
+const char *fk_path_name(int path);
+/* 1 if this CPU (and this build) can run the path. Which path a model uses
+ * is the caller's choice (fastkmeans._simd): this layer keeps no state. */
+int fk_path_supported(int path);
+
+/* ---------------------------------------------------------------------------
+ * Nearest-center models: the centers of one iteration, laid out for a path
+ * ------------------------------------------------------------------------- */
+
+typedef struct {
+    int path;
+    int is_double;
+    int lowd;              /* few features: direct distances, points in lanes */
+    ptrdiff_t k, d;
+    ptrdiff_t chunk_rows;  /* rows processed together (cache-sized) */
+    const void *centers;   /* (k, d) row-major; owned by the caller */
+    void *packed;          /* dense: centered centers in panels [d][width] */
+    void *norms;           /* dense: their squared norms, +inf in padding */
+    void *mean;            /* dense: the centering offset (mean of the centers) */
+    ptrdiff_t n_panels;    /* dense: panels of two vectors of centers */
+    ptrdiff_t tail;        /* dense: centers in a last panel of one vector */
+} fk_model;
+
+/* Lay out `centers` (k, d) for a supported path; 0 on success, -1 if out of
+ * memory. The model points into `centers`: keep them alive and unchanged.
+ * With centers NULL the model only serves fk_lloyd_rows with assign = 0. */
+int fk_model_init_f32(fk_model *m, int path, const float *centers, ptrdiff_t k, ptrdiff_t d);
+int fk_model_init_f64(fk_model *m, int path, const double *centers, ptrdiff_t k, ptrdiff_t d);
+void fk_model_free(fk_model *m);
+
+/* Label rows [start, end) of X with their nearest center (lowest index on
+ * ties) and its squared distance sum((x - c)^2). */
+void fk_assign_rows_f32(const fk_model *m, const float *X, ptrdiff_t start,
+                        ptrdiff_t end, int32_t *labels, float *sq_dist);
+void fk_assign_rows_f64(const fk_model *m, const double *X, ptrdiff_t start,
+                        ptrdiff_t end, int32_t *labels, double *sq_dist);
+
+/* One Lloyd pass over rows [start, end): when `assign`, label each row with
+ * its nearest center (labels in: the previous labels; out: the new ones,
+ * stored only where they change) and add w * sum((x - c)^2) into *inertia
+ * and the changes into *n_changed; then, rows in order, add w * x into
+ * sums[label] (k x d) and w into weights[label] (k). Both are zeroed first. */
+void fk_lloyd_rows_f32(const fk_model *m, const float *X, const double *sample_weight,
+                       ptrdiff_t start, ptrdiff_t end, int assign, int32_t *labels,
+                       double *sums, double *weights, double *inertia,
+                       ptrdiff_t *n_changed);
+void fk_lloyd_rows_f64(const fk_model *m, const double *X, const double *sample_weight,
+                       ptrdiff_t start, ptrdiff_t end, int assign, int32_t *labels,
+                       double *sums, double *weights, double *inertia,
+                       ptrdiff_t *n_changed);
 
 #endif /* FASTKMEANS_KERNELS_H */

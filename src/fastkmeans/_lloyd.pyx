@@ -8,63 +8,24 @@ on ``n_samples`` only, so the sums are bitwise the same for any thread
 count. Buffers are reused in waves, so their memory is
 ``O(max(n_threads, budget) * n_clusters * n_features)``, never ``O(n_samples)``.
 """
+from time import perf_counter
+
 import numpy as np
 
 from cython.parallel cimport prange
 from libc.string cimport memset
 
 from fastkmeans._common cimport (
-    MAX_BLOCKS, BlockPlan, floating, nearest_center, plan_blocks,
+    MAX_BLOCKS, BlockPlan, fk_model, fk_model_free, floating, lloyd_rows, model_init,
+    plan_blocks,
 )
+from fastkmeans._assign import label_sq_distances
+from fastkmeans._simd import active_path_id
 
 cdef enum:
     # Bytes of block buffers alive at once when clusters x features is small;
     # there is at least one buffer per thread whatever its size.
     WAVE_BUDGET_BYTES = 8 << 20
-
-
-cdef void _accumulate_block(
-    const floating *X,              # IN (n_samples, n_features)
-    const double *sample_weight,    # IN (n_samples,)
-    const floating *centers,        # IN (n_clusters, n_features); unused if not assign
-    int *labels,                    # INOUT (n_samples,): OUT when assign
-    Py_ssize_t start,
-    Py_ssize_t end,
-    Py_ssize_t n_clusters,
-    Py_ssize_t n_features,
-    bint assign,
-    double *sums,                   # OUT (n_clusters, n_features) for this block
-    double *weights,                # OUT (n_clusters,) for this block
-    double *inertia,                # OUT scalar (only when assign)
-    Py_ssize_t *n_changed,          # OUT scalar (only when assign)
-) noexcept nogil:
-    """Sum rows ``start:end`` into their clusters, labelling them first if ``assign``."""
-    cdef Py_ssize_t i, j, changed = 0
-    cdef int label
-    cdef double w, block_inertia = 0.0
-    cdef floating dist
-    cdef const floating *x
-    cdef double *s
-
-    memset(sums, 0, n_clusters * n_features * sizeof(double))
-    memset(weights, 0, n_clusters * sizeof(double))
-    for i in range(start, end):
-        x = X + i * n_features
-        w = sample_weight[i]
-        if assign:
-            label = nearest_center(x, centers, n_clusters, n_features, &dist)
-            block_inertia += w * dist
-            if label != labels[i]:
-                changed += 1
-                labels[i] = label
-        else:
-            label = labels[i]
-        weights[label] += w
-        s = sums + label * n_features
-        for j in range(n_features):
-            s[j] += w * x[j]
-    inertia[0] = block_inertia
-    n_changed[0] = changed
 
 
 cdef void _add_block_buffers(
@@ -94,36 +55,56 @@ cdef void _add_block_buffers(
                     + block_sums[buf * row + cluster * n_features + j])
 
 
-cdef tuple _accumulate(
+cdef class _Workspace:
+    """Block buffers of a Lloyd run, allocated once and reused by every pass."""
+    cdef BlockPlan plan
+    cdef Py_ssize_t wave
+    cdef double[:, :, ::1] block_sums
+    cdef double[:, ::1] block_weights
+    cdef double[::1] block_inertia
+    cdef Py_ssize_t[::1] block_changed
+
+    def __init__(self, Py_ssize_t n_samples, Py_ssize_t n_clusters, Py_ssize_t n_features,
+                 int n_threads):
+        cdef Py_ssize_t buffer_bytes = (n_clusters * n_features + n_clusters) * sizeof(double)
+        self.plan = plan_blocks(n_samples)
+        self.wave = min(max(n_threads, WAVE_BUDGET_BYTES // buffer_bytes), self.plan.n_blocks)
+        self.block_sums = np.empty((self.wave, n_clusters, n_features), np.float64)
+        self.block_weights = np.empty((self.wave, n_clusters), np.float64)
+        self.block_inertia = np.empty(self.plan.n_blocks, np.float64)
+        self.block_changed = np.empty(self.plan.n_blocks, np.intp)
+
+
+cdef int _pass(
+    _Workspace ws,
     const floating[:, ::1] X,
     const double[::1] sample_weight,
-    const floating *centers,
+    const floating *centers,        # NULL: labels given, no assignment
     int *labels,
-    bint assign,
     double[:, ::1] center_sums,
     double[::1] cluster_weights,
     int n_threads,
-):
+    int path,
+    double *inertia,
+    Py_ssize_t *n_changed,
+) except -1:
+    """One pass over X in waves of blocks; see lloyd_iteration."""
     cdef Py_ssize_t n_samples = X.shape[0]
     cdef Py_ssize_t n_features = X.shape[1]
     cdef Py_ssize_t n_clusters = center_sums.shape[0]
-    cdef BlockPlan plan = plan_blocks(n_samples)
-    cdef Py_ssize_t buffer_bytes = (n_clusters * n_features + n_clusters) * sizeof(double)
-    cdef Py_ssize_t wave = max(n_threads, WAVE_BUDGET_BYTES // buffer_bytes)
-    wave = min(wave, plan.n_blocks)
-
-    cdef double[:, :, ::1] block_sums = np.empty((wave, n_clusters, n_features), np.float64)
-    cdef double[:, ::1] block_weights = np.empty((wave, n_clusters), np.float64)
-    cdef double[::1] block_inertia = np.zeros(plan.n_blocks, np.float64)
-    cdef Py_ssize_t[::1] block_changed = np.zeros(plan.n_blocks, np.intp)
-
-    cdef const floating *x = &X[0, 0]
-    cdef Py_ssize_t first, n_in_wave, slot, b
+    cdef BlockPlan plan = ws.plan
+    cdef Py_ssize_t wave = ws.wave
+    cdef bint assign = centers != NULL
+    cdef fk_model model
+    cdef Py_ssize_t first, n_in_wave, slot, b, changed = 0
+    cdef double total = 0.0
     cdef int threads
 
-    center_sums[:, :] = 0.0
-    cluster_weights[:] = 0.0
+    if model_init(&model, path, centers, n_clusters, n_features) != 0:
+        raise MemoryError("fastkmeans: no memory for the packed centers")
     with nogil:
+        memset(&center_sums[0, 0], 0, n_clusters * n_features * sizeof(double))
+        memset(&cluster_weights[0], 0, n_clusters * sizeof(double))
         first = 0
         while first < plan.n_blocks:
             n_in_wave = min(wave, plan.n_blocks - first)
@@ -131,24 +112,23 @@ cdef tuple _accumulate(
             for slot in prange(n_in_wave, schedule="static", num_threads=threads,
                                use_threads_if=threads > 1):
                 b = first + slot
-                _accumulate_block(
-                    x, &sample_weight[0], centers, labels,
-                    b * plan.block_rows,
-                    min(n_samples, (b + 1) * plan.block_rows),
-                    n_clusters, n_features, assign,
-                    &block_sums[slot, 0, 0], &block_weights[slot, 0],
-                    &block_inertia[b], &block_changed[b])
-            _add_block_buffers(&block_sums[0, 0, 0], &block_weights[0, 0],
+                lloyd_rows(&model, &X[0, 0], &sample_weight[0],
+                           b * plan.block_rows,
+                           min(n_samples, (b + 1) * plan.block_rows),
+                           assign, labels,
+                           &ws.block_sums[slot, 0, 0], &ws.block_weights[slot, 0],
+                           &ws.block_inertia[b], &ws.block_changed[b])
+            _add_block_buffers(&ws.block_sums[0, 0, 0], &ws.block_weights[0, 0],
                                n_in_wave, n_clusters, n_features,
                                &center_sums[0, 0], &cluster_weights[0], n_threads)
             first += wave
-
-    total_inertia = 0.0
-    total_changed = 0
-    for b in range(plan.n_blocks):
-        total_inertia += block_inertia[b]
-        total_changed += block_changed[b]
-    return total_inertia, total_changed
+        fk_model_free(&model)
+        for b in range(plan.n_blocks):
+            total += ws.block_inertia[b]
+            changed += ws.block_changed[b]
+    inertia[0] = total
+    n_changed[0] = changed
+    return 0
 
 
 def lloyd_iteration(
@@ -159,6 +139,7 @@ def lloyd_iteration(
     double[:, ::1] center_sums,       # OUT (n_clusters, n_features)
     double[::1] cluster_weights,      # OUT (n_clusters,)
     int n_threads,
+    int path=-1,
 ):
     """One fused Lloyd pass over ``X``: assign every point, then sum it into its cluster.
 
@@ -179,6 +160,9 @@ def lloyd_iteration(
         Receives the total weight of each cluster.
     n_threads : int
         OpenMP threads to use.
+    path : int, optional
+        Instruction-set path (index into ``_simd.PATH_NAMES``); the active
+        one by default.
 
     Returns
     -------
@@ -187,8 +171,14 @@ def lloyd_iteration(
     n_changed : int
         Number of points whose label changed.
     """
-    return _accumulate(X, sample_weight, &centers[0, 0], &labels[0], True,
-                       center_sums, cluster_weights, n_threads)
+    cdef double inertia
+    cdef Py_ssize_t n_changed
+    ws = _Workspace(X.shape[0], centers.shape[0], X.shape[1], n_threads)
+    if path < 0:
+        path = active_path_id()
+    _pass(ws, X, sample_weight, &centers[0, 0], &labels[0], center_sums,
+          cluster_weights, n_threads, path, &inertia, &n_changed)
+    return inertia, n_changed
 
 
 def update_sums(
@@ -216,6 +206,165 @@ def update_sums(
     n_threads : int
         OpenMP threads to use.
     """
-    # With assign False the labels are only read: the cast drops const alone.
-    _accumulate(X, sample_weight, <const floating *>NULL, <int *>&labels[0], False,
-                center_sums, cluster_weights, n_threads)
+    cdef double inertia
+    cdef Py_ssize_t n_changed
+    ws = _Workspace(X.shape[0], center_sums.shape[0], X.shape[1], n_threads)
+    # Without centers the labels are only read: the cast drops const alone.
+    _pass(ws, X, sample_weight, <const floating *>NULL, <int *>&labels[0], center_sums,
+          cluster_weights, n_threads, 0, &inertia, &n_changed)
+
+
+def relocate_empty_clusters(X, sample_weight, centers, labels, sums, weights, n_threads):
+    """Give each empty cluster one of the points farthest from their centers.
+
+    As scikit-learn: the farthest points (squared distance to the center they
+    were assigned to) move, farthest first, into the empty clusters; ``sums``
+    and ``weights`` are adjusted in place, labels are not. Points of weight
+    zero never move. Memory is O(n_samples): no n_samples x n_features
+    temporary. Returns the number of clusters re-seeded.
+    """
+    empty = np.flatnonzero(np.asarray(weights) == 0)
+    if empty.size == 0:
+        return 0
+    X = np.asarray(X)
+    sample_weight = np.asarray(sample_weight)
+    labels = np.asarray(labels)
+    sums = np.asarray(sums)
+    weights = np.asarray(weights)
+    sq_dist = np.empty(X.shape[0])
+    label_sq_distances(X, np.asarray(centers), labels, sq_dist, n_threads)
+    sq_dist[sample_weight == 0] = -1.0
+    n_moves = empty.size  # validation guarantees >= n_clusters weighted points
+    far = np.argpartition(sq_dist, -n_moves)[-n_moves:]
+    far = far[np.lexsort((far, -sq_dist[far]))]
+    for cluster, index in zip(empty, far):
+        old_cluster = labels[index]
+        weight = sample_weight[index]
+        sums[old_cluster] -= weight * X[index]
+        weights[old_cluster] -= weight
+        sums[cluster] = weight * X[index]
+        weights[cluster] = weight
+    return empty.size
+
+
+cdef bint _has_empty_cluster(const double[::1] weights) noexcept nogil:
+    cdef Py_ssize_t j
+    for j in range(weights.shape[0]):
+        if weights[j] == 0:
+            return True
+    return False
+
+
+cdef double _average_and_shift(
+    const double[:, ::1] sums,
+    const double[::1] weights,
+    const floating[:, ::1] centers,
+    floating[:, ::1] new_centers,
+) noexcept nogil:
+    """new_centers = sums / weights (old center where a cluster has no weight);
+    returns the total squared shift in float64."""
+    cdef Py_ssize_t j, f
+    cdef double shift = 0.0, diff
+    for j in range(sums.shape[0]):
+        if weights[j] > 0:
+            # divide, not multiply by 1 / weight: a denormal weight has no
+            # finite reciprocal
+            for f in range(sums.shape[1]):
+                new_centers[j, f] = <floating>(sums[j, f] / weights[j])
+        else:
+            for f in range(sums.shape[1]):
+                new_centers[j, f] = centers[j, f]
+        for f in range(sums.shape[1]):
+            diff = <double>new_centers[j, f] - <double>centers[j, f]
+            shift += diff * diff
+    return shift
+
+
+def lloyd_run(
+    const floating[:, ::1] X,         # IN (n_samples, n_features)
+    const double[::1] sample_weight,  # IN (n_samples,)
+    floating[:, ::1] centers,         # INOUT (n_clusters, n_features)
+    int[::1] labels,                  # OUT (n_samples,)
+    int max_iter,
+    double tol,
+    int n_threads,
+    list history,                     # OUT: (inertia, shift, seconds) per iteration
+    int path=-1,
+):
+    """Lloyd iterations from ``centers`` until convergence or ``max_iter``.
+
+    The loop of scikit-learn: stop when no label changes, or when the total
+    squared center shift is at most ``tol`` (absolute). Each iteration is one
+    fused pass over X; between passes only O(n_clusters x n_features) work
+    is done, without Python-level array temporaries.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), C order
+        Points.
+    sample_weight : ndarray of shape (n_samples,), float64
+        Weight of every point.
+    centers : ndarray of shape (n_clusters, n_features), same dtype as X
+        Initial centers in, final centers out.
+    labels : ndarray of shape (n_samples,), int32
+        Receives the labels of the last assignment (made with the centers
+        before the last update).
+    max_iter : int
+        Most iterations.
+    tol : float
+        Absolute bound on the total squared center shift.
+    n_threads : int
+        OpenMP threads to use.
+    history : list
+        Receives one ``(inertia, center_shift, seconds)`` tuple per iteration.
+    path : int, optional
+        Instruction-set path; the active one by default.
+
+    Returns
+    -------
+    n_iter : int
+        Iterations run.
+    converged : bool
+        Stopped by strict convergence or ``tol``, not by ``max_iter``.
+    labels_match_centers : bool
+        Whether ``labels`` already are the nearest final centers (strict
+        convergence without a re-seeded cluster); if not, assign once more.
+    """
+    cdef Py_ssize_t n_clusters = centers.shape[0], n_features = centers.shape[1]
+    cdef double inertia, shift
+    cdef Py_ssize_t n_changed
+    cdef int iteration = 0, n_relocated = 0
+    cdef bint converged = False, strict = False
+    ws = _Workspace(X.shape[0], n_clusters, n_features, n_threads)
+    sums_array = np.empty((n_clusters, n_features))
+    weights_array = np.empty(n_clusters)
+    cdef double[:, ::1] sums = sums_array
+    cdef double[::1] weights = weights_array
+    cdef floating[:, ::1] current = centers
+    cdef floating[:, ::1] spare = np.empty_like(np.asarray(centers))
+    cdef floating[:, ::1] swap
+    if path < 0:
+        path = active_path_id()
+    labels[:] = -1
+
+    for iteration in range(max_iter):
+        started = perf_counter()
+        _pass(ws, X, sample_weight, &current[0, 0], &labels[0], sums, weights,
+              n_threads, path, &inertia, &n_changed)
+        n_relocated = 0
+        if _has_empty_cluster(weights):
+            n_relocated = relocate_empty_clusters(X, sample_weight, current, labels,
+                                                  sums_array, weights_array, n_threads)
+        shift = _average_and_shift(sums, weights, current, spare)
+        current, spare = spare, current
+        history.append((inertia, shift, perf_counter() - started))
+        if n_changed == 0:
+            converged = strict = True
+            break
+        if shift <= tol:
+            converged = True
+            break
+
+    if &current[0, 0] != &centers[0, 0]:
+        centers[:, :] = current
+    return iteration + 1, converged, strict and n_relocated == 0

@@ -1,0 +1,197 @@
+/*
+ * The nearest-center kernels, compiled once per instruction set, and the
+ * run-time choice between them. See _kernels.h for the API and
+ * _kernels_impl.h for the kernels themselves.
+ */
+#define _POSIX_C_SOURCE 200112L  /* posix_memalign */
+#include "_kernels.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#define FK_X86 1
+#else
+#define FK_X86 0
+#endif
+
+/* Up to this many features: points in vector lanes, direct distances. */
+#define FK_LOWD_MAX 8
+/* Bytes of rows per chunk, kept in cache between the two passes over it. */
+#define FK_CHUNK_BYTES (32 * 1024)
+#define FK_CHUNK_MAX_ROWS 4096
+#define FK_ALIGN 64
+
+/* Vector loads of packed centers need alignment to the widest vector. */
+static void *fk_aligned_alloc(size_t bytes)
+{
+    size_t rounded = (bytes + FK_ALIGN - 1) / FK_ALIGN * FK_ALIGN;
+    if (rounded == 0) rounded = FK_ALIGN;
+#ifdef _WIN32
+    return _aligned_malloc(rounded, FK_ALIGN);
+#else
+    void *p = NULL;
+    return posix_memalign(&p, FK_ALIGN, rounded) == 0 ? p : NULL;
+#endif
+}
+
+static void fk_aligned_free(void *p)
+{
+#ifdef _WIN32
+    _aligned_free(p);
+#else
+    free(p);
+#endif
+}
+
+/* --- the variants (the template undefines its parameters) ------------------ */
+
+#define FK_T float
+#define FK_I int32_t
+#define FK_SUF f32_generic
+#define FK_VW 4
+#define FK_MR 4
+#define FK_TARGET
+#include "_kernels_impl.h"
+
+#define FK_T double
+#define FK_I int64_t
+#define FK_SUF f64_generic
+#define FK_VW 2
+#define FK_MR 4
+#define FK_TARGET
+#include "_kernels_impl.h"
+
+#if FK_X86
+#define FK_TARGET_AVX2 __attribute__((target("avx2,fma")))
+#define FK_TARGET_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,avx2,fma")))
+
+#define FK_T float
+#define FK_I int32_t
+#define FK_SUF f32_avx2
+#define FK_VW 8
+#define FK_MR 6
+#define FK_TARGET FK_TARGET_AVX2
+#include "_kernels_impl.h"
+
+#define FK_T double
+#define FK_I int64_t
+#define FK_SUF f64_avx2
+#define FK_VW 4
+#define FK_MR 6
+#define FK_TARGET FK_TARGET_AVX2
+#include "_kernels_impl.h"
+
+#define FK_T float
+#define FK_I int32_t
+#define FK_SUF f32_avx512
+#define FK_VW 16
+#define FK_MR 8
+#define FK_TARGET FK_TARGET_AVX512
+#include "_kernels_impl.h"
+
+#define FK_T double
+#define FK_I int64_t
+#define FK_SUF f64_avx512
+#define FK_VW 8
+#define FK_MR 8
+#define FK_TARGET FK_TARGET_AVX512
+#include "_kernels_impl.h"
+#endif /* FK_X86 */
+
+/* --- run-time choice ------------------------------------------------------- */
+
+static const char *const fk_path_names[FK_N_PATHS] = {"generic", "avx2", "avx512"};
+
+const char *fk_path_name(int path)
+{
+    return path >= 0 && path < FK_N_PATHS ? fk_path_names[path] : "unknown";
+}
+
+int fk_path_supported(int path)
+{
+    if (path == FK_PATH_GENERIC) return 1;
+#if FK_X86
+    __builtin_cpu_init();
+    if (path == FK_PATH_AVX2)
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if (path == FK_PATH_AVX512)
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")
+            && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw")
+            && fk_path_supported(FK_PATH_AVX2);
+#endif
+    return 0;
+}
+
+/* --- dispatch -------------------------------------------------------------- */
+
+#if FK_X86
+#define FK_DISPATCH(PATH, NAME, T, ...)                                      \
+    switch (PATH) {                                                          \
+    case FK_PATH_AVX512: NAME##_##T##_avx512(__VA_ARGS__); break;            \
+    case FK_PATH_AVX2: NAME##_##T##_avx2(__VA_ARGS__); break;                \
+    default: NAME##_##T##_generic(__VA_ARGS__); break;                       \
+    }
+#define FK_DISPATCH_RET(PATH, NAME, T, ...)                                  \
+    switch (PATH) {                                                          \
+    case FK_PATH_AVX512: return NAME##_##T##_avx512(__VA_ARGS__);            \
+    case FK_PATH_AVX2: return NAME##_##T##_avx2(__VA_ARGS__);                \
+    default: return NAME##_##T##_generic(__VA_ARGS__);                       \
+    }
+#else
+#define FK_DISPATCH(PATH, NAME, T, ...) NAME##_##T##_generic(__VA_ARGS__);
+#define FK_DISPATCH_RET(PATH, NAME, T, ...) return NAME##_##T##_generic(__VA_ARGS__);
+#endif
+
+int fk_model_init_f32(fk_model *m, int path, const float *centers, ptrdiff_t k, ptrdiff_t d)
+{
+    m->path = fk_path_supported(path) ? path : FK_PATH_GENERIC;
+    m->is_double = 0;
+    FK_DISPATCH_RET(m->path, model_init, f32, m, centers, k, d)
+}
+
+int fk_model_init_f64(fk_model *m, int path, const double *centers, ptrdiff_t k, ptrdiff_t d)
+{
+    m->path = fk_path_supported(path) ? path : FK_PATH_GENERIC;
+    m->is_double = 1;
+    FK_DISPATCH_RET(m->path, model_init, f64, m, centers, k, d)
+}
+
+void fk_model_free(fk_model *m)
+{
+    fk_aligned_free(m->packed);
+    fk_aligned_free(m->norms);
+    fk_aligned_free(m->mean);
+    m->packed = m->norms = m->mean = NULL;
+}
+
+void fk_assign_rows_f32(const fk_model *m, const float *X, ptrdiff_t start,
+                        ptrdiff_t end, int32_t *labels, float *sq_dist)
+{
+    FK_DISPATCH(m->path, assign_rows, f32, m, X, start, end, labels, sq_dist)
+}
+
+void fk_assign_rows_f64(const fk_model *m, const double *X, ptrdiff_t start,
+                        ptrdiff_t end, int32_t *labels, double *sq_dist)
+{
+    FK_DISPATCH(m->path, assign_rows, f64, m, X, start, end, labels, sq_dist)
+}
+
+void fk_lloyd_rows_f32(const fk_model *m, const float *X, const double *sample_weight,
+                       ptrdiff_t start, ptrdiff_t end, int assign, int32_t *labels,
+                       double *sums, double *weights, double *inertia,
+                       ptrdiff_t *n_changed)
+{
+    FK_DISPATCH(m->path, lloyd_rows, f32, m, X, sample_weight, start, end, assign, labels,
+                sums, weights, inertia, n_changed)
+}
+
+void fk_lloyd_rows_f64(const fk_model *m, const double *X, const double *sample_weight,
+                       ptrdiff_t start, ptrdiff_t end, int assign, int32_t *labels,
+                       double *sums, double *weights, double *inertia,
+                       ptrdiff_t *n_changed)
+{
+    FK_DISPATCH(m->path, lloyd_rows, f64, m, X, sample_weight, start, end, assign, labels,
+                sums, weights, inertia, n_changed)
+}
