@@ -16,12 +16,28 @@
 #define FK_X86 0
 #endif
 
+/* GCC's __builtin_shuffle de-interleaves two-feature rows; others gather. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define FK_HAVE_SHUFFLE 1
+#else
+#define FK_HAVE_SHUFFLE 0
+#endif
+
 /* Up to this many features: points in vector lanes, direct distances. */
 #define FK_LOWD_MAX 8
+/* Low-d: vectors of rows handled together (independent dependency chains). */
+#define FK_LOWD_GROUPS 4
+/* Low-d sums kept in vector lanes when clusters x (features + 1), plus one
+ * for the inertia, fits in this many vectors; flushed to float64 after this
+ * many vector steps. */
+#define FK_LOWD_LANE_ACC 32
+#define FK_LOWD_FLUSH_LANE_ROWS 16
 /* Bytes of rows per chunk, kept in cache between the two passes over it. */
 #define FK_CHUNK_BYTES (32 * 1024)
 #define FK_CHUNK_MAX_ROWS 4096
 #define FK_ALIGN 64
+
+#define FK_INLINE static inline __attribute__((always_inline))
 
 /* Vector loads of packed centers need alignment to the widest vector. */
 static void *fk_aligned_alloc(size_t bytes)
@@ -161,9 +177,9 @@ int fk_model_init_f64(fk_model *m, int path, const double *centers, ptrdiff_t k,
 void fk_model_free(fk_model *m)
 {
     fk_aligned_free(m->packed);
-    fk_aligned_free(m->norms);
+    fk_aligned_free(m->bias);
     fk_aligned_free(m->mean);
-    m->packed = m->norms = m->mean = NULL;
+    m->packed = m->bias = m->mean = NULL;
 }
 
 void fk_assign_rows_f32(const fk_model *m, const float *X, ptrdiff_t start,

@@ -83,9 +83,9 @@ typedef struct {
     ptrdiff_t k, d;
     ptrdiff_t chunk_rows;  /* rows processed together (cache-sized) */
     const void *centers;   /* (k, d) row-major; owned by the caller */
-    void *packed;          /* dense: centered centers in panels [d][width] */
-    void *norms;           /* dense: their squared norms, +inf in padding */
-    void *mean;            /* dense: the centering offset (mean of the centers) */
+    void *packed;          /* dense: c' in panels [d][width] */
+    void *bias;            /* dense: |c'|^2 + 2 m.c' per center, +inf in padding */
+    void *mean;            /* dense: m, the mean of the centers; c' = c - m */
     ptrdiff_t n_panels;    /* dense: panels of two vectors of centers */
     ptrdiff_t tail;        /* dense: centers in a last panel of one vector */
 } fk_model;

@@ -16,10 +16,9 @@
  * rounding and both fused with the rest of a Lloyd pass:
  *   dense: a tile of FK_MR points x a panel of 2*FK_VW centers held in
  *          registers while streaming over the features (how GEMM gets its
- *          speed), computing |c - m|^2 - 2 (x - m).(c - m) with m the mean of
- *          the centers (centering avoids cancellation for data far from the
- *          origin), the running minimum kept per lane: distances are never
- *          stored;
+ *          speed), comparing |x - c|^2 - |x - m|^2 (m the mean of the
+ *          centers, see dense_nearest), the running minimum kept per lane:
+ *          distances are never stored;
  *   low-d: for few features, FK_VW points per vector and the direct
  *          sum((x - c)^2), one center at a time.
  */
@@ -33,9 +32,15 @@ typedef FK_I FK_NAME(ivec) __attribute__((vector_size(FK_VW * sizeof(FK_T))));
 /* the same vector, alignment of one element: for loads from unaligned memory */
 typedef FK_T FK_NAME(uvec) __attribute__((vector_size(FK_VW * sizeof(FK_T)), aligned(sizeof(FK_T))));
 
+/* FK_VW doubles (sample weights) and FK_VW int32 (labels), unaligned */
+typedef double FK_NAME(dvec) __attribute__((vector_size(FK_VW * sizeof(double)), aligned(sizeof(double))));
+typedef int32_t FK_NAME(lvec) __attribute__((vector_size(FK_VW * sizeof(int32_t)), aligned(sizeof(int32_t))));
+
 #define V FK_NAME(vec)
 #define IV FK_NAME(ivec)
 #define UV FK_NAME(uvec)
+#define DV FK_NAME(dvec)
+#define LV FK_NAME(lvec)
 #define NR (2 * FK_VW)
 
 /* mask ? a : b, lane by lane (mask lanes are all ones or all zeros) */
@@ -59,11 +64,12 @@ typedef struct {
     IV index[FK_MR];
 } FK_NAME(tile_best);
 
-/* One panel of two vectors of centers against a tile of FK_MR points. */
+/* One panel of two vectors of centers against a tile of FK_MR rows of X,
+ * read in place: rows[r] points at row r of the tile. */
 FK_TARGET static inline void FK_NAME(panel2)(
-    const FK_T *a,              /* IN  [d][FK_MR] centered points */
-    const FK_T *panel,          /* IN  [d][NR] centered centers */
-    const FK_T *norms,          /* IN  [NR] their squared norms (+inf: padding) */
+    const FK_T *const *rows,
+    const FK_T *panel,          /* IN  [d][NR] centers minus their mean */
+    const FK_T *bias,           /* IN  [NR] (+inf: padding), see model_init */
     ptrdiff_t d, FK_I first_index, FK_NAME(tile_best) *best)
 {
     V acc0[FK_MR], acc1[FK_MR];
@@ -74,14 +80,14 @@ FK_TARGET static inline void FK_NAME(panel2)(
     for (ptrdiff_t f = 0; f < d; f++) {
         V b0 = *(const V *)(panel + f * NR);
         V b1 = *(const V *)(panel + f * NR + FK_VW);
-        const FK_T *af = a + f * FK_MR;
         for (int r = 0; r < FK_MR; r++) {
-            acc0[r] += af[r] * b0;
-            acc1[r] += af[r] * b1;
+            FK_T x = rows[r][f];
+            acc0[r] += x * b0;
+            acc1[r] += x * b1;
         }
     }
-    V n0 = *(const V *)norms;
-    V n1 = *(const V *)(norms + FK_VW);
+    V n0 = *(const V *)bias;
+    V n1 = *(const V *)(bias + FK_VW);
     IV i0 = FK_NAME(lane_ids)() + first_index;
     IV i1 = i0 + FK_VW;
     for (int r = 0; r < FK_MR; r++) {
@@ -98,17 +104,16 @@ FK_TARGET static inline void FK_NAME(panel2)(
 
 /* One panel of a single vector of centers (the narrow last panel). */
 FK_TARGET static inline void FK_NAME(panel1)(
-    const FK_T *a, const FK_T *panel, const FK_T *norms,
+    const FK_T *const *rows, const FK_T *panel, const FK_T *bias,
     ptrdiff_t d, FK_I first_index, FK_NAME(tile_best) *best)
 {
     V acc[FK_MR];
     for (int r = 0; r < FK_MR; r++) acc[r] = (V){0};
     for (ptrdiff_t f = 0; f < d; f++) {
         V b = *(const V *)(panel + f * FK_VW);
-        const FK_T *af = a + f * FK_MR;
-        for (int r = 0; r < FK_MR; r++) acc[r] += af[r] * b;
+        for (int r = 0; r < FK_MR; r++) acc[r] += rows[r][f] * b;
     }
-    V n = *(const V *)norms;
+    V n = *(const V *)bias;
     IV index = FK_NAME(lane_ids)() + first_index;
     for (int r = 0; r < FK_MR; r++) {
         V dist = n - (acc[r] + acc[r]);
@@ -118,54 +123,68 @@ FK_TARGET static inline void FK_NAME(panel1)(
     }
 }
 
-/* Nearest center of rows [start, end) of X: labels[0 .. end - start). */
+/* The index of the smallest distance across lanes (smallest index on ties). */
+FK_TARGET static inline int32_t FK_NAME(lane_argmin)(V dist, IV index)
+{
+#if FK_HAVE_SHUFFLE
+    /* butterfly: after log2(FK_VW) exchanges every lane holds the answer */
+    IV ids = FK_NAME(lane_ids)();
+    for (int step = FK_VW / 2; step >= 1; step /= 2) {
+        IV partner = ids ^ step;
+        V other = __builtin_shuffle(dist, partner);
+        IV other_index = __builtin_shuffle(index, partner);
+        IV take = (IV)(other < dist) | ((IV)(other == dist) & (other_index < index));
+        dist = FK_SELECT(take, other, dist);
+        index = FK_SELECT_I(take, other_index, index);
+    }
+    return (int32_t)index[0];
+#else
+    FK_T best = dist[0];
+    FK_I best_index = index[0];
+    for (int l = 1; l < FK_VW; l++) {
+        if (dist[l] < best || (dist[l] == best && index[l] < best_index)) {
+            best = dist[l];
+            best_index = index[l];
+        }
+    }
+    return (int32_t)best_index;
+#endif
+}
+
+/* Nearest center of rows [start, end) of X: labels[0 .. end - start).
+ *
+ * For each center c, with m the mean of the centers and c' = c - m,
+ *   |x - c|^2 - |x - m|^2 = |c'|^2 - 2 (x - m).c' = bias - 2 x.c'
+ * where bias = |c'|^2 + 2 m.c'. The argmin over c needs only bias - 2 x.c',
+ * and because c' is centered no term is of the order of |x|^2: the rounding
+ * error stays of the order of the one already in x itself. */
 FK_TARGET static void FK_NAME(dense_nearest)(
-    const fk_model *m, const FK_T *X, ptrdiff_t start, ptrdiff_t end,
-    FK_T *a /* scratch [d][FK_MR] */, int32_t *labels)
+    const fk_model *m, const FK_T *X, ptrdiff_t start, ptrdiff_t end, int32_t *labels)
 {
     const ptrdiff_t d = m->d;
-    const FK_T *mean = (const FK_T *)m->mean;
     const FK_T *packed = (const FK_T *)m->packed;
-    const FK_T *norms = (const FK_T *)m->norms;
+    const FK_T *bias = (const FK_T *)m->bias;
     const FK_T inf = (FK_T)INFINITY;
+    const FK_T *rows[FK_MR];
 
     for (ptrdiff_t i0 = start; i0 < end; i0 += FK_MR) {
-        int rows = (int)(end - i0 < FK_MR ? end - i0 : FK_MR);
-        /* pack the tile transposed and centered; missing rows are zeros */
-        for (int r = 0; r < FK_MR; r++) {
-            if (r < rows) {
-                const FK_T *x = X + (i0 + r) * d;
-                for (ptrdiff_t f = 0; f < d; f++) a[f * FK_MR + r] = x[f] - mean[f];
-            } else {
-                for (ptrdiff_t f = 0; f < d; f++) a[f * FK_MR + r] = 0;
-            }
-        }
+        int n_rows = (int)(end - i0 < FK_MR ? end - i0 : FK_MR);
+        /* a short tile repeats its first row; the repeats are not stored */
+        for (int r = 0; r < FK_MR; r++) rows[r] = X + (i0 + (r < n_rows ? r : 0)) * d;
         FK_NAME(tile_best) best;
         for (int r = 0; r < FK_MR; r++) {
             best.dist[r] = (V){0} + inf;
             best.index[r] = (IV){0};
         }
         for (ptrdiff_t p = 0; p < m->n_panels; p++)
-            FK_NAME(panel2)(a, packed + p * d * NR, norms + p * NR, d,
+            FK_NAME(panel2)(rows, packed + p * d * NR, bias + p * NR, d,
                             (FK_I)(p * NR), &best);
         if (m->tail)
-            FK_NAME(panel1)(a, packed + m->n_panels * d * NR,
-                            norms + m->n_panels * NR, d,
+            FK_NAME(panel1)(rows, packed + m->n_panels * d * NR,
+                            bias + m->n_panels * NR, d,
                             (FK_I)(m->n_panels * NR), &best);
-        /* across lanes: the smallest distance, then the smallest index */
-        for (int r = 0; r < rows; r++) {
-            FK_T dist = best.dist[r][0];
-            FK_I index = best.index[r][0];
-            for (int l = 1; l < FK_VW; l++) {
-                FK_T dl = best.dist[r][l];
-                FK_I il = best.index[r][l];
-                if (dl < dist || (dl == dist && il < index)) {
-                    dist = dl;
-                    index = il;
-                }
-            }
-            labels[i0 - start + r] = (int32_t)index;
-        }
+        for (int r = 0; r < n_rows; r++)
+            labels[i0 - start + r] = FK_NAME(lane_argmin)(best.dist[r], best.index[r]);
     }
 }
 
@@ -173,45 +192,185 @@ FK_TARGET static void FK_NAME(dense_nearest)(
  * low-d: FK_VW points per vector, direct distances
  * ------------------------------------------------------------------------- */
 
+/* Load up to FK_VW rows starting at x as one vector per feature
+ * (missing lanes are zeros). */
+FK_TARGET FK_INLINE void FK_NAME(lowd_load)(const FK_T *x, ptrdiff_t d, int lanes, V *xs)
+{
+    if (lanes == FK_VW && d == 1) {
+        xs[0] = *(const UV *)x;
+#if FK_HAVE_SHUFFLE
+    } else if (lanes == FK_VW && d == 2) {
+        /* de-interleave x0 y0 x1 y1 ... into x0 x1 ... and y0 y1 ... */
+        V lo = *(const UV *)x, hi = *(const UV *)(x + FK_VW);
+        IV even = FK_NAME(lane_ids)() * 2;
+        xs[0] = __builtin_shuffle(lo, hi, even);
+        xs[1] = __builtin_shuffle(lo, hi, even + 1);
+#endif
+    } else {
+        for (ptrdiff_t f = 0; f < d; f++) {
+            for (int l = 0; l < FK_VW; l++) xs[f][l] = l < lanes ? x[l * d + f] : 0;
+        }
+    }
+}
+
+/* Nearest center and its squared distance for FK_LOWD_GROUPS vectors of
+ * rows at once (independent dependency chains keep the pipeline full).
+ * Inlined with a constant d, the feature loops unroll. */
+FK_TARGET FK_INLINE void FK_NAME(lowd_groups)(
+    const FK_T *centers, ptrdiff_t k, const ptrdiff_t d,
+    V xs[FK_LOWD_GROUPS][FK_LOWD_MAX], V *best, IV *best_index)
+{
+    for (int g = 0; g < FK_LOWD_GROUPS; g++) {
+        best[g] = (V){0} + (FK_T)INFINITY;
+        best_index[g] = (IV){0};
+    }
+    for (ptrdiff_t j = 0; j < k; j++) {
+        const FK_T *c = centers + j * d;
+        const IV index = (IV){0} + (FK_I)j;
+        for (int g = 0; g < FK_LOWD_GROUPS; g++) {
+            V diff = xs[g][0] - c[0];
+            V dist = diff * diff;
+            for (ptrdiff_t f = 1; f < d; f++) {
+                diff = xs[g][f] - c[f];
+                dist += diff * diff;
+            }
+            IV better = (IV)(dist < best[g]);
+            best[g] = FK_SELECT(better, dist, best[g]);
+            best_index[g] = FK_SELECT_I(better, index, best_index[g]);
+        }
+    }
+}
+
+/* Rows [i0, i0 + rows) of X (rows <= FK_LOWD_GROUPS * FK_VW): load them,
+ * find their nearest centers. */
+FK_TARGET FK_INLINE void FK_NAME(lowd_step)(
+    const fk_model *m, const FK_T *X, ptrdiff_t i0, ptrdiff_t rows,
+    V xs[FK_LOWD_GROUPS][FK_LOWD_MAX], V *best, IV *best_index)
+{
+    const ptrdiff_t d = m->d;
+    const FK_T *centers = (const FK_T *)m->centers;
+    for (int g = 0; g < FK_LOWD_GROUPS; g++) {
+        ptrdiff_t left = rows - g * FK_VW;
+        int lanes = (int)(left <= 0 ? 0 : (left < FK_VW ? left : FK_VW));
+        FK_NAME(lowd_load)(X + (i0 + g * FK_VW) * d, d, lanes, xs[g]);
+    }
+    switch (d) {  /* constant d: unrolled feature loops */
+    case 1: FK_NAME(lowd_groups)(centers, m->k, 1, xs, best, best_index); break;
+    case 2: FK_NAME(lowd_groups)(centers, m->k, 2, xs, best, best_index); break;
+    case 3: FK_NAME(lowd_groups)(centers, m->k, 3, xs, best, best_index); break;
+    case 4: FK_NAME(lowd_groups)(centers, m->k, 4, xs, best, best_index); break;
+    default: FK_NAME(lowd_groups)(centers, m->k, d, xs, best, best_index); break;
+    }
+}
+
 /* Nearest center and its squared distance for rows [start, end). */
 FK_TARGET static void FK_NAME(lowd_nearest)(
     const fk_model *m, const FK_T *X, ptrdiff_t start, ptrdiff_t end,
     int32_t *labels, FK_T *min_sq_dist)
 {
-    const ptrdiff_t d = m->d, k = m->k;
-    const FK_T *centers = (const FK_T *)m->centers;
-    const FK_T inf = (FK_T)INFINITY;
-    V xs[FK_LOWD_MAX];
-
-    for (ptrdiff_t i0 = start; i0 < end; i0 += FK_VW) {
-        int lanes = (int)(end - i0 < FK_VW ? end - i0 : FK_VW);
-        const FK_T *x = X + i0 * d;
-        if (lanes == FK_VW && d == 1) {
-            xs[0] = *(const UV *)x;
-        } else {
-            for (ptrdiff_t f = 0; f < d; f++) {
-                for (int l = 0; l < FK_VW; l++) xs[f][l] = l < lanes ? x[l * d + f] : 0;
-            }
-        }
-        V best = (V){0} + inf;
-        IV best_index = (IV){0};
-        for (ptrdiff_t j = 0; j < k; j++) {
-            const FK_T *c = centers + j * d;
-            V diff = xs[0] - c[0];
-            V dist = diff * diff;
-            for (ptrdiff_t f = 1; f < d; f++) {
-                diff = xs[f] - c[f];
-                dist += diff * diff;
-            }
-            IV better = (IV)(dist < best);
-            best = FK_SELECT(better, dist, best);
-            best_index = FK_SELECT_I(better, (IV){0} + (FK_I)j, best_index);
-        }
-        for (int l = 0; l < lanes; l++) {
-            labels[i0 - start + l] = (int32_t)best_index[l];
-            min_sq_dist[i0 - start + l] = best[l];
+    V xs[FK_LOWD_GROUPS][FK_LOWD_MAX], best[FK_LOWD_GROUPS];
+    IV best_index[FK_LOWD_GROUPS];
+    for (ptrdiff_t i0 = start; i0 < end; i0 += FK_LOWD_GROUPS * FK_VW) {
+        ptrdiff_t rows = end - i0 < FK_LOWD_GROUPS * FK_VW ? end - i0 : FK_LOWD_GROUPS * FK_VW;
+        FK_NAME(lowd_step)(m, X, i0, rows, xs, best, best_index);
+        for (ptrdiff_t r = 0; r < rows; r++) {
+            labels[i0 - start + r] = (int32_t)best_index[r / FK_VW][r % FK_VW];
+            min_sq_dist[i0 - start + r] = best[r / FK_VW][r % FK_VW];
         }
     }
+}
+
+/* Add lane accumulators (cluster j: weight, then weighted features) into
+ * the float64 sums, lanes in order, and zero them. */
+FK_TARGET static inline void FK_NAME(lowd_flush)(
+    V *acc, ptrdiff_t k, ptrdiff_t d, double *sums, double *weights)
+{
+    for (ptrdiff_t j = 0; j < k; j++) {
+        for (ptrdiff_t slot = 0; slot <= d; slot++) {
+            double total = 0.0;
+            for (int l = 0; l < FK_VW; l++) total += (double)acc[j * (d + 1) + slot][l];
+            if (slot == 0) weights[j] += total;
+            else sums[j * d + slot - 1] += total;
+            acc[j * (d + 1) + slot] = (V){0};
+        }
+    }
+}
+
+/* The fused Lloyd pass of the low-d path over rows [start, end) (see
+ * fk_lloyd_rows with assign = 1). The lane of a row is fixed by its
+ * position in the block, so the order of every addition is too. With few
+ * clusters the sums (and the inertia) stay in vector lanes, in the input
+ * precision, and are flushed to float64 every FK_LOWD_FLUSH_LANE_ROWS rows
+ * per lane; with many, rows are added one by one, in order, in float64. */
+FK_TARGET static void FK_NAME(lowd_lloyd_rows)(
+    const fk_model *m, const FK_T *X, const double *sample_weight,
+    ptrdiff_t start, ptrdiff_t end, int32_t *labels,
+    double *sums, double *weights, double *inertia, ptrdiff_t *n_changed)
+{
+    const ptrdiff_t d = m->d, k = m->k;
+    const ptrdiff_t step = FK_LOWD_GROUPS * FK_VW;
+    const ptrdiff_t n_acc = k * (d + 1);  /* per cluster: weight, weighted features */
+    const int in_lanes = n_acc < FK_LOWD_LANE_ACC;  /* one more slot: inertia */
+    const ptrdiff_t flush_rows = FK_LOWD_FLUSH_LANE_ROWS * step;
+    V xs[FK_LOWD_GROUPS][FK_LOWD_MAX], best[FK_LOWD_GROUPS], acc[FK_LOWD_LANE_ACC];
+    IV best_index[FK_LOWD_GROUPS];
+    IV changed_lanes = (IV){0};
+    double block_inertia = 0.0;
+    ptrdiff_t changed = 0;
+
+    if (in_lanes)
+        for (ptrdiff_t a = 0; a <= n_acc; a++) acc[a] = (V){0};
+
+    for (ptrdiff_t i0 = start; i0 < end; i0 += step) {
+        ptrdiff_t rows = end - i0 < step ? end - i0 : step;
+        FK_NAME(lowd_step)(m, X, i0, rows, xs, best, best_index);
+        if (!in_lanes || rows < step) {
+            /* many clusters, or the short last step: row by row, in order */
+            for (ptrdiff_t r = 0; r < rows; r++) {
+                const ptrdiff_t i = i0 + r;
+                const int32_t label = (int32_t)best_index[r / FK_VW][r % FK_VW];
+                const double w = sample_weight[i];
+                block_inertia += w * (double)best[r / FK_VW][r % FK_VW];
+                if (label != labels[i]) {
+                    labels[i] = label;
+                    changed++;
+                }
+                weights[label] += w;
+                for (ptrdiff_t f = 0; f < d; f++) sums[label * d + f] += w * (double)X[i * d + f];
+            }
+            continue;
+        }
+        if (i0 > start && (i0 - start) % flush_rows == 0) {
+            FK_NAME(lowd_flush)(acc, k, d, sums, weights);
+            for (int l = 0; l < FK_VW; l++) block_inertia += (double)acc[n_acc][l];
+            acc[n_acc] = (V){0};
+        }
+        for (int g = 0; g < FK_LOWD_GROUPS; g++) {
+            const ptrdiff_t i = i0 + g * FK_VW;
+            V w = __builtin_convertvector(*(const DV *)(sample_weight + i), V);
+            acc[n_acc] += w * best[g];
+            LV label = __builtin_convertvector(best_index[g], LV);
+            if (__builtin_memcmp(&label, labels + i, sizeof(LV)) != 0) {
+                LV moved = label != *(const LV *)(labels + i);
+                changed_lanes -= __builtin_convertvector(moved, IV);
+                *(LV *)(labels + i) = label;  /* store only on change */
+            }
+            for (ptrdiff_t j = 0; j < k; j++) {
+                V wj = FK_SELECT(best_index[g] == (FK_I)j, w, (V){0});
+                acc[j * (d + 1)] += wj;
+                for (ptrdiff_t f = 0; f < d; f++) acc[j * (d + 1) + 1 + f] += wj * xs[g][f];
+            }
+        }
+    }
+    if (in_lanes) {
+        FK_NAME(lowd_flush)(acc, k, d, sums, weights);
+        for (int l = 0; l < FK_VW; l++) {
+            block_inertia += (double)acc[n_acc][l];
+            changed += (ptrdiff_t)changed_lanes[l];
+        }
+    }
+    *inertia = block_inertia;
+    *n_changed = changed;
 }
 
 /* ---------------------------------------------------------------------------
@@ -233,13 +392,13 @@ FK_TARGET static inline FK_T FK_NAME(sqdist)(const FK_T *x, const FK_T *c, ptrdi
 /* Labels and squared distances of rows [start, end), at most chunk_rows. */
 FK_TARGET static void FK_NAME(nearest_chunk)(
     const fk_model *m, const FK_T *X, ptrdiff_t start, ptrdiff_t end,
-    int32_t *labels, FK_T *sq_dist, FK_T *tile)
+    int32_t *labels, FK_T *sq_dist)
 {
     if (m->lowd) {
         FK_NAME(lowd_nearest)(m, X, start, end, labels, sq_dist);
         return;
     }
-    FK_NAME(dense_nearest)(m, X, start, end, tile, labels);
+    FK_NAME(dense_nearest)(m, X, start, end, labels);
     /* the exact distance, not the expansion, for the inertia */
     const FK_T *centers = (const FK_T *)m->centers;
     for (ptrdiff_t i = start; i < end; i++)
@@ -251,12 +410,10 @@ FK_TARGET static void FK_NAME(assign_rows)(
     const fk_model *m, const FK_T *X, ptrdiff_t start, ptrdiff_t end,
     int32_t *labels, FK_T *sq_dist)
 {
-    FK_T *tile = (FK_T *)malloc((size_t)(m->d * FK_MR) * sizeof(FK_T));
     for (ptrdiff_t c0 = start; c0 < end; c0 += m->chunk_rows) {
         ptrdiff_t c1 = c0 + m->chunk_rows < end ? c0 + m->chunk_rows : end;
-        FK_NAME(nearest_chunk)(m, X, c0, c1, labels + c0, sq_dist + c0, tile);
+        FK_NAME(nearest_chunk)(m, X, c0, c1, labels + c0, sq_dist + c0);
     }
-    free(tile);
 }
 
 FK_TARGET static void FK_NAME(lloyd_rows)(
@@ -267,20 +424,23 @@ FK_TARGET static void FK_NAME(lloyd_rows)(
     const ptrdiff_t d = m->d;
     double block_inertia = 0.0;
     ptrdiff_t changed = 0;
-    FK_T *tile = NULL, *chunk_dist = NULL;
-    int32_t *chunk_labels = NULL;
-    if (assign) {
-        tile = (FK_T *)malloc((size_t)(d * FK_MR + m->chunk_rows) * sizeof(FK_T)
-                              + (size_t)m->chunk_rows * sizeof(int32_t));
-        chunk_dist = tile + d * FK_MR;
-        chunk_labels = (int32_t *)(chunk_dist + m->chunk_rows);
-    }
     for (ptrdiff_t j = 0; j < m->k; j++) weights[j] = 0.0;
     for (ptrdiff_t v = 0; v < m->k * d; v++) sums[v] = 0.0;
+    if (assign && m->lowd) {
+        FK_NAME(lowd_lloyd_rows)(m, X, sample_weight, start, end, labels, sums, weights,
+                                 inertia, n_changed);
+        return;
+    }
+    FK_T *chunk_dist = NULL;
+    int32_t *chunk_labels = NULL;
+    if (assign) {
+        chunk_dist = (FK_T *)malloc((size_t)m->chunk_rows * (sizeof(FK_T) + sizeof(int32_t)));
+        chunk_labels = (int32_t *)(chunk_dist + m->chunk_rows);
+    }
 
     for (ptrdiff_t c0 = start; c0 < end; c0 += m->chunk_rows) {
         ptrdiff_t c1 = c0 + m->chunk_rows < end ? c0 + m->chunk_rows : end;
-        if (assign) FK_NAME(nearest_chunk)(m, X, c0, c1, chunk_labels, chunk_dist, tile);
+        if (assign) FK_NAME(nearest_chunk)(m, X, c0, c1, chunk_labels, chunk_dist);
         /* rows in order: the sums of a block never depend on scheduling */
         for (ptrdiff_t i = c0; i < c1; i++) {
             const FK_T *x = X + i * d;
@@ -302,7 +462,7 @@ FK_TARGET static void FK_NAME(lloyd_rows)(
             for (ptrdiff_t f = 0; f < d; f++) s[f] += w * (double)x[f];
         }
     }
-    free(tile);
+    free(chunk_dist);
     *inertia = block_inertia;
     *n_changed = changed;
 }
@@ -317,7 +477,7 @@ static int FK_NAME(model_init)(fk_model *m, const FK_T *centers, ptrdiff_t k, pt
     m->d = d;
     m->centers = centers;
     m->lowd = d <= FK_LOWD_MAX;
-    m->packed = m->norms = m->mean = NULL;
+    m->packed = m->bias = m->mean = NULL;
     m->n_panels = m->tail = 0;
     /* a chunk of rows stays in L1/L2 between the nearest-center pass and
      * the accumulation pass over the same rows */
@@ -336,11 +496,11 @@ static int FK_NAME(model_init)(fk_model *m, const FK_T *centers, ptrdiff_t k, pt
     m->tail = rest;
     ptrdiff_t slots = full * NR + (rest ? FK_VW : 0);
     FK_T *packed = (FK_T *)fk_aligned_alloc((size_t)(slots * d) * sizeof(FK_T));
-    FK_T *norms = (FK_T *)fk_aligned_alloc((size_t)slots * sizeof(FK_T));
+    FK_T *bias = (FK_T *)fk_aligned_alloc((size_t)slots * sizeof(FK_T));
     FK_T *mean = (FK_T *)fk_aligned_alloc((size_t)d * sizeof(FK_T));
-    if (!packed || !norms || !mean) {
+    if (!packed || !bias || !mean) {
         fk_aligned_free(packed);
-        fk_aligned_free(norms);
+        fk_aligned_free(bias);
         fk_aligned_free(mean);
         return -1;
     }
@@ -356,20 +516,20 @@ static int FK_NAME(model_init)(fk_model *m, const FK_T *centers, ptrdiff_t k, pt
         FK_T *panel = packed + base * d;
         ptrdiff_t lane = s - base;
         if (s < k) {
-            FK_T norm = 0;
+            double offset = 0.0;  /* |c'|^2 + 2 m.c', c' = c - m */
             for (ptrdiff_t f = 0; f < d; f++) {
                 FK_T value = centers[s * d + f] - mean[f];
                 panel[f * width + lane] = value;
-                norm += value * value;
+                offset += (double)value * ((double)value + 2.0 * (double)mean[f]);
             }
-            norms[s] = norm;
+            bias[s] = (FK_T)offset;
         } else {
             for (ptrdiff_t f = 0; f < d; f++) panel[f * width + lane] = 0;
-            norms[s] = (FK_T)INFINITY;
+            bias[s] = (FK_T)INFINITY;
         }
     }
     m->packed = packed;
-    m->norms = norms;
+    m->bias = bias;
     m->mean = mean;
     return 0;
 }
@@ -377,6 +537,8 @@ static int FK_NAME(model_init)(fk_model *m, const FK_T *centers, ptrdiff_t k, pt
 #undef V
 #undef IV
 #undef UV
+#undef DV
+#undef LV
 #undef NR
 #undef FK_SELECT
 #undef FK_SELECT_I
