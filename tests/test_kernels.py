@@ -5,7 +5,7 @@ from helpers import clear_of_ties, make_blobs, random_weights
 
 from fastkmeans import _reference as ref
 from fastkmeans._assign import assign_labels, inertia, label_sq_distances
-from fastkmeans._kmeanspp import candidate_potentials, update_closest
+from fastkmeans._kmeanspp import candidate_potentials, row_sq_distances, update_closest
 from fastkmeans._lloyd import lloyd_iteration, update_sums
 
 DTYPES = [np.float32, np.float64]
@@ -130,7 +130,12 @@ def test_kmeanspp_kernels_match_brute_force(dtype):
 
     candidates = centers[2:6]
     potentials = np.empty(candidates.shape[0])
-    candidate_potentials(X, w, closest, candidates, potentials, 2)
+    offset = X.mean(axis=0).astype(dtype)
+    x_sq = np.empty(X.shape[0])
+    row_sq_distances(X, offset, x_sq, 2)
+    np.testing.assert_allclose(x_sq, ((X.astype(np.float64) - offset) ** 2).sum(axis=1),
+                               rtol=RTOL[dtype])
+    candidate_potentials(X, w, x_sq, closest, candidates, offset, potentials, 2)
     to_candidates = ref.squared_distances(X.astype(np.float64), candidates.astype(np.float64))
     expected = (w[:, None] * np.minimum(closest[:, None], to_candidates)).sum(axis=0)
     np.testing.assert_allclose(potentials, expected, rtol=RTOL[dtype])

@@ -112,3 +112,19 @@ def test_forcing_an_unsupported_path_is_refused():
     with pytest.raises(ValueError, match="not supported"):
         with forced_path("sse9000"):
             pass
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(500, 2, 9), (800, 12, 30), (300, 40, 70)],
+                         ids=lambda s: "x".join(map(str, s)))
+def test_kmeans_plusplus_on_every_path(path, dtype, shape):
+    n_samples, n_features, n_clusters = shape
+    X, _ = make_blobs(n_samples, n_features, n_clusters, seed=n_features, dtype=dtype)
+    w = random_weights(n_samples)
+    with forced_path(path):
+        centers, indices = fastkmeans.kmeans_plusplus(X, n_clusters, sample_weight=w,
+                                                      random_state=7, n_local_trials=20)
+    _, expected = ref.kmeans_plusplus(X, n_clusters, w, np.random.default_rng(7),
+                                      n_local_trials=20)
+    np.testing.assert_array_equal(indices, expected)

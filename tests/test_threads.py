@@ -26,7 +26,7 @@ def _assert_bitwise_equal(a, b):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("init", ["k-means++", "random"])
 def test_same_random_state_bitwise_identical_for_any_thread_count(dtype, init):
-    # 20,000 rows: 79 blocks, so threads really split the rows and the sums.
+    # 20,000 rows: 64 blocks, so threads really split the rows and the sums.
     X, _ = make_blobs(20_000, 6, 16, cluster_std=6.0, seed=0, dtype=dtype)
     w = random_weights(20_000)
     fits = [fastkmeans.fit(X, 16, init=init, random_state=5, sample_weight=w,

@@ -10,7 +10,7 @@ from cython.parallel cimport prange
 
 from fastkmeans._common cimport (
     BlockPlan, assign_rows, fk_model, fk_model_free, floating, model_init, plan_blocks,
-    squared_distance,
+    squared_distance, useful_threads,
 )
 from fastkmeans._simd import active_path_id
 
@@ -46,7 +46,8 @@ def assign_labels(
     cdef BlockPlan plan = plan_blocks(n_samples)
     cdef fk_model model
     cdef Py_ssize_t b
-    cdef int threads = min(n_threads, plan.n_blocks)
+    cdef int threads = useful_threads(n_threads, plan.n_blocks,
+                                      <double>n_samples * X.shape[1] * centers.shape[0])
 
     if path < 0:
         path = active_path_id()
@@ -87,7 +88,7 @@ def label_sq_distances(
     cdef Py_ssize_t n_features = X.shape[1]
     cdef BlockPlan plan = plan_blocks(n_samples)
     cdef Py_ssize_t b, i
-    cdef int threads = min(n_threads, plan.n_blocks)
+    cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>n_samples * n_features)
 
     with nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
@@ -136,7 +137,7 @@ def inertia(
     cdef double[::1] block_sum = np.zeros(plan.n_blocks, dtype=np.float64)
     cdef Py_ssize_t b, i
     cdef double partial
-    cdef int threads = min(n_threads, plan.n_blocks)
+    cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>n_samples * n_features)
 
     with nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=threads,

@@ -44,6 +44,28 @@ cdef extern from "_kernels.h" nogil:
                            double *sums, double *weights, double *inertia,
                            Py_ssize_t *n_changed) noexcept
 
+    int fk_candidates_init_f32(fk_model *m, int path, const float *candidates, Py_ssize_t k,
+                               Py_ssize_t d, const float *mean) noexcept
+    int fk_candidates_init_f64(fk_model *m, int path, const double *candidates, Py_ssize_t k,
+                               Py_ssize_t d, const double *mean) noexcept
+    Py_ssize_t fk_max_candidates(int path, int is_double) noexcept
+    void fk_potentials_rows_f32(const fk_model *m, const float *X, const double *sample_weight,
+                                const double *x_sq, const double *closest, Py_ssize_t start,
+                                Py_ssize_t end, double *potentials) noexcept
+    void fk_potentials_rows_f64(const fk_model *m, const double *X, const double *sample_weight,
+                                const double *x_sq, const double *closest, Py_ssize_t start,
+                                Py_ssize_t end, double *potentials) noexcept
+    void fk_closest_rows_f32(int path, const float *X, Py_ssize_t d, const float *center,
+                             const double *sample_weight, Py_ssize_t start, Py_ssize_t end,
+                             double *closest, double *weighted) noexcept
+    void fk_closest_rows_f64(int path, const double *X, Py_ssize_t d, const double *center,
+                             const double *sample_weight, Py_ssize_t start, Py_ssize_t end,
+                             double *closest, double *weighted) noexcept
+    void fk_row_sq_dist_f32(int path, const float *X, Py_ssize_t d, const float *point,
+                            Py_ssize_t start, Py_ssize_t end, double *out) noexcept
+    void fk_row_sq_dist_f64(int path, const double *X, Py_ssize_t d, const double *point,
+                            Py_ssize_t start, Py_ssize_t end, double *out) noexcept
+
 
 # Fused front ends of the C kernels (see _kernels.h for what each does).
 
@@ -61,6 +83,42 @@ cdef inline void assign_rows(const fk_model *m, const floating *X, Py_ssize_t st
         fk_assign_rows_f32(m, X, start, end, <int32_t *>labels, sq_dist)
     else:
         fk_assign_rows_f64(m, X, start, end, <int32_t *>labels, sq_dist)
+
+
+cdef inline int candidates_init(fk_model *m, int path, const floating *candidates,
+                                Py_ssize_t k, Py_ssize_t d, const floating *mean) noexcept nogil:
+    if floating is float:
+        return fk_candidates_init_f32(m, path, candidates, k, d, mean)
+    else:
+        return fk_candidates_init_f64(m, path, candidates, k, d, mean)
+
+
+cdef inline void potentials_rows(const fk_model *m, const floating *X,
+                                 const double *sample_weight, const double *x_sq,
+                                 const double *closest, Py_ssize_t start, Py_ssize_t end,
+                                 double *potentials) noexcept nogil:
+    if floating is float:
+        fk_potentials_rows_f32(m, X, sample_weight, x_sq, closest, start, end, potentials)
+    else:
+        fk_potentials_rows_f64(m, X, sample_weight, x_sq, closest, start, end, potentials)
+
+
+cdef inline void closest_rows(int path, const floating *X, Py_ssize_t d,
+                              const floating *center, const double *sample_weight,
+                              Py_ssize_t start, Py_ssize_t end, double *closest,
+                              double *weighted) noexcept nogil:
+    if floating is float:
+        fk_closest_rows_f32(path, X, d, center, sample_weight, start, end, closest, weighted)
+    else:
+        fk_closest_rows_f64(path, X, d, center, sample_weight, start, end, closest, weighted)
+
+
+cdef inline void row_sq_dist(int path, const floating *X, Py_ssize_t d, const floating *point,
+                             Py_ssize_t start, Py_ssize_t end, double *out) noexcept nogil:
+    if floating is float:
+        fk_row_sq_dist_f32(path, X, d, point, start, end, out)
+    else:
+        fk_row_sq_dist_f64(path, X, d, point, start, end, out)
 
 
 cdef inline void lloyd_rows(const fk_model *m, const floating *X, const double *sample_weight,
@@ -81,7 +139,12 @@ cdef inline void lloyd_rows(const fk_model *m, const floating *X, const double *
 # same for any number of threads.
 cdef enum:
     MIN_BLOCK_ROWS = 256
-    MAX_BLOCKS = 256
+    # enough blocks to balance 16 threads, few enough that per-block buffers
+    # of cluster sums stay cheap to zero and to add up
+    MAX_BLOCKS = 64
+    # units of work (rows x features x centers) below which another thread
+    # costs more to start than it saves
+    MIN_WORK_PER_THREAD = 1 << 18
 
 
 cdef struct BlockPlan:
@@ -109,6 +172,21 @@ cdef inline BlockPlan plan_blocks(Py_ssize_t n_samples) noexcept nogil:
         plan.block_rows = MIN_BLOCK_ROWS
     plan.n_blocks = (n_samples + plan.block_rows - 1) // plan.block_rows
     return plan
+
+
+cdef inline int useful_threads(int n_threads, Py_ssize_t n_blocks, double work) noexcept nogil:
+    """Threads worth using for ``work`` units split into ``n_blocks`` blocks.
+
+    Tiny inputs run on the calling thread: no thread team is started.
+    The result never changes what is computed, only how fast.
+    """
+    cdef double useful = work / MIN_WORK_PER_THREAD
+    cdef int threads = n_threads
+    if threads > n_blocks:
+        threads = <int>n_blocks
+    if useful < threads:
+        threads = <int>useful if useful >= 1 else 1
+    return threads
 
 
 cdef inline floating squared_distance(

@@ -7,7 +7,7 @@ from libc.math cimport fabs, isfinite
 
 from fastkmeans._common cimport (
     FK_N_PATHS, BlockPlan, floating, fk_omp_max_threads, fk_openmp_enabled,
-    fk_path_name, fk_path_supported, plan_blocks,
+    fk_path_name, fk_path_supported, plan_blocks, useful_threads,
 )
 
 
@@ -62,7 +62,7 @@ def scan_finite_and_magnitude(
     cdef const floating *values = &X[0, 0]
     cdef Py_ssize_t b, i, end
     cdef double value, largest
-    cdef int threads = min(n_threads, plan.n_blocks)
+    cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>n_values)
 
     with nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=threads,

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from fastkmeans._kmeanspp import candidate_potentials, update_closest
+from fastkmeans._kmeanspp import candidate_potentials, row_sq_distances, update_closest
 from fastkmeans._threads import resolve_n_threads
 from fastkmeans._validation import (
     check_centers, check_data, check_magnitude, check_n_clusters,
@@ -39,6 +39,10 @@ def _kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads,
     weighted_sq = np.empty(n_samples)
     cumulative = np.empty(n_samples)
     potentials = np.empty(n_local_trials)
+    # candidates are scored with |x - c|^2 expanded around the data's mean
+    offset = X.mean(axis=0, dtype=np.float64).astype(X.dtype)
+    x_sq = np.empty(n_samples)
+    row_sq_distances(X, offset, x_sq, n_threads)
 
     indices[0] = rng.choice(n_samples, p=probabilities)
     centers[0] = X[indices[0]]
@@ -49,7 +53,7 @@ def _kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads,
             candidates = _draw(cumulative, rng, n_local_trials)
         else:  # every weighted point coincides with a center already chosen
             candidates = rng.choice(n_samples, size=n_local_trials, p=probabilities)
-        candidate_potentials(X, sample_weight, closest_sq, X[candidates],
+        candidate_potentials(X, sample_weight, x_sq, closest_sq, X[candidates], offset,
                              potentials, n_threads)
         indices[c] = candidates[np.argmin(potentials)]
         centers[c] = X[indices[c]]

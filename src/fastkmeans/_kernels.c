@@ -32,6 +32,10 @@
  * many vector steps. */
 #define FK_LOWD_LANE_ACC 32
 #define FK_LOWD_FLUSH_LANE_ROWS 16
+/* k-means++: rows per chunk of closest_rows, candidates per call of
+ * potentials_rows (in vectors). */
+#define FK_CLOSEST_CHUNK 256
+#define FK_POT_MAX_VECTORS 8
 /* Bytes of rows per chunk, kept in cache between the two passes over it. */
 #define FK_CHUNK_BYTES (32 * 1024)
 #define FK_CHUNK_MAX_ROWS 4096
@@ -164,14 +168,14 @@ int fk_model_init_f32(fk_model *m, int path, const float *centers, ptrdiff_t k, 
 {
     m->path = fk_path_supported(path) ? path : FK_PATH_GENERIC;
     m->is_double = 0;
-    FK_DISPATCH_RET(m->path, model_init, f32, m, centers, k, d)
+    FK_DISPATCH_RET(m->path, model_init, f32, m, centers, k, d, NULL)
 }
 
 int fk_model_init_f64(fk_model *m, int path, const double *centers, ptrdiff_t k, ptrdiff_t d)
 {
     m->path = fk_path_supported(path) ? path : FK_PATH_GENERIC;
     m->is_double = 1;
-    FK_DISPATCH_RET(m->path, model_init, f64, m, centers, k, d)
+    FK_DISPATCH_RET(m->path, model_init, f64, m, centers, k, d, NULL)
 }
 
 void fk_model_free(fk_model *m)
@@ -210,4 +214,70 @@ void fk_lloyd_rows_f64(const fk_model *m, const double *X, const double *sample_
 {
     FK_DISPATCH(m->path, lloyd_rows, f64, m, X, sample_weight, start, end, assign, labels,
                 sums, weights, inertia, n_changed)
+}
+
+int fk_candidates_init_f32(fk_model *m, int path, const float *candidates, ptrdiff_t k,
+                           ptrdiff_t d, const float *mean)
+{
+    m->path = fk_path_supported(path) ? path : FK_PATH_GENERIC;
+    m->is_double = 0;
+    FK_DISPATCH_RET(m->path, model_init, f32, m, candidates, k, d, mean)
+}
+
+int fk_candidates_init_f64(fk_model *m, int path, const double *candidates, ptrdiff_t k,
+                           ptrdiff_t d, const double *mean)
+{
+    m->path = fk_path_supported(path) ? path : FK_PATH_GENERIC;
+    m->is_double = 1;
+    FK_DISPATCH_RET(m->path, model_init, f64, m, candidates, k, d, mean)
+}
+
+ptrdiff_t fk_max_candidates(int path, int is_double)
+{
+    ptrdiff_t bytes = path == FK_PATH_AVX512 ? 64 : (path == FK_PATH_AVX2 ? 32 : 16);
+    return FK_POT_MAX_VECTORS * bytes / (is_double ? 8 : 4);
+}
+
+void fk_potentials_rows_f32(const fk_model *m, const float *X, const double *sample_weight,
+                            const double *x_sq, const double *closest, ptrdiff_t start,
+                            ptrdiff_t end, double *potentials)
+{
+    FK_DISPATCH(m->path, potentials_rows, f32, m, X, sample_weight, x_sq, closest, start, end,
+                potentials)
+}
+
+void fk_potentials_rows_f64(const fk_model *m, const double *X, const double *sample_weight,
+                            const double *x_sq, const double *closest, ptrdiff_t start,
+                            ptrdiff_t end, double *potentials)
+{
+    FK_DISPATCH(m->path, potentials_rows, f64, m, X, sample_weight, x_sq, closest, start, end,
+                potentials)
+}
+
+void fk_closest_rows_f32(int path, const float *X, ptrdiff_t d, const float *center,
+                         const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
+                         double *closest, double *weighted)
+{
+    FK_DISPATCH(path, closest_rows, f32, X, d, center, sample_weight, start, end, closest,
+                weighted)
+}
+
+void fk_closest_rows_f64(int path, const double *X, ptrdiff_t d, const double *center,
+                         const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
+                         double *closest, double *weighted)
+{
+    FK_DISPATCH(path, closest_rows, f64, X, d, center, sample_weight, start, end, closest,
+                weighted)
+}
+
+void fk_row_sq_dist_f32(int path, const float *X, ptrdiff_t d, const float *point,
+                        ptrdiff_t start, ptrdiff_t end, double *out)
+{
+    FK_DISPATCH(path, row_sq_dist, f32, X, d, point, start, end, out)
+}
+
+void fk_row_sq_dist_f64(int path, const double *X, ptrdiff_t d, const double *point,
+                        ptrdiff_t start, ptrdiff_t end, double *out)
+{
+    FK_DISPATCH(path, row_sq_dist, f64, X, d, point, start, end, out)
 }

@@ -118,4 +118,41 @@ void fk_lloyd_rows_f64(const fk_model *m, const double *X, const double *sample_
                        double *sums, double *weights, double *inertia,
                        ptrdiff_t *n_changed);
 
+/* ---------------------------------------------------------------------------
+ * k-means++
+ * ------------------------------------------------------------------------- */
+
+/* A model of candidate centers in the dense layout, centered by `mean` (the
+ * same offset x_sq was computed with); at most fk_max_candidates of them. */
+int fk_candidates_init_f32(fk_model *m, int path, const float *candidates, ptrdiff_t k,
+                           ptrdiff_t d, const float *mean);
+int fk_candidates_init_f64(fk_model *m, int path, const double *candidates, ptrdiff_t k,
+                           ptrdiff_t d, const double *mean);
+ptrdiff_t fk_max_candidates(int path, int is_double);
+
+/* potentials[j] = sum over rows [start, end) of w * min(closest, |x - c_j|^2)
+ * for every candidate j, |x - c_j|^2 from the expansion around the model's
+ * mean (x_sq[i] = |x_i - mean|^2), clamped at zero; rows added in order. */
+void fk_potentials_rows_f32(const fk_model *m, const float *X, const double *sample_weight,
+                            const double *x_sq, const double *closest, ptrdiff_t start,
+                            ptrdiff_t end, double *potentials);
+void fk_potentials_rows_f64(const fk_model *m, const double *X, const double *sample_weight,
+                            const double *x_sq, const double *closest, ptrdiff_t start,
+                            ptrdiff_t end, double *potentials);
+
+/* closest[i] = min(closest[i], sum((x_i - center)^2)) (exact), and
+ * weighted[i] = w[i] * closest[i], for rows [start, end). */
+void fk_closest_rows_f32(int path, const float *X, ptrdiff_t d, const float *center,
+                         const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
+                         double *closest, double *weighted);
+void fk_closest_rows_f64(int path, const double *X, ptrdiff_t d, const double *center,
+                         const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
+                         double *closest, double *weighted);
+
+/* out[i] = sum((x_i - point)^2) for rows [start, end). */
+void fk_row_sq_dist_f32(int path, const float *X, ptrdiff_t d, const float *point,
+                        ptrdiff_t start, ptrdiff_t end, double *out);
+void fk_row_sq_dist_f64(int path, const double *X, ptrdiff_t d, const double *point,
+                        ptrdiff_t start, ptrdiff_t end, double *out);
+
 #endif /* FASTKMEANS_KERNELS_H */

@@ -64,15 +64,12 @@ typedef struct {
     IV index[FK_MR];
 } FK_NAME(tile_best);
 
-/* One panel of two vectors of centers against a tile of FK_MR rows of X,
- * read in place: rows[r] points at row r of the tile. */
-FK_TARGET static inline void FK_NAME(panel2)(
-    const FK_T *const *rows,
-    const FK_T *panel,          /* IN  [d][NR] centers minus their mean */
-    const FK_T *bias,           /* IN  [NR] (+inf: padding), see model_init */
-    ptrdiff_t d, FK_I first_index, FK_NAME(tile_best) *best)
+/* Dot products of a tile of FK_MR rows of X (read in place: rows[r] points
+ * at row r) with a panel of two vectors of centers, [d][NR], kept in
+ * registers while streaming over the features. */
+FK_TARGET FK_INLINE void FK_NAME(tile_dot2)(
+    const FK_T *const *rows, const FK_T *panel, ptrdiff_t d, V *acc0, V *acc1)
 {
-    V acc0[FK_MR], acc1[FK_MR];
     for (int r = 0; r < FK_MR; r++) {
         acc0[r] = (V){0};
         acc1[r] = (V){0};
@@ -86,6 +83,36 @@ FK_TARGET static inline void FK_NAME(panel2)(
             acc1[r] += x * b1;
         }
     }
+}
+
+/* The same with a panel of one vector of centers, [d][FK_VW]. */
+FK_TARGET FK_INLINE void FK_NAME(tile_dot1)(
+    const FK_T *const *rows, const FK_T *panel, ptrdiff_t d, V *acc)
+{
+    for (int r = 0; r < FK_MR; r++) acc[r] = (V){0};
+    for (ptrdiff_t f = 0; f < d; f++) {
+        V b = *(const V *)(panel + f * FK_VW);
+        for (int r = 0; r < FK_MR; r++) acc[r] += rows[r][f] * b;
+    }
+}
+
+/* Keep, per lane, the smaller of (dist, index) and the best so far. */
+FK_TARGET FK_INLINE void FK_NAME(keep_best)(V dist, IV index, V *best, IV *best_index)
+{
+    IV better = (IV)(dist < *best);  /* strict: ties keep the lower index */
+    *best = FK_SELECT(better, dist, *best);
+    *best_index = FK_SELECT_I(better, index, *best_index);
+}
+
+/* One panel of two vectors of centers against a tile: running minimum. */
+FK_TARGET FK_INLINE void FK_NAME(panel2)(
+    const FK_T *const *rows,
+    const FK_T *panel,          /* IN  [d][NR] centers minus their mean */
+    const FK_T *bias,           /* IN  [NR] (+inf: padding), see model_init */
+    ptrdiff_t d, FK_I first_index, FK_NAME(tile_best) *best)
+{
+    V acc0[FK_MR], acc1[FK_MR];
+    FK_NAME(tile_dot2)(rows, panel, d, acc0, acc1);
     V n0 = *(const V *)bias;
     V n1 = *(const V *)(bias + FK_VW);
     IV i0 = FK_NAME(lane_ids)() + first_index;
@@ -96,31 +123,29 @@ FK_TARGET static inline void FK_NAME(panel2)(
         IV second = (IV)(d1 < d0);     /* strict: ties keep the lower index */
         V dist = FK_SELECT(second, d1, d0);
         IV index = FK_SELECT_I(second, i1, i0);
-        IV better = (IV)(dist < best->dist[r]);
-        best->dist[r] = FK_SELECT(better, dist, best->dist[r]);
-        best->index[r] = FK_SELECT_I(better, index, best->index[r]);
+        FK_NAME(keep_best)(dist, index, &best->dist[r], &best->index[r]);
     }
 }
 
 /* One panel of a single vector of centers (the narrow last panel). */
-FK_TARGET static inline void FK_NAME(panel1)(
+FK_TARGET FK_INLINE void FK_NAME(panel1)(
     const FK_T *const *rows, const FK_T *panel, const FK_T *bias,
     ptrdiff_t d, FK_I first_index, FK_NAME(tile_best) *best)
 {
     V acc[FK_MR];
-    for (int r = 0; r < FK_MR; r++) acc[r] = (V){0};
-    for (ptrdiff_t f = 0; f < d; f++) {
-        V b = *(const V *)(panel + f * FK_VW);
-        for (int r = 0; r < FK_MR; r++) acc[r] += rows[r][f] * b;
-    }
+    FK_NAME(tile_dot1)(rows, panel, d, acc);
     V n = *(const V *)bias;
     IV index = FK_NAME(lane_ids)() + first_index;
-    for (int r = 0; r < FK_MR; r++) {
-        V dist = n - (acc[r] + acc[r]);
-        IV better = (IV)(dist < best->dist[r]);
-        best->dist[r] = FK_SELECT(better, dist, best->dist[r]);
-        best->index[r] = FK_SELECT_I(better, index, best->index[r]);
-    }
+    for (int r = 0; r < FK_MR; r++)
+        FK_NAME(keep_best)(n - (acc[r] + acc[r]), index, &best->dist[r], &best->index[r]);
+}
+
+/* Points rows[0 .. FK_MR) at rows i0 .. of X; a short tile repeats its
+ * first row (the repeats are computed, not used). */
+FK_TARGET FK_INLINE void FK_NAME(tile_rows)(
+    const FK_T *X, ptrdiff_t d, ptrdiff_t i0, int n_rows, const FK_T **rows)
+{
+    for (int r = 0; r < FK_MR; r++) rows[r] = X + (i0 + (r < n_rows ? r : 0)) * d;
 }
 
 /* The index of the smallest distance across lanes (smallest index on ties). */
@@ -169,8 +194,7 @@ FK_TARGET static void FK_NAME(dense_nearest)(
 
     for (ptrdiff_t i0 = start; i0 < end; i0 += FK_MR) {
         int n_rows = (int)(end - i0 < FK_MR ? end - i0 : FK_MR);
-        /* a short tile repeats its first row; the repeats are not stored */
-        for (int r = 0; r < FK_MR; r++) rows[r] = X + (i0 + (r < n_rows ? r : 0)) * d;
+        FK_NAME(tile_rows)(X, d, i0, n_rows, rows);
         FK_NAME(tile_best) best;
         for (int r = 0; r < FK_MR; r++) {
             best.dist[r] = (V){0} + inf;
@@ -468,15 +492,116 @@ FK_TARGET static void FK_NAME(lloyd_rows)(
 }
 
 /* ---------------------------------------------------------------------------
+ * k-means++: potentials of candidate centers, and the closest distances
+ * ------------------------------------------------------------------------- */
+
+/* Squared distance of rows [start, end) to a fixed point (a center, or the
+ * centering offset): out[i] = sum((x_i - c)^2), exact, in float64. */
+FK_TARGET static void FK_NAME(row_sq_dist)(
+    const FK_T *X, ptrdiff_t d, const FK_T *c, ptrdiff_t start, ptrdiff_t end, double *out)
+{
+    if (d <= FK_LOWD_MAX) {  /* rows in lanes */
+        V xs[FK_LOWD_MAX];
+        for (ptrdiff_t i0 = start; i0 < end; i0 += FK_VW) {
+            int lanes = (int)(end - i0 < FK_VW ? end - i0 : FK_VW);
+            FK_NAME(lowd_load)(X + i0 * d, d, lanes, xs);
+            V dist = (V){0};
+            for (ptrdiff_t f = 0; f < d; f++) {
+                V diff = xs[f] - c[f];
+                dist += diff * diff;
+            }
+            for (int l = 0; l < lanes; l++) out[i0 + l] = (double)dist[l];
+        }
+        return;
+    }
+    for (ptrdiff_t i = start; i < end; i++) out[i] = (double)FK_NAME(sqdist)(X + i * d, c, d);
+}
+
+/* Take a new center into account: closest = min(closest, |x - c|^2) and
+ * weighted = w * closest, for rows [start, end). */
+FK_TARGET static void FK_NAME(closest_rows)(
+    const FK_T *X, ptrdiff_t d, const FK_T *center, const double *sample_weight,
+    ptrdiff_t start, ptrdiff_t end, double *closest, double *weighted)
+{
+    double scratch[FK_CLOSEST_CHUNK];
+    for (ptrdiff_t c0 = start; c0 < end; c0 += FK_CLOSEST_CHUNK) {
+        ptrdiff_t c1 = c0 + FK_CLOSEST_CHUNK < end ? c0 + FK_CLOSEST_CHUNK : end;
+        FK_NAME(row_sq_dist)(X, d, center, c0, c1, scratch - c0);
+        for (ptrdiff_t i = c0; i < c1; i++) {
+            double dist = scratch[i - c0];
+            if (dist < closest[i]) closest[i] = dist;
+            weighted[i] = sample_weight[i] * closest[i];
+        }
+    }
+}
+
+/* For every candidate j of the model (centered by the same m as x_sq):
+ * potentials[j] = sum over rows [start, end) of w * min(closest, |x - c_j|^2),
+ * with |x - c_j|^2 = |x - m|^2 + bias_j - 2 x.c'_j (clamped at zero). Rows
+ * are added in order: per tile in the input precision, then in float64. */
+FK_TARGET static void FK_NAME(potentials_rows)(
+    const fk_model *m, const FK_T *X, const double *sample_weight, const double *x_sq,
+    const double *closest, ptrdiff_t start, ptrdiff_t end, double *potentials)
+{
+    const ptrdiff_t d = m->d;
+    const FK_T *packed = (const FK_T *)m->packed;
+    const FK_T *bias = (const FK_T *)m->bias;
+    const ptrdiff_t n_vectors = 2 * m->n_panels + (m->tail ? 1 : 0);
+    const FK_T *rows[FK_MR];
+    double total[FK_POT_MAX_VECTORS][FK_VW];
+
+    for (ptrdiff_t v = 0; v < n_vectors; v++)
+        for (int l = 0; l < FK_VW; l++) total[v][l] = 0.0;
+    for (ptrdiff_t i0 = start; i0 < end; i0 += FK_MR) {
+        int n_rows = (int)(end - i0 < FK_MR ? end - i0 : FK_MR);
+        FK_NAME(tile_rows)(X, d, i0, n_rows, rows);
+        FK_T limit[FK_MR], norm[FK_MR], w[FK_MR];
+        for (int r = 0; r < FK_MR; r++) {
+            const ptrdiff_t i = i0 + (r < n_rows ? r : 0);
+            limit[r] = (FK_T)closest[i];
+            norm[r] = (FK_T)x_sq[i];
+            w[r] = r < n_rows ? (FK_T)sample_weight[i] : 0;
+        }
+        for (ptrdiff_t p = 0; p * 2 < n_vectors; p++) {
+            V acc[2][FK_MR];
+            int width = 2;
+            if (p < m->n_panels) {
+                FK_NAME(tile_dot2)(rows, packed + p * d * NR, d, acc[0], acc[1]);
+            } else {
+                FK_NAME(tile_dot1)(rows, packed + m->n_panels * d * NR, d, acc[0]);
+                width = 1;
+            }
+            for (int h = 0; h < width; h++) {
+                const ptrdiff_t v = 2 * p + h;
+                V b = *(const V *)(bias + v * FK_VW);
+                V sum = (V){0};
+                for (int r = 0; r < FK_MR; r++) {
+                    V dist = (norm[r] + b) - (acc[h][r] + acc[h][r]);
+                    dist = FK_SELECT((IV)(dist < (FK_T)0), (V){0}, dist);
+                    dist = FK_SELECT((IV)(dist > limit[r]), (V){0} + limit[r], dist);
+                    sum += w[r] * dist;
+                }
+                for (int l = 0; l < FK_VW; l++) total[v][l] += (double)sum[l];
+            }
+        }
+    }
+    for (ptrdiff_t j = 0; j < m->k; j++) potentials[j] = total[j / FK_VW][j % FK_VW];
+}
+
+/* ---------------------------------------------------------------------------
  * the model: centers laid out for this instruction set
  * ------------------------------------------------------------------------- */
 
-static int FK_NAME(model_init)(fk_model *m, const FK_T *centers, ptrdiff_t k, ptrdiff_t d)
+/* With `given_mean` NULL the mean of the centers centers them, and few
+ * features select the low-d layout; otherwise the dense layout is built,
+ * centered by `given_mean` (k-means++ candidates, see potentials_rows). */
+static int FK_NAME(model_init)(fk_model *m, const FK_T *centers, ptrdiff_t k, ptrdiff_t d,
+                               const FK_T *given_mean)
 {
     m->k = k;
     m->d = d;
     m->centers = centers;
-    m->lowd = d <= FK_LOWD_MAX;
+    m->lowd = given_mean == NULL && d <= FK_LOWD_MAX;
     m->packed = m->bias = m->mean = NULL;
     m->n_panels = m->tail = 0;
     /* a chunk of rows stays in L1/L2 between the nearest-center pass and
@@ -507,7 +632,7 @@ static int FK_NAME(model_init)(fk_model *m, const FK_T *centers, ptrdiff_t k, pt
     for (ptrdiff_t f = 0; f < d; f++) {
         double total = 0.0;
         for (ptrdiff_t j = 0; j < k; j++) total += (double)centers[j * d + f];
-        mean[f] = (FK_T)(total / (double)k);
+        mean[f] = given_mean ? given_mean[f] : (FK_T)(total / (double)k);
     }
     for (ptrdiff_t s = 0; s < slots; s++) {
         /* slot s holds center s: panel s / NR (or the narrow tail), lane s % width */

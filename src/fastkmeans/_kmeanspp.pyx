@@ -3,50 +3,70 @@
 
 The greedy k-means++ step draws a few candidates and keeps the one that
 lowers the potential ``sum(w * min(closest, |x - candidate|^2))`` most.
-These kernels compute those potentials in one pass over ``X`` for all
-candidates together, holding one running value per point (O(n_samples)
-memory) instead of an n_samples x n_candidates distance matrix.
+``candidate_potentials`` scores all candidates in one pass over ``X`` with
+the register-tiled kernel of the Lloyd assignment (the candidates in vector
+lanes, ``|x - c|^2 = |x - m|^2 + |c - m|^2 - 2 (x - m).(c - m)`` around a
+fixed offset ``m``); ``update_closest`` then takes the chosen center into
+account with exact distances ``sum((x - c)^2)``. Memory is O(n_samples): one
+running value per point, never an n_samples x n_candidates matrix. Sums are
+per block of rows, then in block order: independent of the thread count.
 """
 import numpy as np
 
 from cython.parallel cimport prange
 
 from fastkmeans._common cimport (
-    BlockPlan, floating, plan_blocks, squared_distance,
+    BlockPlan, candidates_init, closest_rows, fk_max_candidates, fk_model, fk_model_free,
+    floating, plan_blocks, potentials_rows, row_sq_dist, useful_threads,
 )
+from fastkmeans._simd import active_path_id
 
 
-cdef void _potentials_block(
-    const floating *X,              # IN (n_samples, n_features)
-    const double *sample_weight,    # IN (n_samples,)
-    const double *closest_sq,       # IN (n_samples,)
-    const floating *candidates,     # IN (n_candidates, n_features)
-    Py_ssize_t start,
-    Py_ssize_t end,
-    Py_ssize_t n_candidates,
-    Py_ssize_t n_features,
-    double *potentials,             # OUT (n_candidates,) for this block
-) noexcept nogil:
-    cdef Py_ssize_t i, c
-    cdef double dist
-    for c in range(n_candidates):
-        potentials[c] = 0.0
-    for i in range(start, end):
-        for c in range(n_candidates):
-            dist = squared_distance(X + i * n_features,
-                                    candidates + c * n_features, n_features)
-            if closest_sq[i] < dist:
-                dist = closest_sq[i]
-            potentials[c] += sample_weight[i] * dist
+def row_sq_distances(
+    const floating[:, ::1] X,         # IN (n_samples, n_features)
+    const floating[::1] point,        # IN (n_features,)
+    double[::1] out,                  # OUT (n_samples,)
+    int n_threads,
+    int path=-1,
+):
+    """``out[i] = sum((X[i] - point) ** 2)``, exactly, in float64.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), C order
+        Points.
+    point : ndarray of shape (n_features,), same dtype as X
+        The point to measure from (the centering offset of the potentials).
+    out : ndarray of shape (n_samples,), float64
+        Receives the squared distances.
+    n_threads : int
+        OpenMP threads to use.
+    path : int, optional
+        Instruction-set path; the active one by default.
+    """
+    cdef Py_ssize_t n_samples = X.shape[0], n_features = X.shape[1]
+    cdef BlockPlan plan = plan_blocks(n_samples)
+    cdef Py_ssize_t b
+    cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>n_samples * n_features)
+    if path < 0:
+        path = active_path_id()
+    with nogil:
+        for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
+                        use_threads_if=threads > 1):
+            row_sq_dist(path, &X[0, 0], n_features, &point[0], b * plan.block_rows,
+                        min(n_samples, (b + 1) * plan.block_rows), &out[0])
 
 
 def candidate_potentials(
     const floating[:, ::1] X,            # IN (n_samples, n_features)
     const double[::1] sample_weight,     # IN (n_samples,)
+    const double[::1] x_sq,              # IN (n_samples,)
     const double[::1] closest_sq,        # IN (n_samples,)
     const floating[:, ::1] candidates,   # IN (n_candidates, n_features)
+    const floating[::1] offset,          # IN (n_features,)
     double[::1] potentials,              # OUT (n_candidates,)
     int n_threads,
+    int path=-1,
 ):
     """Potential of the current centers plus each candidate.
 
@@ -56,37 +76,56 @@ def candidate_potentials(
         Points.
     sample_weight : ndarray of shape (n_samples,), float64
         Weight of every point.
+    x_sq : ndarray of shape (n_samples,), float64
+        ``|x - offset|^2`` of every point (see ``row_sq_distances``).
     closest_sq : ndarray of shape (n_samples,), float64
         Squared distance of every point to its closest chosen center.
     candidates : ndarray of shape (n_candidates, n_features), same dtype as X
         Candidate centers.
+    offset : ndarray of shape (n_features,), same dtype as X
+        The point ``x_sq`` was measured from; near the data's mean, it keeps
+        the expansion free of cancellation.
     potentials : ndarray of shape (n_candidates,), float64
         Receives ``sum(w * min(closest_sq, |x - candidate|^2))`` for each
-        candidate, summed per block and then in block order (independent
-        of ``n_threads``).
+        candidate.
     n_threads : int
         OpenMP threads to use.
+    path : int, optional
+        Instruction-set path; the active one by default.
     """
-    cdef Py_ssize_t n_samples = X.shape[0]
-    cdef Py_ssize_t n_features = X.shape[1]
+    cdef Py_ssize_t n_samples = X.shape[0], n_features = X.shape[1]
     cdef Py_ssize_t n_candidates = candidates.shape[0]
     cdef BlockPlan plan = plan_blocks(n_samples)
-    cdef double[:, ::1] block_potentials = np.empty((plan.n_blocks, n_candidates), np.float64)
-    cdef Py_ssize_t b, c
-    cdef int threads = min(n_threads, plan.n_blocks)
+    cdef Py_ssize_t group, size, b, j
+    cdef fk_model model
+    cdef Py_ssize_t per_call
+    if path < 0:
+        path = active_path_id()
+    if floating is double:
+        per_call = fk_max_candidates(path, 1)
+    else:
+        per_call = fk_max_candidates(path, 0)
+    cdef double[:, ::1] block_potentials = np.empty((plan.n_blocks, min(per_call, n_candidates)))
+    cdef int threads = useful_threads(n_threads, plan.n_blocks,
+                                      <double>n_samples * n_features * n_candidates)
 
-    with nogil:
-        for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
-                        use_threads_if=threads > 1):
-            _potentials_block(&X[0, 0], &sample_weight[0], &closest_sq[0],
-                              &candidates[0, 0],
-                              b * plan.block_rows,
-                              min(n_samples, (b + 1) * plan.block_rows),
-                              n_candidates, n_features, &block_potentials[b, 0])
-        for c in range(n_candidates):
-            potentials[c] = 0.0
-            for b in range(plan.n_blocks):
-                potentials[c] += block_potentials[b, c]
+    for group in range(0, n_candidates, per_call):
+        size = min(per_call, n_candidates - group)
+        if candidates_init(&model, path, &candidates[group, 0], size, n_features,
+                           &offset[0]) != 0:
+            raise MemoryError("fastkmeans: no memory for the packed candidates")
+        with nogil:
+            for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
+                            use_threads_if=threads > 1):
+                potentials_rows(&model, &X[0, 0], &sample_weight[0], &x_sq[0],
+                                &closest_sq[0], b * plan.block_rows,
+                                min(n_samples, (b + 1) * plan.block_rows),
+                                &block_potentials[b, 0])
+            fk_model_free(&model)
+            for j in range(size):
+                potentials[group + j] = 0.0
+                for b in range(plan.n_blocks):
+                    potentials[group + j] += block_potentials[b, j]
 
 
 def update_closest(
@@ -96,6 +135,7 @@ def update_closest(
     double[::1] closest_sq,           # INOUT (n_samples,)
     double[::1] weighted_sq,          # OUT (n_samples,)
     int n_threads,
+    int path=-1,
 ):
     """Take a new center into account: ``closest_sq = min(closest_sq, |x - center|^2)``.
 
@@ -109,26 +149,24 @@ def update_closest(
         The center just chosen.
     closest_sq : ndarray of shape (n_samples,), float64
         Squared distance to the closest chosen center; ``inf`` before the
-        first center. Updated in place.
+        first center. Updated in place, with exact distances.
     weighted_sq : ndarray of shape (n_samples,), float64
         Receives ``sample_weight * closest_sq``: the probability mass of
         each point for drawing the next candidates.
     n_threads : int
         OpenMP threads to use.
+    path : int, optional
+        Instruction-set path; the active one by default.
     """
-    cdef Py_ssize_t n_samples = X.shape[0]
-    cdef Py_ssize_t n_features = X.shape[1]
+    cdef Py_ssize_t n_samples = X.shape[0], n_features = X.shape[1]
     cdef BlockPlan plan = plan_blocks(n_samples)
-    cdef Py_ssize_t b, i
-    cdef double dist
-    cdef int threads = min(n_threads, plan.n_blocks)
-
+    cdef Py_ssize_t b
+    cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>n_samples * n_features)
+    if path < 0:
+        path = active_path_id()
     with nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
                         use_threads_if=threads > 1):
-            for i in range(b * plan.block_rows,
-                           min(n_samples, (b + 1) * plan.block_rows)):
-                dist = squared_distance(&X[i, 0], &center[0], n_features)
-                if dist < closest_sq[i]:
-                    closest_sq[i] = dist
-                weighted_sq[i] = sample_weight[i] * closest_sq[i]
+            closest_rows(path, &X[0, 0], n_features, &center[0], &sample_weight[0],
+                         b * plan.block_rows, min(n_samples, (b + 1) * plan.block_rows),
+                         &closest_sq[0], &weighted_sq[0])

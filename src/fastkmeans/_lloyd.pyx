@@ -17,7 +17,7 @@ from libc.string cimport memset
 
 from fastkmeans._common cimport (
     MAX_BLOCKS, BlockPlan, fk_model, fk_model_free, floating, lloyd_rows, model_init,
-    plan_blocks,
+    plan_blocks, useful_threads,
 )
 from fastkmeans._assign import label_sq_distances
 from fastkmeans._simd import active_path_id
@@ -108,7 +108,9 @@ cdef int _pass(
         first = 0
         while first < plan.n_blocks:
             n_in_wave = min(wave, plan.n_blocks - first)
-            threads = <int>min(n_threads, n_in_wave)
+            threads = useful_threads(n_threads, n_in_wave,
+                                     <double>n_in_wave * plan.block_rows * n_features
+                                     * (n_clusters if assign else 1))
             for slot in prange(n_in_wave, schedule="static", num_threads=threads,
                                use_threads_if=threads > 1):
                 b = first + slot
