@@ -4,13 +4,12 @@
 Each kernel walks the rows in blocks (see ``_common.plan_blocks``) in
 parallel; none stores more than one distance per point.
 """
-import numpy as np
 
 from cython.parallel cimport prange
 
 from fastkmeans._common cimport (
-    BlockPlan, assign_rows, fk_model, fk_model_free, floating, model_init, plan_blocks,
-    squared_distance, useful_threads,
+    MAX_BLOCKS, BlockPlan, assign_rows, fk_model, fk_model_free, floating, model_init,
+    plan_blocks, squared_distance, useful_threads,
 )
 from fastkmeans._simd import active_path_id
 
@@ -134,7 +133,7 @@ def inertia(
     cdef Py_ssize_t n_samples = X.shape[0]
     cdef Py_ssize_t n_features = X.shape[1]
     cdef BlockPlan plan = plan_blocks(n_samples)
-    cdef double[::1] block_sum = np.zeros(plan.n_blocks, dtype=np.float64)
+    cdef double block_sum[MAX_BLOCKS]
     cdef Py_ssize_t b, i
     cdef double partial
     cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>n_samples * n_features)

@@ -1,12 +1,11 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """Build facts, instruction-set paths and the input scan shared by every entry point."""
-import numpy as np
 
 from cython.parallel cimport prange
 from libc.math cimport fabs, isfinite
 
 from fastkmeans._common cimport (
-    FK_N_PATHS, BlockPlan, floating, fk_omp_max_threads, fk_openmp_enabled,
+    FK_N_PATHS, MAX_BLOCKS, BlockPlan, floating, fk_omp_max_threads, fk_openmp_enabled,
     fk_path_name, fk_path_supported, plan_blocks, useful_threads,
 )
 
@@ -57,8 +56,8 @@ def scan_finite_and_magnitude(
     cdef Py_ssize_t n_values = n_rows * X.shape[1]
     cdef BlockPlan plan = plan_blocks(n_rows)
     cdef Py_ssize_t block_values = plan.block_rows * X.shape[1]
-    cdef double[::1] block_max = np.zeros(plan.n_blocks, dtype=np.float64)
-    cdef Py_ssize_t[::1] block_bad = np.full(plan.n_blocks, -1, dtype=np.intp)
+    cdef double block_max[MAX_BLOCKS]
+    cdef Py_ssize_t block_bad[MAX_BLOCKS]
     cdef const floating *values = &X[0, 0]
     cdef Py_ssize_t b, i, end
     cdef double value, largest
@@ -67,6 +66,7 @@ def scan_finite_and_magnitude(
     with nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
                         use_threads_if=threads > 1):
+            block_bad[b] = -1
             largest = 0.0
             end = min(n_values, (b + 1) * block_values)
             for i in range(b * block_values, end):
@@ -78,9 +78,11 @@ def scan_finite_and_magnitude(
                     largest = fabs(value)
             block_max[b] = largest
 
-    first_bad = -1
+    cdef Py_ssize_t first_bad = -1
+    largest = 0.0
     for b in range(plan.n_blocks):
-        if block_bad[b] >= 0:
-            first_bad = int(block_bad[b])
-            break
-    return first_bad, float(np.max(block_max))
+        if first_bad < 0 and block_bad[b] >= 0:
+            first_bad = block_bad[b]
+        if block_max[b] > largest:
+            largest = block_max[b]
+    return first_bad, largest

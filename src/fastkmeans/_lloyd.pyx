@@ -13,7 +13,8 @@ from time import perf_counter
 import numpy as np
 
 from cython.parallel cimport prange
-from libc.string cimport memset
+from libc.stdlib cimport free, malloc
+from libc.string cimport memcpy, memset
 
 from fastkmeans._common cimport (
     MAX_BLOCKS, BlockPlan, fk_model, fk_model_free, floating, lloyd_rows, model_init,
@@ -56,23 +57,36 @@ cdef void _add_block_buffers(
 
 
 cdef class _Workspace:
-    """Block buffers of a Lloyd run, allocated once and reused by every pass."""
+    """Buffers of a Lloyd run, allocated once (in C: cheap for tiny inputs)
+    and reused by every pass."""
     cdef BlockPlan plan
-    cdef Py_ssize_t wave
-    cdef double[:, :, ::1] block_sums
-    cdef double[:, ::1] block_weights
-    cdef double[::1] block_inertia
-    cdef Py_ssize_t[::1] block_changed
+    cdef Py_ssize_t wave, n_clusters, n_features
+    cdef double *block_sums         # (wave, n_clusters, n_features)
+    cdef double *block_weights      # (wave, n_clusters)
+    cdef double *sums               # (n_clusters, n_features)
+    cdef double *weights            # (n_clusters,)
+    cdef double block_inertia[MAX_BLOCKS]
+    cdef Py_ssize_t block_changed[MAX_BLOCKS]
 
-    def __init__(self, Py_ssize_t n_samples, Py_ssize_t n_clusters, Py_ssize_t n_features,
-                 int n_threads):
+    def __cinit__(self, Py_ssize_t n_samples, Py_ssize_t n_clusters, Py_ssize_t n_features,
+                  int n_threads):
         cdef Py_ssize_t buffer_bytes = (n_clusters * n_features + n_clusters) * sizeof(double)
         self.plan = plan_blocks(n_samples)
         self.wave = min(max(n_threads, WAVE_BUDGET_BYTES // buffer_bytes), self.plan.n_blocks)
-        self.block_sums = np.empty((self.wave, n_clusters, n_features), np.float64)
-        self.block_weights = np.empty((self.wave, n_clusters), np.float64)
-        self.block_inertia = np.empty(self.plan.n_blocks, np.float64)
-        self.block_changed = np.empty(self.plan.n_blocks, np.intp)
+        self.n_clusters = n_clusters
+        self.n_features = n_features
+        self.block_sums = <double *>malloc(self.wave * n_clusters * n_features * sizeof(double))
+        self.block_weights = <double *>malloc(self.wave * n_clusters * sizeof(double))
+        self.sums = <double *>malloc(n_clusters * n_features * sizeof(double))
+        self.weights = <double *>malloc(n_clusters * sizeof(double))
+        if not (self.block_sums and self.block_weights and self.sums and self.weights):
+            raise MemoryError("fastkmeans: no memory for the Lloyd buffers")
+
+    def __dealloc__(self):
+        free(self.block_sums)
+        free(self.block_weights)
+        free(self.sums)
+        free(self.weights)
 
 
 cdef int _pass(
@@ -81,17 +95,16 @@ cdef int _pass(
     const double[::1] sample_weight,
     const floating *centers,        # NULL: labels given, no assignment
     int *labels,
-    double[:, ::1] center_sums,
-    double[::1] cluster_weights,
     int n_threads,
     int path,
     double *inertia,
     Py_ssize_t *n_changed,
 ) except -1:
-    """One pass over X in waves of blocks; see lloyd_iteration."""
+    """One pass over X in waves of blocks into ws.sums and ws.weights; see
+    lloyd_iteration."""
     cdef Py_ssize_t n_samples = X.shape[0]
-    cdef Py_ssize_t n_features = X.shape[1]
-    cdef Py_ssize_t n_clusters = center_sums.shape[0]
+    cdef Py_ssize_t n_features = ws.n_features
+    cdef Py_ssize_t n_clusters = ws.n_clusters
     cdef BlockPlan plan = ws.plan
     cdef Py_ssize_t wave = ws.wave
     cdef bint assign = centers != NULL
@@ -103,8 +116,8 @@ cdef int _pass(
     if model_init(&model, path, centers, n_clusters, n_features) != 0:
         raise MemoryError("fastkmeans: no memory for the packed centers")
     with nogil:
-        memset(&center_sums[0, 0], 0, n_clusters * n_features * sizeof(double))
-        memset(&cluster_weights[0], 0, n_clusters * sizeof(double))
+        memset(ws.sums, 0, n_clusters * n_features * sizeof(double))
+        memset(ws.weights, 0, n_clusters * sizeof(double))
         first = 0
         while first < plan.n_blocks:
             n_in_wave = min(wave, plan.n_blocks - first)
@@ -118,11 +131,11 @@ cdef int _pass(
                            b * plan.block_rows,
                            min(n_samples, (b + 1) * plan.block_rows),
                            assign, labels,
-                           &ws.block_sums[slot, 0, 0], &ws.block_weights[slot, 0],
+                           ws.block_sums + slot * n_clusters * n_features,
+                           ws.block_weights + slot * n_clusters,
                            &ws.block_inertia[b], &ws.block_changed[b])
-            _add_block_buffers(&ws.block_sums[0, 0, 0], &ws.block_weights[0, 0],
-                               n_in_wave, n_clusters, n_features,
-                               &center_sums[0, 0], &cluster_weights[0], n_threads)
+            _add_block_buffers(ws.block_sums, ws.block_weights, n_in_wave, n_clusters,
+                               n_features, ws.sums, ws.weights, n_threads)
             first += wave
         fk_model_free(&model)
         for b in range(plan.n_blocks):
@@ -175,11 +188,12 @@ def lloyd_iteration(
     """
     cdef double inertia
     cdef Py_ssize_t n_changed
-    ws = _Workspace(X.shape[0], centers.shape[0], X.shape[1], n_threads)
+    cdef _Workspace ws = _Workspace(X.shape[0], centers.shape[0], X.shape[1], n_threads)
     if path < 0:
         path = active_path_id()
-    _pass(ws, X, sample_weight, &centers[0, 0], &labels[0], center_sums,
-          cluster_weights, n_threads, path, &inertia, &n_changed)
+    _pass(ws, X, sample_weight, &centers[0, 0], &labels[0], n_threads, path,
+          &inertia, &n_changed)
+    _copy_out(ws, center_sums, cluster_weights)
     return inertia, n_changed
 
 
@@ -210,10 +224,16 @@ def update_sums(
     """
     cdef double inertia
     cdef Py_ssize_t n_changed
-    ws = _Workspace(X.shape[0], center_sums.shape[0], X.shape[1], n_threads)
+    cdef _Workspace ws = _Workspace(X.shape[0], center_sums.shape[0], X.shape[1], n_threads)
     # Without centers the labels are only read: the cast drops const alone.
-    _pass(ws, X, sample_weight, <const floating *>NULL, <int *>&labels[0], center_sums,
-          cluster_weights, n_threads, 0, &inertia, &n_changed)
+    _pass(ws, X, sample_weight, <const floating *>NULL, <int *>&labels[0], n_threads, 0,
+          &inertia, &n_changed)
+    _copy_out(ws, center_sums, cluster_weights)
+
+
+cdef void _copy_out(_Workspace ws, double[:, ::1] center_sums, double[::1] cluster_weights):
+    memcpy(&center_sums[0, 0], ws.sums, ws.n_clusters * ws.n_features * sizeof(double))
+    memcpy(&cluster_weights[0], ws.weights, ws.n_clusters * sizeof(double))
 
 
 def relocate_empty_clusters(X, sample_weight, centers, labels, sums, weights, n_threads):
@@ -249,35 +269,38 @@ def relocate_empty_clusters(X, sample_weight, centers, labels, sums, weights, n_
     return empty.size
 
 
-cdef bint _has_empty_cluster(const double[::1] weights) noexcept nogil:
+cdef bint _has_empty_cluster(const double *weights, Py_ssize_t n_clusters) noexcept nogil:
     cdef Py_ssize_t j
-    for j in range(weights.shape[0]):
+    for j in range(n_clusters):
         if weights[j] == 0:
             return True
     return False
 
 
 cdef double _average_and_shift(
-    const double[:, ::1] sums,
-    const double[::1] weights,
-    const floating[:, ::1] centers,
-    floating[:, ::1] new_centers,
+    const double *sums,             # IN (n_clusters, n_features)
+    const double *weights,          # IN (n_clusters,)
+    const floating *centers,        # IN (n_clusters, n_features)
+    floating *new_centers,          # OUT (n_clusters, n_features)
+    Py_ssize_t n_clusters,
+    Py_ssize_t n_features,
 ) noexcept nogil:
     """new_centers = sums / weights (old center where a cluster has no weight);
     returns the total squared shift in float64."""
-    cdef Py_ssize_t j, f
+    cdef Py_ssize_t j, f, row
     cdef double shift = 0.0, diff
-    for j in range(sums.shape[0]):
+    for j in range(n_clusters):
+        row = j * n_features
         if weights[j] > 0:
             # divide, not multiply by 1 / weight: a denormal weight has no
             # finite reciprocal
-            for f in range(sums.shape[1]):
-                new_centers[j, f] = <floating>(sums[j, f] / weights[j])
+            for f in range(n_features):
+                new_centers[row + f] = <floating>(sums[row + f] / weights[j])
         else:
-            for f in range(sums.shape[1]):
-                new_centers[j, f] = centers[j, f]
-        for f in range(sums.shape[1]):
-            diff = <double>new_centers[j, f] - <double>centers[j, f]
+            for f in range(n_features):
+                new_centers[row + f] = centers[row + f]
+        for f in range(n_features):
+            diff = <double>new_centers[row + f] - <double>centers[row + f]
             shift += diff * diff
     return shift
 
@@ -298,7 +321,7 @@ def lloyd_run(
     The loop of scikit-learn: stop when no label changes, or when the total
     squared center shift is at most ``tol`` (absolute). Each iteration is one
     fused pass over X; between passes only O(n_clusters x n_features) work
-    is done, without Python-level array temporaries.
+    is done, in C.
 
     Parameters
     ----------
@@ -337,36 +360,43 @@ def lloyd_run(
     cdef Py_ssize_t n_changed
     cdef int iteration = 0, n_relocated = 0
     cdef bint converged = False, strict = False
-    ws = _Workspace(X.shape[0], n_clusters, n_features, n_threads)
-    sums_array = np.empty((n_clusters, n_features))
-    weights_array = np.empty(n_clusters)
-    cdef double[:, ::1] sums = sums_array
-    cdef double[::1] weights = weights_array
-    cdef floating[:, ::1] current = centers
-    cdef floating[:, ::1] spare = np.empty_like(np.asarray(centers))
-    cdef floating[:, ::1] swap
+    cdef _Workspace ws = _Workspace(X.shape[0], n_clusters, n_features, n_threads)
+    cdef floating *given = &centers[0, 0]
+    cdef floating *buffer = <floating *>malloc(n_clusters * n_features * sizeof(floating))
+    # the centers alternate between the caller's array and the buffer
+    cdef floating *current = given
+    cdef floating *spare = buffer
+    cdef floating *swap
+    if buffer == NULL:
+        raise MemoryError("fastkmeans: no memory for the centers")
     if path < 0:
         path = active_path_id()
     labels[:] = -1
-
-    for iteration in range(max_iter):
-        started = perf_counter()
-        _pass(ws, X, sample_weight, &current[0, 0], &labels[0], sums, weights,
-              n_threads, path, &inertia, &n_changed)
-        n_relocated = 0
-        if _has_empty_cluster(weights):
-            n_relocated = relocate_empty_clusters(X, sample_weight, current, labels,
-                                                  sums_array, weights_array, n_threads)
-        shift = _average_and_shift(sums, weights, current, spare)
-        current, spare = spare, current
-        history.append((inertia, shift, perf_counter() - started))
-        if n_changed == 0:
-            converged = strict = True
-            break
-        if shift <= tol:
-            converged = True
-            break
-
-    if &current[0, 0] != &centers[0, 0]:
-        centers[:, :] = current
+    try:
+        for iteration in range(max_iter):
+            started = perf_counter()
+            _pass(ws, X, sample_weight, current, &labels[0], n_threads, path,
+                  &inertia, &n_changed)
+            n_relocated = 0
+            if _has_empty_cluster(ws.weights, n_clusters):
+                n_relocated = relocate_empty_clusters(
+                    X, sample_weight, <floating[:n_clusters, :n_features]>current, labels,
+                    <double[:n_clusters, :n_features]>ws.sums,
+                    <double[:n_clusters]>ws.weights, n_threads)
+            shift = _average_and_shift(ws.sums, ws.weights, current, spare,
+                                       n_clusters, n_features)
+            swap = current
+            current = spare
+            spare = swap
+            history.append((inertia, shift, perf_counter() - started))
+            if n_changed == 0:
+                converged = strict = True
+                break
+            if shift <= tol:
+                converged = True
+                break
+        if current != given:
+            memcpy(given, current, n_clusters * n_features * sizeof(floating))
+    finally:
+        free(buffer)
     return iteration + 1, converged, strict and n_relocated == 0
