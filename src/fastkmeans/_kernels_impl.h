@@ -148,22 +148,10 @@ FK_TARGET FK_INLINE void FK_NAME(tile_rows)(
     for (int r = 0; r < FK_MR; r++) rows[r] = X + (i0 + (r < n_rows ? r : 0)) * d;
 }
 
+#if !FK_HAVE_SHUFFLE
 /* The index of the smallest distance across lanes (smallest index on ties). */
 FK_TARGET static inline int32_t FK_NAME(lane_argmin)(V dist, IV index)
 {
-#if FK_HAVE_SHUFFLE
-    /* butterfly: after log2(FK_VW) exchanges every lane holds the answer */
-    IV ids = FK_NAME(lane_ids)();
-    for (int step = FK_VW / 2; step >= 1; step /= 2) {
-        IV partner = ids ^ step;
-        V other = __builtin_shuffle(dist, partner);
-        IV other_index = __builtin_shuffle(index, partner);
-        IV take = (IV)(other < dist) | ((IV)(other == dist) & (other_index < index));
-        dist = FK_SELECT(take, other, dist);
-        index = FK_SELECT_I(take, other_index, index);
-    }
-    return (int32_t)index[0];
-#else
     FK_T best = dist[0];
     FK_I best_index = index[0];
     for (int l = 1; l < FK_VW; l++) {
@@ -173,8 +161,99 @@ FK_TARGET static inline int32_t FK_NAME(lane_argmin)(V dist, IV index)
         }
     }
     return (int32_t)best_index;
-#endif
 }
+#endif
+
+#if FK_HAVE_SHUFFLE
+/* The smaller of two (distance, index) vectors, lane by lane; ties go to
+ * the smaller index. */
+FK_TARGET FK_INLINE void FK_NAME(min_pair)(V *dist, IV *index, V other, IV other_index)
+{
+    IV take = (IV)(other < *dist) | ((IV)(other == *dist) & (other_index < *index));
+    *dist = FK_SELECT(take, other, *dist);
+    *index = FK_SELECT_I(take, other_index, *index);
+}
+
+/* The plan of the tile reduction below, the same for every tile. */
+typedef struct {
+    IV lo[FK_MR], hi[FK_MR];  /* lane selectors of each level (indices into a ++ b) */
+    int levels;               /* pairwise merge levels */
+    int count;                /* vectors left after them */
+    int width;                /* lanes a row occupies in them */
+    IV row[FK_MR];            /* which row each lane of those vectors holds */
+} FK_NAME(argmin_plan);
+
+/* With groups of `width` lanes per row, `lo` takes the first half of every
+ * group of a and of b, side by side, and `hi` the second halves. */
+FK_TARGET static void FK_NAME(argmin_plan_init)(FK_NAME(argmin_plan) *plan)
+{
+    int count = FK_MR, width = FK_VW, level = 0;
+    for (int r = 0; r < FK_MR; r++) plan->row[r] = (IV){0} + (FK_I)r;
+    while (count > 1 && width > 1) {
+        const int half = width / 2;
+        IV lo, hi;
+        for (int l = 0; l < FK_VW; l++) {
+            int group = l / width * width, pos = l % width;
+            int from_b = pos >= half;
+            int src = group + (from_b ? pos - half : pos) + (from_b ? FK_VW : 0);
+            lo[l] = (FK_I)src;
+            hi[l] = (FK_I)(src + half);
+        }
+        for (int v = 0; v < (count + 1) / 2; v++) {
+            const int a = 2 * v, b = 2 * v + 1 < count ? 2 * v + 1 : 2 * v;
+            plan->row[v] = __builtin_shuffle(plan->row[a], plan->row[b], lo);
+        }
+        plan->lo[level] = lo;
+        plan->hi[level] = hi;
+        level++;
+        count = (count + 1) / 2;
+        width = half;
+    }
+    plan->levels = level;
+    plan->count = count;
+    plan->width = width;
+}
+
+/* The argmin across lanes of all FK_MR rows of a tile at once. Rows are
+ * merged pairwise (a transposition network: each level halves the lanes a
+ * row occupies and the number of vectors), so the work per row is a
+ * fraction of reducing each row's vector on its own. */
+FK_TARGET static inline void FK_NAME(tile_argmin)(const FK_NAME(argmin_plan) *plan,
+                                                  FK_NAME(tile_best) *best, int n_rows,
+                                                  int32_t *labels)
+{
+    V *dist = best->dist;
+    IV *index = best->index;
+    int count = FK_MR;
+    for (int level = 0; level < plan->levels; level++) {
+        const IV lo = plan->lo[level], hi = plan->hi[level];
+        for (int v = 0; v < (count + 1) / 2; v++) {
+            const int a = 2 * v, b = 2 * v + 1 < count ? 2 * v + 1 : 2 * v;
+            V d_lo = __builtin_shuffle(dist[a], dist[b], lo);
+            IV i_lo = __builtin_shuffle(index[a], index[b], lo);
+            FK_NAME(min_pair)(&d_lo, &i_lo, __builtin_shuffle(dist[a], dist[b], hi),
+                              __builtin_shuffle(index[a], index[b], hi));
+            dist[v] = d_lo;
+            index[v] = i_lo;
+        }
+        count = (count + 1) / 2;
+    }
+    /* fewer rows than lanes: finish each group within its vector */
+    const IV ids = FK_NAME(lane_ids)();
+    for (int step = plan->width / 2; step >= 1; step /= 2) {
+        const IV partner = ids ^ step;
+        for (int v = 0; v < count; v++)
+            FK_NAME(min_pair)(&dist[v], &index[v], __builtin_shuffle(dist[v], partner),
+                              __builtin_shuffle(index[v], partner));
+    }
+    for (int v = 0; v < count; v++) {
+        for (int l = 0; l < FK_VW; l += plan->width) {
+            const int r = (int)plan->row[v][l];
+            if (r < n_rows) labels[r] = (int32_t)index[v][l];
+        }
+    }
+}
+#endif
 
 /* Nearest center of rows [start, end) of X: labels[0 .. end - start).
  *
@@ -191,6 +270,10 @@ FK_TARGET static void FK_NAME(dense_nearest)(
     const FK_T *bias = (const FK_T *)m->bias;
     const FK_T inf = (FK_T)INFINITY;
     const FK_T *rows[FK_MR];
+#if FK_HAVE_SHUFFLE
+    FK_NAME(argmin_plan) plan;
+    FK_NAME(argmin_plan_init)(&plan);
+#endif
 
     for (ptrdiff_t i0 = start; i0 < end; i0 += FK_MR) {
         int n_rows = (int)(end - i0 < FK_MR ? end - i0 : FK_MR);
@@ -207,8 +290,12 @@ FK_TARGET static void FK_NAME(dense_nearest)(
             FK_NAME(panel1)(rows, packed + m->n_panels * d * NR,
                             bias + m->n_panels * NR, d,
                             (FK_I)(m->n_panels * NR), &best);
+#if FK_HAVE_SHUFFLE
+        FK_NAME(tile_argmin)(&plan, &best, n_rows, labels + (i0 - start));
+#else
         for (int r = 0; r < n_rows; r++)
             labels[i0 - start + r] = FK_NAME(lane_argmin)(best.dist[r], best.index[r]);
+#endif
     }
 }
 
