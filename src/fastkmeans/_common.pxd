@@ -8,6 +8,8 @@ from libc.stdint cimport int32_t
 cdef extern from "_kernels.h" nogil:
     float fk_sqdist_float(const float *x, const float *c, Py_ssize_t n_features) noexcept
     double fk_sqdist_double(const double *x, const double *c, Py_ssize_t n_features) noexcept
+    Py_ssize_t fk_scan_float(const float *values, Py_ssize_t n, double *max_abs) noexcept
+    Py_ssize_t fk_scan_double(const double *values, Py_ssize_t n, double *max_abs) noexcept
     int fk_openmp_enabled() noexcept
     int fk_omp_max_threads() noexcept
 

@@ -2,11 +2,11 @@
 """Build facts, instruction-set paths and the input scan shared by every entry point."""
 
 from cython.parallel cimport prange
-from libc.math cimport fabs, isfinite
 
 from fastkmeans._common cimport (
     FK_N_PATHS, MAX_BLOCKS, BlockPlan, floating, fk_omp_max_threads, fk_openmp_enabled,
-    fk_path_name, fk_path_supported, plan_blocks, useful_threads,
+    fk_path_name, fk_path_supported, fk_scan_double, fk_scan_float, plan_blocks,
+    useful_threads,
 )
 
 
@@ -50,7 +50,8 @@ def scan_finite_and_magnitude(
     first_bad : int
         Flat index of the first NaN or infinity in row-major order, or -1.
     max_abs : float
-        Largest absolute value among the finite entries.
+        Largest absolute value (of the values before the first NaN or
+        infinity, if there is one).
     """
     cdef Py_ssize_t n_rows = X.shape[0]
     cdef Py_ssize_t n_values = n_rows * X.shape[1]
@@ -59,30 +60,28 @@ def scan_finite_and_magnitude(
     cdef double block_max[MAX_BLOCKS]
     cdef Py_ssize_t block_bad[MAX_BLOCKS]
     cdef const floating *values = &X[0, 0]
-    cdef Py_ssize_t b, i, end
-    cdef double value, largest
+    cdef Py_ssize_t b, begin
     cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>n_values)
 
     with nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
                         use_threads_if=threads > 1):
-            block_bad[b] = -1
-            largest = 0.0
-            end = min(n_values, (b + 1) * block_values)
-            for i in range(b * block_values, end):
-                value = values[i]
-                if not isfinite(value):
-                    block_bad[b] = i
-                    break
-                if fabs(value) > largest:
-                    largest = fabs(value)
-            block_max[b] = largest
+            begin = b * block_values
+            if floating is float:
+                block_bad[b] = fk_scan_float(values + begin,
+                                             min(n_values, begin + block_values) - begin,
+                                             &block_max[b])
+            else:
+                block_bad[b] = fk_scan_double(values + begin,
+                                              min(n_values, begin + block_values) - begin,
+                                              &block_max[b])
 
     cdef Py_ssize_t first_bad = -1
-    largest = 0.0
+    cdef double largest = 0.0
     for b in range(plan.n_blocks):
-        if first_bad < 0 and block_bad[b] >= 0:
-            first_bad = block_bad[b]
         if block_max[b] > largest:
             largest = block_max[b]
+        if block_bad[b] >= 0:
+            first_bad = b * block_values + block_bad[b]
+            break
     return first_bad, largest
