@@ -17,21 +17,24 @@ from fastkmeans._simd import best_path, forced_path, supported_paths
 
 PATHS = supported_paths()
 SHAPES = [
-    # n_samples, n_features, n_clusters
-    (1, 1, 1),
+    # n_samples, n_features, n_clusters; which layout _kernels.c picks
+    (1, 1, 1),          # low-d from here
     (37, 1, 3),
     (301, 2, 4),
     (1000, 2, 8),
-    (1003, 2, 11),      # low-d, too many sums for the lanes at d=2? no: 33 slots
-    (777, 3, 40),       # low-d, sums row by row
+    (1003, 2, 11),
+    (777, 3, 40),       # sums row by row (too many for the lanes)
     (517, 8, 17),
-    (403, 9, 1),        # dense from here on
     (403, 9, 5),
+    (611, 12, 30),
+    (299, 16, 20),
+    (403, 9, 50),       # dense from here
     (1001, 16, 33),
     (999, 32, 64),
     (257, 31, 65),
     (300, 70, 200),
     (50, 300, 7),
+    (400, 5, 300),
 ]
 
 

@@ -370,6 +370,10 @@ FK_TARGET FK_INLINE void FK_NAME(lowd_step)(
     case 2: FK_NAME(lowd_groups)(centers, m->k, 2, xs, best, best_index); break;
     case 3: FK_NAME(lowd_groups)(centers, m->k, 3, xs, best, best_index); break;
     case 4: FK_NAME(lowd_groups)(centers, m->k, 4, xs, best, best_index); break;
+    case 5: FK_NAME(lowd_groups)(centers, m->k, 5, xs, best, best_index); break;
+    case 6: FK_NAME(lowd_groups)(centers, m->k, 6, xs, best, best_index); break;
+    case 7: FK_NAME(lowd_groups)(centers, m->k, 7, xs, best, best_index); break;
+    case 8: FK_NAME(lowd_groups)(centers, m->k, 8, xs, best, best_index); break;
     default: FK_NAME(lowd_groups)(centers, m->k, d, xs, best, best_index); break;
     }
 }
@@ -404,6 +408,25 @@ FK_TARGET static inline void FK_NAME(lowd_flush)(
             else sums[j * d + slot - 1] += total;
             acc[j * (d + 1) + slot] = (V){0};
         }
+    }
+}
+
+/* Add one step (FK_LOWD_GROUPS vectors of rows) into the lane sums of
+ * every cluster: per cluster, the step is summed in registers first. */
+FK_TARGET FK_INLINE void FK_NAME(lowd_accumulate)(
+    V *acc, ptrdiff_t k, const ptrdiff_t d, const IV *best_index, const V *w,
+    V xs[FK_LOWD_GROUPS][FK_LOWD_MAX])
+{
+    for (ptrdiff_t j = 0; j < k; j++) {
+        V weight = (V){0}, sum[FK_LOWD_MAX];
+        for (ptrdiff_t f = 0; f < d; f++) sum[f] = (V){0};
+        for (int g = 0; g < FK_LOWD_GROUPS; g++) {
+            V wj = FK_SELECT(best_index[g] == (FK_I)j, w[g], (V){0});
+            weight += wj;
+            for (ptrdiff_t f = 0; f < d; f++) sum[f] += wj * xs[g][f];
+        }
+        acc[j * (d + 1)] += weight;
+        for (ptrdiff_t f = 0; f < d; f++) acc[j * (d + 1) + 1 + f] += sum[f];
     }
 }
 
@@ -456,21 +479,28 @@ FK_TARGET static void FK_NAME(lowd_lloyd_rows)(
             for (int l = 0; l < FK_VW; l++) block_inertia += (double)acc[n_acc][l];
             acc[n_acc] = (V){0};
         }
+        V w[FK_LOWD_GROUPS];
         for (int g = 0; g < FK_LOWD_GROUPS; g++) {
             const ptrdiff_t i = i0 + g * FK_VW;
-            V w = __builtin_convertvector(*(const DV *)(sample_weight + i), V);
-            acc[n_acc] += w * best[g];
+            w[g] = __builtin_convertvector(*(const DV *)(sample_weight + i), V);
+            acc[n_acc] += w[g] * best[g];
             LV label = __builtin_convertvector(best_index[g], LV);
             if (__builtin_memcmp(&label, labels + i, sizeof(LV)) != 0) {
                 LV moved = label != *(const LV *)(labels + i);
                 changed_lanes -= __builtin_convertvector(moved, IV);
                 *(LV *)(labels + i) = label;  /* store only on change */
             }
-            for (ptrdiff_t j = 0; j < k; j++) {
-                V wj = FK_SELECT(best_index[g] == (FK_I)j, w, (V){0});
-                acc[j * (d + 1)] += wj;
-                for (ptrdiff_t f = 0; f < d; f++) acc[j * (d + 1) + 1 + f] += wj * xs[g][f];
-            }
+        }
+        switch (d) {  /* constant d: the step's sums stay in registers */
+        case 1: FK_NAME(lowd_accumulate)(acc, k, 1, best_index, w, xs); break;
+        case 2: FK_NAME(lowd_accumulate)(acc, k, 2, best_index, w, xs); break;
+        case 3: FK_NAME(lowd_accumulate)(acc, k, 3, best_index, w, xs); break;
+        case 4: FK_NAME(lowd_accumulate)(acc, k, 4, best_index, w, xs); break;
+        case 5: FK_NAME(lowd_accumulate)(acc, k, 5, best_index, w, xs); break;
+        case 6: FK_NAME(lowd_accumulate)(acc, k, 6, best_index, w, xs); break;
+        case 7: FK_NAME(lowd_accumulate)(acc, k, 7, best_index, w, xs); break;
+        case 8: FK_NAME(lowd_accumulate)(acc, k, 8, best_index, w, xs); break;
+        default: FK_NAME(lowd_accumulate)(acc, k, d, best_index, w, xs); break;
         }
     }
     if (in_lanes) {
@@ -489,15 +519,49 @@ FK_TARGET static void FK_NAME(lowd_lloyd_rows)(
  * exact squared distance, the label change and the weighted sums
  * ------------------------------------------------------------------------- */
 
-FK_TARGET static inline FK_T FK_NAME(sqdist)(const FK_T *x, const FK_T *c, ptrdiff_t d)
+/* Sum of the lanes of a vector, by halving (a tree: log2(FK_VW) steps). */
+FK_TARGET FK_INLINE FK_T FK_NAME(lane_sum)(V v)
 {
+#if FK_HAVE_SHUFFLE
+    const IV ids = FK_NAME(lane_ids)();
+    for (int step = FK_VW / 2; step >= 1; step /= 2) v += __builtin_shuffle(v, ids ^ step);
+    return v[0];
+#else
     FK_T sum = 0;
-#pragma omp simd reduction(+:sum)
-    for (ptrdiff_t f = 0; f < d; f++) {
-        FK_T diff = x[f] - c[f];
-        sum += diff * diff;
-    }
+    for (int l = 0; l < FK_VW; l++) sum += v[l];
     return sum;
+#endif
+}
+
+/* Exact squared distance sum((x - c)^2) of two rows. Four accumulators
+ * for long rows (the chain of additions, not the arithmetic, is the limit),
+ * the remainder in a zero-padded vector, lanes summed as a tree: no long
+ * serial chain at all, unlike a compiler's simd reduction. */
+FK_TARGET FK_INLINE FK_T FK_NAME(sqdist)(const FK_T *x, const FK_T *c, ptrdiff_t d)
+{
+    V acc0 = (V){0}, acc1 = (V){0}, acc2 = (V){0}, acc3 = (V){0};
+    ptrdiff_t f = 0;
+    for (; f + 4 * FK_VW <= d; f += 4 * FK_VW) {
+        V d0 = *(const UV *)(x + f) - *(const UV *)(c + f);
+        V d1 = *(const UV *)(x + f + FK_VW) - *(const UV *)(c + f + FK_VW);
+        V d2 = *(const UV *)(x + f + 2 * FK_VW) - *(const UV *)(c + f + 2 * FK_VW);
+        V d3 = *(const UV *)(x + f + 3 * FK_VW) - *(const UV *)(c + f + 3 * FK_VW);
+        acc0 += d0 * d0;
+        acc1 += d1 * d1;
+        acc2 += d2 * d2;
+        acc3 += d3 * d3;
+    }
+    for (; f + FK_VW <= d; f += FK_VW) {
+        V diff = *(const UV *)(x + f) - *(const UV *)(c + f);
+        acc0 += diff * diff;
+    }
+    if (f < d) {
+        V diff = (V){0};
+        for (int l = 0; l < FK_VW; l++)
+            if (f + l < d) diff[l] = x[f + l] - c[f + l];
+        acc1 += diff * diff;
+    }
+    return FK_NAME(lane_sum)((acc0 + acc1) + (acc2 + acc3));
 }
 
 /* Labels and squared distances of rows [start, end), at most chunk_rows. */
@@ -688,7 +752,7 @@ static int FK_NAME(model_init)(fk_model *m, const FK_T *centers, ptrdiff_t k, pt
     m->k = k;
     m->d = d;
     m->centers = centers;
-    m->lowd = given_mean == NULL && d <= FK_LOWD_MAX;
+    m->lowd = given_mean == NULL && fk_prefer_lowd(k, d);
     m->packed = m->bias = m->mean = NULL;
     m->n_panels = m->tail = 0;
     /* a chunk of rows stays in L1/L2 between the nearest-center pass and
