@@ -53,7 +53,7 @@ def assign_labels(
     if model_init(&model, path, &centers[0, 0], centers.shape[0], X.shape[1]) != 0:
         raise MemoryError("fastkmeans: no memory for the packed centers")
     with nogil:
-        for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
+        for b in prange(plan.n_blocks, schedule="dynamic", num_threads=threads,
                         use_threads_if=threads > 1):
             assign_rows(&model, &X[0, 0], b * plan.block_rows,
                         min(n_samples, (b + 1) * plan.block_rows),

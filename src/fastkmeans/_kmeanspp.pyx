@@ -115,7 +115,7 @@ def candidate_potentials(
                            &offset[0]) != 0:
             raise MemoryError("fastkmeans: no memory for the packed candidates")
         with nogil:
-            for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
+            for b in prange(plan.n_blocks, schedule="dynamic", num_threads=threads,
                             use_threads_if=threads > 1):
                 potentials_rows(&model, &X[0, 0], &sample_weight[0], &x_sq[0],
                                 &closest_sq[0], b * plan.block_rows,

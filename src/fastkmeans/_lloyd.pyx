@@ -124,7 +124,9 @@ cdef int _pass(
             threads = useful_threads(n_threads, n_in_wave,
                                      <double>n_in_wave * plan.block_rows * n_features
                                      * (n_clusters if assign else 1))
-            for slot in prange(n_in_wave, schedule="static", num_threads=threads,
+            # dynamic: blocks differ in cost (label changes, cache); which
+            # thread runs a block never changes what it computes
+            for slot in prange(n_in_wave, schedule="dynamic", num_threads=threads,
                                use_threads_if=threads > 1):
                 b = first + slot
                 lloyd_rows(&model, &X[0, 0], &sample_weight[0],
