@@ -36,7 +36,7 @@ def _kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads,
     indices = np.empty(n_clusters, dtype=np.intp)
 
     closest_sq = np.full(n_samples, np.inf)
-    weighted_sq = np.empty(n_samples)
+    # w * closest_sq, rewritten by every update_closest, then summed in place
     cumulative = np.empty(n_samples)
     potentials = np.empty(n_local_trials)
     # candidates are scored with |x - c|^2 expanded around the data's mean
@@ -46,9 +46,9 @@ def _kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads,
 
     indices[0] = rng.choice(n_samples, p=probabilities)
     centers[0] = X[indices[0]]
-    update_closest(X, sample_weight, centers[0], closest_sq, weighted_sq, n_threads)
+    update_closest(X, sample_weight, centers[0], closest_sq, cumulative, n_threads)
     for c in range(1, n_clusters):
-        np.cumsum(weighted_sq, out=cumulative)
+        np.cumsum(cumulative, out=cumulative)
         if cumulative[-1] > 0:
             candidates = _draw(cumulative, rng, n_local_trials)
         else:  # every weighted point coincides with a center already chosen
@@ -57,7 +57,7 @@ def _kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads,
                              potentials, n_threads)
         indices[c] = candidates[np.argmin(potentials)]
         centers[c] = X[indices[c]]
-        update_closest(X, sample_weight, centers[c], closest_sq, weighted_sq, n_threads)
+        update_closest(X, sample_weight, centers[c], closest_sq, cumulative, n_threads)
     return centers, indices
 
 
