@@ -8,8 +8,8 @@ parallel; none stores more than one distance per point.
 from cython.parallel cimport prange
 
 from fastkmeans._common cimport (
-    MAX_BLOCKS, BlockPlan, assign_rows, fk_model, fk_model_free, floating, model_init,
-    plan_blocks, squared_distance, useful_threads,
+    MAX_BLOCKS, BlockPlan, assign_rows, fk_model, fk_model_free, floating, inertia_rows,
+    label_sq_dist_rows, model_init, plan_blocks, useful_threads,
 )
 from fastkmeans._simd import active_path_id
 
@@ -67,6 +67,7 @@ def label_sq_distances(
     const int[::1] labels,           # IN (n_samples,)
     double[::1] sq_dist,             # OUT (n_samples,)
     int n_threads,
+    int path=-1,
 ):
     """Squared distance of every point to the center it is labelled with.
 
@@ -82,20 +83,22 @@ def label_sq_distances(
         Receives ``sum((X[i] - centers[labels[i]]) ** 2)``.
     n_threads : int
         OpenMP threads to use.
+    path : int, optional
+        Instruction-set path; the active one by default.
     """
     cdef Py_ssize_t n_samples = X.shape[0]
     cdef Py_ssize_t n_features = X.shape[1]
     cdef BlockPlan plan = plan_blocks(n_samples)
-    cdef Py_ssize_t b, i
+    cdef Py_ssize_t b
     cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>n_samples * n_features)
-
+    if path < 0:
+        path = active_path_id()
     with nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
                         use_threads_if=threads > 1):
-            for i in range(b * plan.block_rows,
-                           min(n_samples, (b + 1) * plan.block_rows)):
-                sq_dist[i] = squared_distance(&X[i, 0], &centers[labels[i], 0],
-                                              n_features)
+            label_sq_dist_rows(path, &X[0, 0], n_features, &centers[0, 0], &labels[0],
+                               b * plan.block_rows, min(n_samples, (b + 1) * plan.block_rows),
+                               &sq_dist[0])
 
 
 def inertia(
@@ -104,13 +107,14 @@ def inertia(
     const floating[:, ::1] centers,  # IN (n_clusters, n_features)
     const int[::1] labels,           # IN (n_samples,)
     int n_threads,
+    int path=-1,
 ):
     """Weighted sum of squared distances of the points to their centers.
 
     Each squared distance is computed from ``(x - c) ** 2`` (never from the
     norm expansion, which cancels) and the sum is accumulated in float64,
-    per block in row order and then over blocks in block order, so the result
-    does not depend on ``n_threads``.
+    per block in an order fixed by the rows and then over blocks in block
+    order, so the result does not depend on ``n_threads``.
 
     Parameters
     ----------
@@ -124,6 +128,8 @@ def inertia(
         Center index of every point.
     n_threads : int
         OpenMP threads to use.
+    path : int, optional
+        Instruction-set path; the active one by default.
 
     Returns
     -------
@@ -134,19 +140,16 @@ def inertia(
     cdef Py_ssize_t n_features = X.shape[1]
     cdef BlockPlan plan = plan_blocks(n_samples)
     cdef double block_sum[MAX_BLOCKS]
-    cdef Py_ssize_t b, i
-    cdef double partial
+    cdef Py_ssize_t b
     cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>n_samples * n_features)
-
+    if path < 0:
+        path = active_path_id()
     with nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
                         use_threads_if=threads > 1):
-            partial = 0.0
-            for i in range(b * plan.block_rows,
-                           min(n_samples, (b + 1) * plan.block_rows)):
-                partial = partial + sample_weight[i] * squared_distance(
-                    &X[i, 0], &centers[labels[i], 0], n_features)
-            block_sum[b] = partial
+            block_sum[b] = inertia_rows(path, &X[0, 0], n_features, &centers[0, 0],
+                                        &labels[0], &sample_weight[0], b * plan.block_rows,
+                                        min(n_samples, (b + 1) * plan.block_rows))
 
     total = 0.0
     for b in range(plan.n_blocks):

@@ -46,6 +46,18 @@ cdef extern from "_kernels.h" nogil:
                            double *sums, double *weights, double *inertia,
                            Py_ssize_t *n_changed) noexcept
 
+    void fk_label_sq_dist_rows_f32(int path, const float *X, Py_ssize_t d,
+                                   const float *centers, const int32_t *labels,
+                                   Py_ssize_t start, Py_ssize_t end, double *out) noexcept
+    void fk_label_sq_dist_rows_f64(int path, const double *X, Py_ssize_t d,
+                                   const double *centers, const int32_t *labels,
+                                   Py_ssize_t start, Py_ssize_t end, double *out) noexcept
+    double fk_inertia_rows_f32(int path, const float *X, Py_ssize_t d, const float *centers,
+                               const int32_t *labels, const double *sample_weight,
+                               Py_ssize_t start, Py_ssize_t end) noexcept
+    double fk_inertia_rows_f64(int path, const double *X, Py_ssize_t d, const double *centers,
+                               const int32_t *labels, const double *sample_weight,
+                               Py_ssize_t start, Py_ssize_t end) noexcept
     int fk_candidates_init_f32(fk_model *m, int path, const float *candidates, Py_ssize_t k,
                                Py_ssize_t d, const float *mean) noexcept
     int fk_candidates_init_f64(fk_model *m, int path, const double *candidates, Py_ssize_t k,
@@ -85,6 +97,28 @@ cdef inline void assign_rows(const fk_model *m, const floating *X, Py_ssize_t st
         fk_assign_rows_f32(m, X, start, end, <int32_t *>labels, sq_dist)
     else:
         fk_assign_rows_f64(m, X, start, end, <int32_t *>labels, sq_dist)
+
+
+cdef inline void label_sq_dist_rows(int path, const floating *X, Py_ssize_t d,
+                                    const floating *centers, const int *labels,
+                                    Py_ssize_t start, Py_ssize_t end,
+                                    double *out) noexcept nogil:
+    if floating is float:
+        fk_label_sq_dist_rows_f32(path, X, d, centers, <const int32_t *>labels, start, end, out)
+    else:
+        fk_label_sq_dist_rows_f64(path, X, d, centers, <const int32_t *>labels, start, end, out)
+
+
+cdef inline double inertia_rows(int path, const floating *X, Py_ssize_t d,
+                                const floating *centers, const int *labels,
+                                const double *sample_weight, Py_ssize_t start,
+                                Py_ssize_t end) noexcept nogil:
+    if floating is float:
+        return fk_inertia_rows_f32(path, X, d, centers, <const int32_t *>labels,
+                                   sample_weight, start, end)
+    else:
+        return fk_inertia_rows_f64(path, X, d, centers, <const int32_t *>labels,
+                                   sample_weight, start, end)
 
 
 cdef inline int candidates_init(fk_model *m, int path, const floating *candidates,

@@ -290,3 +290,31 @@ void fk_row_sq_dist_f64(int path, const double *X, ptrdiff_t d, const double *po
 {
     FK_DISPATCH(path, row_sq_dist, f64, X, d, point, start, end, out)
 }
+
+void fk_label_sq_dist_rows_f32(int path, const float *X, ptrdiff_t d, const float *centers,
+                               const int32_t *labels, ptrdiff_t start, ptrdiff_t end,
+                               double *out)
+{
+    FK_DISPATCH(path, label_sq_dist_rows, f32, X, d, centers, labels, start, end, out)
+}
+
+void fk_label_sq_dist_rows_f64(int path, const double *X, ptrdiff_t d, const double *centers,
+                               const int32_t *labels, ptrdiff_t start, ptrdiff_t end,
+                               double *out)
+{
+    FK_DISPATCH(path, label_sq_dist_rows, f64, X, d, centers, labels, start, end, out)
+}
+
+double fk_inertia_rows_f32(int path, const float *X, ptrdiff_t d, const float *centers,
+                           const int32_t *labels, const double *sample_weight,
+                           ptrdiff_t start, ptrdiff_t end)
+{
+    FK_DISPATCH_RET(path, inertia_rows, f32, X, d, centers, labels, sample_weight, start, end)
+}
+
+double fk_inertia_rows_f64(int path, const double *X, ptrdiff_t d, const double *centers,
+                           const int32_t *labels, const double *sample_weight,
+                           ptrdiff_t start, ptrdiff_t end)
+{
+    FK_DISPATCH_RET(path, inertia_rows, f64, X, d, centers, labels, sample_weight, start, end)
+}

@@ -152,6 +152,23 @@ void fk_lloyd_rows_f64(const fk_model *m, const double *X, const double *sample_
                        double *sums, double *weights, double *inertia,
                        ptrdiff_t *n_changed);
 
+/* out[i] = sum((x_i - centers[labels[i]])^2), exactly, for rows [start, end). */
+void fk_label_sq_dist_rows_f32(int path, const float *X, ptrdiff_t d, const float *centers,
+                               const int32_t *labels, ptrdiff_t start, ptrdiff_t end,
+                               double *out);
+void fk_label_sq_dist_rows_f64(int path, const double *X, ptrdiff_t d, const double *centers,
+                               const int32_t *labels, ptrdiff_t start, ptrdiff_t end,
+                               double *out);
+
+/* sum(w_i * |x_i - centers[labels[i]]|^2) over rows [start, end): exact
+ * distances, a float64 sum in an order fixed by the rows. */
+double fk_inertia_rows_f32(int path, const float *X, ptrdiff_t d, const float *centers,
+                           const int32_t *labels, const double *sample_weight,
+                           ptrdiff_t start, ptrdiff_t end);
+double fk_inertia_rows_f64(int path, const double *X, ptrdiff_t d, const double *centers,
+                           const int32_t *labels, const double *sample_weight,
+                           ptrdiff_t start, ptrdiff_t end);
+
 /* ---------------------------------------------------------------------------
  * k-means++
  * ------------------------------------------------------------------------- */

@@ -539,6 +539,17 @@ FK_TARGET FK_INLINE FK_T FK_NAME(lane_sum)(V v)
  * serial chain at all, unlike a compiler's simd reduction. */
 FK_TARGET FK_INLINE FK_T FK_NAME(sqdist)(const FK_T *x, const FK_T *c, ptrdiff_t d)
 {
+    if (d < FK_VW) {  /* short rows: two scalar chains beat filling a vector */
+        FK_T even = 0, odd = 0;
+        ptrdiff_t f = 0;
+        for (; f + 1 < d; f += 2) {
+            FK_T d0 = x[f] - c[f], d1 = x[f + 1] - c[f + 1];
+            even += d0 * d0;
+            odd += d1 * d1;
+        }
+        if (f < d) even += (x[f] - c[f]) * (x[f] - c[f]);
+        return even + odd;
+    }
     V acc0 = (V){0}, acc1 = (V){0}, acc2 = (V){0}, acc3 = (V){0};
     ptrdiff_t f = 0;
     for (; f + 4 * FK_VW <= d; f += 4 * FK_VW) {
@@ -640,6 +651,34 @@ FK_TARGET static void FK_NAME(lloyd_rows)(
     free(chunk_dist);
     *inertia = block_inertia;
     *n_changed = changed;
+}
+
+/* ---------------------------------------------------------------------------
+ * distances to the labelled centers: the exact inertia
+ * ------------------------------------------------------------------------- */
+
+/* out[i] = sum((x_i - centers[labels[i]])^2), exact, for rows [start, end). */
+FK_TARGET static void FK_NAME(label_sq_dist_rows)(
+    const FK_T *X, ptrdiff_t d, const FK_T *centers, const int32_t *labels,
+    ptrdiff_t start, ptrdiff_t end, double *out)
+{
+    for (ptrdiff_t i = start; i < end; i++)
+        out[i] = (double)FK_NAME(sqdist)(X + i * d, centers + labels[i] * d, d);
+}
+
+/* sum(w_i * |x_i - centers[labels[i]]|^2) over rows [start, end), in
+ * float64: four partial sums (row i into sum i % 4, rows in order), added
+ * at the end, so the order is fixed and the additions do not form one
+ * long chain. */
+FK_TARGET static double FK_NAME(inertia_rows)(
+    const FK_T *X, ptrdiff_t d, const FK_T *centers, const int32_t *labels,
+    const double *sample_weight, ptrdiff_t start, ptrdiff_t end)
+{
+    double part[4] = {0.0, 0.0, 0.0, 0.0};
+    for (ptrdiff_t i = start; i < end; i++)
+        part[(i - start) & 3] += sample_weight[i]
+            * (double)FK_NAME(sqdist)(X + i * d, centers + labels[i] * d, d);
+    return (part[0] + part[1]) + (part[2] + part[3]);
 }
 
 /* ---------------------------------------------------------------------------
