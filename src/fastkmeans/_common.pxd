@@ -1,13 +1,14 @@
 # Shared nogil primitives of the fastkmeans kernels.
 #
-# Other Cython code can `from fastkmeans._common cimport ...` these: they are
-# inline, so a cimporting module compiles them into its own loops.
+# Other Cython code can `from fastkmeans._common cimport ...` these: the
+# block plan and the fused front ends of the C kernels (_kernels.h). They
+# are inline wrappers around C functions, so a cimporting extension module
+# compiles _kernels.c (installed beside this file) into itself, with the
+# package folder on its include path; see docs/getting-started.md.
 from cython cimport floating
 from libc.stdint cimport int32_t
 
 cdef extern from "_kernels.h" nogil:
-    float fk_sqdist_float(const float *x, const float *c, Py_ssize_t n_features) noexcept
-    double fk_sqdist_double(const double *x, const double *c, Py_ssize_t n_features) noexcept
     Py_ssize_t fk_scan_float(const float *values, Py_ssize_t n, double *max_abs) noexcept
     Py_ssize_t fk_scan_double(const double *values, Py_ssize_t n, double *max_abs) noexcept
     int fk_openmp_enabled() noexcept
@@ -223,15 +224,3 @@ cdef inline int useful_threads(int n_threads, Py_ssize_t n_blocks, double work) 
     if useful < threads:
         threads = <int>useful if useful >= 1 else 1
     return threads
-
-
-cdef inline floating squared_distance(
-    const floating *x,          # IN (n_features,)
-    const floating *c,          # IN (n_features,)
-    Py_ssize_t n_features,
-) noexcept nogil:
-    """Squared Euclidean distance ``sum((x - c) ** 2)`` in the input precision."""
-    if floating is float:
-        return fk_sqdist_float(x, c, n_features)
-    else:
-        return fk_sqdist_double(x, c, n_features)

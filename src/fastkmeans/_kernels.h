@@ -24,22 +24,6 @@
 
 #define FK_PRAGMA(x) _Pragma(#x)
 
-/* Squared Euclidean distance between two rows of n_features values. */
-#define FK_DEFINE_SQDIST(T, NAME)                                        \
-    static inline T NAME(const T *x, const T *c, ptrdiff_t n_features)   \
-    {                                                                    \
-        T sum = 0;                                                       \
-        FK_PRAGMA(omp simd reduction(+:sum))                             \
-        for (ptrdiff_t j = 0; j < n_features; j++) {                     \
-            T diff = x[j] - c[j];                                        \
-            sum += diff * diff;                                          \
-        }                                                                \
-        return sum;                                                      \
-    }
-
-FK_DEFINE_SQDIST(float, fk_sqdist_float)
-FK_DEFINE_SQDIST(double, fk_sqdist_double)
-
 /* Scan n values: the index of the first NaN or infinity (-1 if none), and
  * in *max_abs the largest magnitude of the values before it. The common,
  * all-finite case is one vectorised pass: v * 0 is 0 for every finite v and
