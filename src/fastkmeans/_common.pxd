@@ -19,6 +19,7 @@ cdef extern from "_kernels.h" nogil:
         FK_PATH_AVX2
         FK_PATH_AVX512
         FK_N_PATHS
+    Py_ssize_t fk_l2_cache_bytes() noexcept
     const char *fk_path_name(int path) noexcept
     int fk_path_supported(int path) noexcept
 

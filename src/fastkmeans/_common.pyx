@@ -4,9 +4,9 @@
 from cython.parallel cimport prange
 
 from fastkmeans._common cimport (
-    FK_N_PATHS, MAX_BLOCKS, BlockPlan, floating, fk_omp_max_threads, fk_openmp_enabled,
-    fk_path_name, fk_path_supported, fk_scan_double, fk_scan_float, plan_blocks,
-    useful_threads,
+    FK_N_PATHS, MAX_BLOCKS, BlockPlan, floating, fk_l2_cache_bytes, fk_omp_max_threads,
+    fk_openmp_enabled, fk_path_name, fk_path_supported, fk_scan_double, fk_scan_float,
+    plan_blocks, useful_threads,
 )
 
 
@@ -18,6 +18,11 @@ def openmp_enabled():
 def omp_max_threads():
     """Threads an OpenMP region would use: ``OMP_NUM_THREADS`` and threadpoolctl limits apply."""
     return int(fk_omp_max_threads())
+
+
+def l2_cache_bytes():
+    """The L2 cache size the kernels size their chunks of rows by."""
+    return int(fk_l2_cache_bytes())
 
 
 def simd_paths():

@@ -4,7 +4,7 @@ import platform
 import numpy as np
 
 from fastkmeans import _build_info
-from fastkmeans._common import omp_max_threads, openmp_enabled
+from fastkmeans._common import l2_cache_bytes, omp_max_threads, openmp_enabled
 from fastkmeans._simd import active_path, supported_paths
 from fastkmeans._threads import default_n_threads
 
@@ -25,7 +25,8 @@ def show_config(print_out: bool = True) -> dict:
         ``omp_max_threads``, ``compiler``, ``compiler_flags``, ``simd`` (the
         instruction-set path the kernels use: ``'avx512'``, ``'avx2'`` or
         ``'generic'``; ``FASTKMEANS_SIMD`` forces one), ``simd_supported``
-        (the paths this CPU can run), ``numpy``, ``python`` and ``machine``.
+        (the paths this CPU can run), ``l2_cache_bytes`` (what chunk sizes
+        are derived from), ``numpy``, ``python`` and ``machine``.
     """
     config = {
         "version": _build_info.VERSION,
@@ -33,9 +34,11 @@ def show_config(print_out: bool = True) -> dict:
         "n_threads": default_n_threads(),
         "omp_max_threads": omp_max_threads(),
         "compiler": _build_info.COMPILER,
-        "compiler_flags": f"-O{_build_info.OPTIMIZATION} {_build_info.KERNEL_C_ARGS}".strip(),
+        "compiler_flags": (f"-O{_build_info.OPTIMIZATION} kernels: {_build_info.KERNEL_C_ARGS}; "
+                           f"extensions: {_build_info.EXTENSION_C_ARGS}"),
         "simd": active_path(),
         "simd_supported": supported_paths(),
+        "l2_cache_bytes": l2_cache_bytes(),
         "numpy": np.__version__,
         "python": platform.python_version(),
         "machine": platform.machine(),

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
 #define FK_X86 1
@@ -45,12 +46,35 @@ static int fk_prefer_lowd(ptrdiff_t k, ptrdiff_t d)
  * potentials_rows (in vectors). */
 #define FK_CLOSEST_CHUNK 256
 #define FK_POT_MAX_VECTORS 8
-/* Bytes of rows per chunk, kept in cache between the two passes over it. */
-#define FK_CHUNK_BYTES (32 * 1024)
+/* A chunk of rows must stay in the L2 cache, beside the centers, between
+ * the nearest-center pass and the accumulation pass over it. */
+#define FK_CHUNK_MIN_BYTES (16 * 1024)
 #define FK_CHUNK_MAX_ROWS 4096
 #define FK_ALIGN 64
 
 #define FK_INLINE static inline __attribute__((always_inline))
+
+/* The L2 cache of this CPU in bytes (256 KiB where the OS does not say). */
+ptrdiff_t fk_l2_cache_bytes(void)
+{
+    static ptrdiff_t cached = 0;
+    if (cached == 0) {
+        long bytes = -1;
+#ifdef _SC_LEVEL2_CACHE_SIZE
+        bytes = sysconf(_SC_LEVEL2_CACHE_SIZE);
+#endif
+        cached = bytes > 0 ? (ptrdiff_t)bytes : 256 * 1024;
+    }
+    return cached;
+}
+
+/* Bytes of rows per chunk: half the L2 cache, less what the centers take,
+ * at least FK_CHUNK_MIN_BYTES. */
+static ptrdiff_t fk_chunk_bytes(ptrdiff_t centers_bytes)
+{
+    ptrdiff_t budget = fk_l2_cache_bytes() / 2 - centers_bytes;
+    return budget > FK_CHUNK_MIN_BYTES ? budget : FK_CHUNK_MIN_BYTES;
+}
 
 /* Vector loads of packed centers need alignment to the widest vector. */
 static void *fk_aligned_alloc(size_t bytes)

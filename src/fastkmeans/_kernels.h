@@ -84,6 +84,9 @@ static inline int fk_omp_max_threads(void)
 
 enum { FK_PATH_GENERIC = 0, FK_PATH_AVX2 = 1, FK_PATH_AVX512 = 2, FK_N_PATHS = 3 };
 
+/* The L2 cache size the chunk sizes are derived from. */
+ptrdiff_t fk_l2_cache_bytes(void);
+
 /* "generic", "avx2" or "avx512" */
 const char *fk_path_name(int path);
 /* 1 if this CPU (and this build) can run the path. Which path a model uses

@@ -9,18 +9,21 @@
  *   FK_MR      points per register tile of the dense kernel
  *   FK_TARGET  __attribute__((target(...))) for this instruction set, or empty
  *
- * Vectors are GCC/Clang vector extensions, so one body serves every
- * instruction set; the compiler maps them onto SSE2/NEON, AVX2 or AVX-512.
+ * and undefines them at its end. Vectors are GCC/Clang vector extensions,
+ * so one body serves every instruction set; the compiler maps them onto
+ * SSE2/NEON, AVX2 or AVX-512.
  *
- * Two ways of finding the nearest center, both exact about the argmin up to
- * rounding and both fused with the rest of a Lloyd pass:
+ * Two layouts find the nearest center (fk_prefer_lowd in _kernels.c picks
+ * one from k and d), both fused with the rest of a Lloyd pass:
  *   dense: a tile of FK_MR points x a panel of 2*FK_VW centers held in
  *          registers while streaming over the features (how GEMM gets its
  *          speed), comparing |x - c|^2 - |x - m|^2 (m the mean of the
  *          centers, see dense_nearest), the running minimum kept per lane:
  *          distances are never stored;
- *   low-d: for few features, FK_VW points per vector and the direct
- *          sum((x - c)^2), one center at a time.
+ *   low-d: FK_VW points per vector and the direct sum((x - c)^2), one
+ *          center at a time, the cluster sums kept in vector lanes.
+ * Then: the exact distances behind the inertia, and k-means++'s candidate
+ * potentials (the dense tiles again) and closest distances.
  */
 
 #define FK_CAT_(a, b) a##_##b
@@ -794,10 +797,10 @@ static int FK_NAME(model_init)(fk_model *m, const FK_T *centers, ptrdiff_t k, pt
     m->lowd = given_mean == NULL && fk_prefer_lowd(k, d);
     m->packed = m->bias = m->mean = NULL;
     m->n_panels = m->tail = 0;
-    /* a chunk of rows stays in L1/L2 between the nearest-center pass and
-     * the accumulation pass over the same rows */
+    /* a chunk of rows stays in L2 between the nearest-center pass and the
+     * accumulation pass over the same rows (see fk_chunk_bytes) */
     ptrdiff_t step = FK_MR * FK_VW;
-    ptrdiff_t rows = FK_CHUNK_BYTES / (d * (ptrdiff_t)sizeof(FK_T));
+    ptrdiff_t rows = fk_chunk_bytes(k * d * (ptrdiff_t)sizeof(FK_T)) / (d * (ptrdiff_t)sizeof(FK_T));
     rows = (rows / step) * step;
     m->chunk_rows = rows < step ? step : (rows > FK_CHUNK_MAX_ROWS ? FK_CHUNK_MAX_ROWS : rows);
     if (m->lowd || centers == NULL) return 0;  /* no centers: accumulation only */

@@ -2,10 +2,10 @@
 """Lloyd kernels: the fused assign-and-accumulate pass and the center update.
 
 Determinism: per-cluster sums are first accumulated per block of rows (in
-row order, into a buffer the block owns) and the block buffers are then
-added in block order, each thread owning a range of clusters. Blocks depend
-on ``n_samples`` only, so the sums are bitwise the same for any thread
-count. Buffers are reused in waves, so their memory is
+an order fixed by the rows, into a buffer the block owns) and the block
+buffers are then added in block order, each thread owning a range of
+clusters. Blocks depend on ``n_samples`` only, so the sums are bitwise the
+same for any thread count. Buffers are reused in waves, so their memory is
 ``O(max(n_threads, budget) * n_clusters * n_features)``, never ``O(n_samples)``.
 """
 from time import perf_counter
