@@ -200,14 +200,12 @@ int fk_path_supported(int path)
 int fk_model_init_f32(fk_model *m, int path, const float *centers, ptrdiff_t k, ptrdiff_t d)
 {
     m->path = fk_path_supported(path) ? path : FK_PATH_GENERIC;
-    m->is_double = 0;
     FK_DISPATCH_RET(m->path, model_init, f32, m, centers, k, d, NULL)
 }
 
 int fk_model_init_f64(fk_model *m, int path, const double *centers, ptrdiff_t k, ptrdiff_t d)
 {
     m->path = fk_path_supported(path) ? path : FK_PATH_GENERIC;
-    m->is_double = 1;
     FK_DISPATCH_RET(m->path, model_init, f64, m, centers, k, d, NULL)
 }
 
@@ -253,7 +251,6 @@ int fk_candidates_init_f32(fk_model *m, int path, const float *candidates, ptrdi
                            ptrdiff_t d, const float *mean)
 {
     m->path = fk_path_supported(path) ? path : FK_PATH_GENERIC;
-    m->is_double = 0;
     FK_DISPATCH_RET(m->path, model_init, f32, m, candidates, k, d, mean)
 }
 
@@ -261,7 +258,6 @@ int fk_candidates_init_f64(fk_model *m, int path, const double *candidates, ptrd
                            ptrdiff_t d, const double *mean)
 {
     m->path = fk_path_supported(path) ? path : FK_PATH_GENERIC;
-    m->is_double = 1;
     FK_DISPATCH_RET(m->path, model_init, f64, m, candidates, k, d, mean)
 }
 

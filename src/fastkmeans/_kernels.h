@@ -99,7 +99,6 @@ int fk_path_supported(int path);
 
 typedef struct {
     int path;
-    int is_double;
     int lowd;              /* few features: direct distances, points in lanes */
     ptrdiff_t k, d;
     ptrdiff_t chunk_rows;  /* rows processed together (cache-sized) */

@@ -2,9 +2,9 @@
 
 The kernels are compiled for several instruction sets (``avx512``,
 ``avx2``, and the ``generic`` baseline). By default the best one this CPU
-supports is used; the environment variable ``FASTKMEANS_SIMD`` (read at each
-fit) forces another, and :func:`forced_path` does the same for a block of
-code (tests and benchmarks use it to run every path). Results of different
+supports is used; the environment variable ``FASTKMEANS_SIMD`` (read by
+each kernel call) forces another, and :func:`forced_path` does the same for a
+block of code (tests and benchmarks use it to run every path). Results of different
 paths differ by floating-point rounding only.
 """
 import contextlib
