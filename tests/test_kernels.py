@@ -6,7 +6,7 @@ from helpers import clear_of_ties, make_blobs, random_weights
 from fastkmeans import _reference as ref
 from fastkmeans._assign import assign_labels, inertia, label_sq_distances
 from fastkmeans._kmeanspp import candidate_potentials, row_sq_distances, update_closest
-from fastkmeans._lloyd import lloyd_iteration, update_sums
+from fastkmeans._lloyd import lloyd_iteration, lloyd_run, update_sums
 
 DTYPES = [np.float32, np.float64]
 RTOL = {np.float32: 2e-5, np.float64: 1e-12}
@@ -139,3 +139,25 @@ def test_kmeanspp_kernels_match_brute_force(dtype):
     to_candidates = ref.squared_distances(X.astype(np.float64), candidates.astype(np.float64))
     expected = (w[:, None] * np.minimum(closest[:, None], to_candidates)).sum(axis=0)
     np.testing.assert_allclose(potentials, expected, rtol=RTOL[dtype])
+
+
+def _run_with_hook(X, centers, hook):
+    """lloyd_run with ``hook(history)`` as its per-iteration callback."""
+    labels = np.empty(X.shape[0], dtype=np.int32)
+    history = []
+    outcome = lloyd_run(X, np.ones(X.shape[0]), centers, labels, 50, 0.0, 2, history,
+                        on_iteration=lambda: hook(history))
+    return outcome, history
+
+
+def test_lloyd_run_hook_sees_each_iteration_and_can_stop():
+    X, centers = _problem(np.float64)
+    seen = []
+    full, full_history = _run_with_hook(X, centers.copy(),
+                                        lambda history: seen.append(len(history)))
+    assert full[0] > 3 and full[1]
+    assert seen == list(range(1, full[0] + 1))
+
+    stopped, history = _run_with_hook(X, centers.copy(), lambda history: len(history) == 2)
+    assert stopped == (2, False, False)
+    assert [h[:2] for h in history] == [h[:2] for h in full_history[:2]]

@@ -317,6 +317,7 @@ def lloyd_run(
     int n_threads,
     list history,                     # OUT: (inertia, shift, seconds) per iteration
     int path=-1,
+    object on_iteration=None,
 ):
     """Lloyd iterations from ``centers`` until convergence or ``max_iter``.
 
@@ -346,6 +347,10 @@ def lloyd_run(
         Receives one ``(inertia, center_shift, seconds)`` tuple per iteration.
     path : int, optional
         Instruction-set path; the active one by default.
+    on_iteration : callable, optional
+        Called with no arguments after each iteration, once its tuple is in
+        ``history``; a true return value stops the run there (not counted
+        as converged unless the iteration also met the stopping rule).
 
     Returns
     -------
@@ -393,9 +398,11 @@ def lloyd_run(
             history.append((inertia, shift, perf_counter() - started))
             if n_changed == 0:
                 converged = strict = True
-                break
-            if shift <= tol:
+            elif shift <= tol:
                 converged = True
+            if on_iteration is not None and on_iteration():
+                break
+            if converged:
                 break
         if current != given:
             memcpy(given, current, n_clusters * n_features * sizeof(floating))
