@@ -5,24 +5,34 @@
 >>> result.centers, result.labels, result.inertia     # doctest: +SKIP
 
 Public API: :func:`fit`, :func:`predict`, :func:`kmeans_plusplus`,
-:func:`show_config`, the result types :class:`KMeansResult` and
-:class:`FitHistory`, :class:`ConvergenceWarning`, and the small generated
+:func:`center_distances`, :func:`show_config`, the scikit-learn compatible
+estimators :class:`KMeans` and :class:`MiniBatchKMeans` (usable without
+scikit-learn) and their :class:`NotFittedError`, the result types
+:class:`KMeansResult` and :class:`FitHistory`, :class:`ConvergenceWarning`, and the small generated
 data sets of :mod:`fastkmeans.datasets`. The pure-NumPy
 specification of every kernel is :mod:`fastkmeans._reference`.
 """
 from fastkmeans import datasets
 from fastkmeans._build_info import VERSION as __version__
 from fastkmeans._config import show_config
+from fastkmeans._estimator_base import NotFittedError
 from fastkmeans._fit import fit, predict
 from fastkmeans._init import kmeans_plusplus
+from fastkmeans._kmeans_estimator import KMeans
+from fastkmeans._minibatch_estimator import MiniBatchKMeans
 from fastkmeans._result import FitHistory, KMeansResult
+from fastkmeans._transform import center_distances
 from fastkmeans._warnings import ConvergenceWarning
 
 __all__ = [
     "ConvergenceWarning",
     "FitHistory",
+    "KMeans",
     "KMeansResult",
+    "MiniBatchKMeans",
+    "NotFittedError",
     "__version__",
+    "center_distances",
     "datasets",
     "fit",
     "kmeans_plusplus",

@@ -85,8 +85,8 @@ def check_data(X, n_threads: int, name: str = "X"):
     if array.ndim != 2:
         hint = ""
         if array.ndim == 1:
-            hint = (f"; reshape with {name}.reshape(-1, 1) for a single feature "
-                    f"or {name}.reshape(1, -1) for a single sample")
+            hint = (f". Reshape your data with {name}.reshape(-1, 1) for a single "
+                    f"feature or {name}.reshape(1, -1) for a single sample")
         raise ValueError(
             f"{name} must be a 2-D array of shape (n_samples, n_features), "
             f"got a {array.ndim}-D array of shape {array.shape}{hint}")
@@ -188,7 +188,8 @@ def check_sample_weight(sample_weight, n_samples: int, n_clusters: int,
     n_positive = int(np.count_nonzero(weights))
     if n_positive < n_clusters:
         raise ValueError(
-            f"sample_weight has {n_positive} positive entries (sum {total!r}); "
+            f"sample_weight has {n_positive} positive entries (sum {total!r}, the "
+            "other weights are zero); "
             f"at least n_clusters={n_clusters} samples need a positive weight")
     return _read_only(weights)
 

@@ -1,0 +1,166 @@
+"""``fastkmeans.KMeans``: a drop-in for ``sklearn.cluster.KMeans`` built on :func:`fit`."""
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+
+from fastkmeans._estimator_base import CentersEstimator, check_bool, check_verbose
+from fastkmeans._fit import fit as _fit
+
+ALGORITHMS = ("lloyd", "elkan", "hamerly", "yinyang", "auto")
+
+# Shim, to be removed at merge: issue 4 adds `algorithm=` and issue 6
+# `verbose=` to `fastkmeans.fit`. Until then KMeans runs Lloyd (every
+# algorithm gives the same result) and prints the history itself.
+_FIT_PARAMETERS = inspect.signature(_fit).parameters
+
+
+def _fit_options(algorithm: str, verbose: int) -> dict:
+    """The keyword arguments of this version of ``fit`` that ``KMeans`` forwards."""
+    options = {}
+    if "algorithm" in _FIT_PARAMETERS:
+        options["algorithm"] = algorithm
+    if "verbose" in _FIT_PARAMETERS:
+        options["verbose"] = verbose
+    return options
+
+
+class KMeans(CentersEstimator):
+    """Exact k-means clustering with scikit-learn's ``KMeans`` interface.
+
+    Same parameters (and defaults), fitted attributes and methods as
+    ``sklearn.cluster.KMeans``; from the same initial centers it finds the
+    same labels, centers and iteration count. It works in scikit-learn's
+    ``Pipeline``, ``GridSearchCV``, ``cross_val_score`` and ``clone``, and
+    passes ``check_estimator`` (except the checks listed in
+    ``EXPECTED_FAILED_CHECKS``), without needing scikit-learn installed.
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+        Number of clusters.
+    init : {'k-means++', 'random'}, array-like or callable, default='k-means++'
+        How to choose the initial centers (see :func:`fastkmeans.fit`). A
+        callable is called as ``init(X, n_clusters, rng)`` with a
+        ``numpy.random.Generator``.
+    n_init : 'auto' or int, default='auto'
+        Initialisations to run, keeping the one with the lowest inertia:
+        ``'auto'`` is 1 for ``'k-means++'`` and arrays, 10 otherwise.
+    max_iter : int, default=300
+        Most Lloyd iterations per initialisation.
+    tol : float, default=1e-4
+        Convergence tolerance, relative to the mean feature variance (as
+        scikit-learn).
+    verbose : int, default=0
+        Print progress when positive.
+    random_state : None, int, numpy.random.Generator or RandomState, default=None
+        Randomness of the initialisation; an int makes fits reproducible,
+        bitwise, for any ``n_threads``.
+    copy_x : bool, default=True
+        Accepted for compatibility; ``X`` is never modified either way.
+    algorithm : {'lloyd', 'elkan', 'hamerly', 'yinyang', 'auto'}, default='lloyd'
+        Algorithm for the iterations. All give the same result; they differ
+        in speed and memory. Where this version of :func:`fastkmeans.fit`
+        offers no choice, Lloyd runs.
+    n_threads : int, optional
+        OpenMP threads; ``None`` uses all available (honouring
+        ``OMP_NUM_THREADS`` and threadpoolctl limits).
+
+    Attributes
+    ----------
+    cluster_centers_ : ndarray of shape (n_clusters, n_features)
+        Centers, in the dtype of the data (float32 or float64).
+    labels_ : ndarray of shape (n_samples,), int32
+        Cluster of each training sample.
+    inertia_ : float
+        Weighted sum of squared distances of the samples to their centers.
+    n_iter_ : int
+        Iterations run by the kept initialisation.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names seen in ``fit``; only when they were all strings.
+
+    See Also
+    --------
+    fastkmeans.fit : the same clustering as a function returning a result object.
+    MiniBatchKMeans : faster, approximate clustering of large data in batches.
+
+    Notes
+    -----
+    Sparse input is refused with a ``TypeError`` in this version.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastkmeans import KMeans
+    >>> X = np.array([[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]])
+    >>> kmeans = KMeans(n_clusters=2, random_state=0).fit(X)
+    >>> sorted(kmeans.cluster_centers_.tolist())
+    [[1.0, 2.0], [10.0, 2.0]]
+    >>> kmeans.inertia_
+    16.0
+    >>> labels = kmeans.predict([[0, 0], [12, 3]])
+    >>> bool(labels[0] != labels[1])
+    True
+    """
+
+    # Checks of sklearn.utils.estimator_checks that fail by design; pass as
+    # check_estimator(KMeans(), expected_failed_checks=KMeans.EXPECTED_FAILED_CHECKS).
+    EXPECTED_FAILED_CHECKS = {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "sample_weight is not equivalent to repeating samples: the random "
+            "initialisation draws differently (scikit-learn's KMeans fails it too)."),
+    }
+
+    def __init__(self, n_clusters: int = 8, *, init="k-means++", n_init="auto",
+                 max_iter: int = 300, tol: float = 1e-4, verbose: int = 0,
+                 random_state=None, copy_x: bool = True, algorithm: str = "lloyd",
+                 n_threads: int | None = None):
+        self.n_clusters = n_clusters
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.verbose = verbose
+        self.random_state = random_state
+        self.copy_x = copy_x
+        self.algorithm = algorithm
+        self.n_threads = n_threads
+
+    def fit(self, X, y=None, sample_weight=None) -> KMeans:
+        """Compute the clusters of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data (arrays, lists, DataFrames); never modified.
+        y : None
+            Ignored; present for scikit-learn's API.
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weight of every sample; ``None`` for all ones.
+
+        Returns
+        -------
+        self
+            The fitted estimator.
+        """
+        check_bool(self.copy_x, "copy_x")
+        verbose = check_verbose(self.verbose)
+        if self.algorithm not in ALGORITHMS:
+            raise ValueError(f"algorithm must be one of {ALGORITHMS}, got {self.algorithm!r}")
+        array = self._read_X(X, reset=True)
+        result = _fit(array, self.n_clusters, init=self.init, n_init=self.n_init,
+                      max_iter=self.max_iter, tol=self.tol, random_state=self.random_state,
+                      sample_weight=sample_weight, n_threads=self.n_threads,
+                      **_fit_options(self.algorithm, verbose))
+        if verbose and "verbose" not in _FIT_PARAMETERS:
+            for iteration, value in enumerate(result.history.inertia, start=1):
+                print(f"Iteration {iteration}, inertia {value}.")
+        # writable copies: scikit-learn's attributes are ordinary arrays
+        self.cluster_centers_ = np.array(result.centers)
+        self.labels_ = np.array(result.labels)
+        self.inertia_ = float(result.inertia)
+        self.n_iter_ = int(result.n_iter)
+        return self

@@ -1,0 +1,111 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""Mini-batch k-means kernel: assign one batch, then move each center towards it.
+
+Sculley's update with a per-center learning rate, as scikit-learn's
+``MiniBatchKMeans``: a center that has absorbed total weight ``count`` and
+receives batch points of total weight ``w_b`` and weighted sum ``s_b``
+becomes ``(count * c + s_b) / (count + w_b)``, i.e. the mean of every point
+it was ever given. The assignment runs in parallel over blocks of the batch;
+the update (O(batch x n_features), small next to the assignment) runs in row
+order on one thread, so the result never depends on the thread count.
+"""
+from cython.parallel cimport prange
+from libc.string cimport memset
+
+from fastkmeans._common cimport (
+    BlockPlan, assign_rows, fk_model, fk_model_free, floating, model_init, plan_blocks,
+    useful_threads,
+)
+from fastkmeans._simd import active_path_id
+
+
+def minibatch_step(
+    const floating[:, ::1] batch,      # IN (batch_size, n_features)
+    const double[::1] sample_weight,   # IN (batch_size,)
+    const floating[:, ::1] centers,    # IN (n_clusters, n_features)
+    floating[:, ::1] centers_new,      # OUT (n_clusters, n_features), may be centers
+    double[::1] counts,                # INOUT (n_clusters,)
+    int[::1] labels,                   # OUT (batch_size,)
+    floating[::1] sq_dist,             # OUT (batch_size,)
+    double[:, ::1] sums,               # TMP (n_clusters, n_features)
+    double[::1] batch_weights,         # TMP (n_clusters,)
+    int n_threads,
+    int path=-1,
+):
+    """One mini-batch step: label the batch with ``centers``, write the moved centers.
+
+    Parameters
+    ----------
+    batch : ndarray of shape (batch_size, n_features), C order
+        Points of the batch.
+    sample_weight : ndarray of shape (batch_size,), float64
+        Weight of every point of the batch.
+    centers : ndarray of shape (n_clusters, n_features), same dtype as batch
+        Centers before the step.
+    centers_new : ndarray of shape (n_clusters, n_features), same dtype as batch
+        Receives the centers after the step (centers the batch did not reach
+        are copied unchanged). May be ``centers`` itself.
+    counts : ndarray of shape (n_clusters,), float64
+        Total weight each center has absorbed so far; the batch's is added.
+    labels : ndarray of shape (batch_size,), int32
+        Receives the nearest center of every point (before the update).
+    sq_dist : ndarray of shape (batch_size,), same dtype as batch
+        Receives the squared distance of every point to that center.
+    sums, batch_weights : ndarray of shape (n_clusters, n_features) and (n_clusters,)
+        Scratch space, float64.
+    n_threads : int
+        OpenMP threads for the assignment.
+    path : int, optional
+        Instruction-set path; the active one by default.
+
+    Returns
+    -------
+    batch_inertia : float
+        ``sum(w * sq_dist)``: the batch's weighted inertia before the update.
+    squared_shift : float
+        Sum over centers of the squared distance each center moved.
+    """
+    cdef Py_ssize_t batch_size = batch.shape[0]
+    cdef Py_ssize_t n_features = batch.shape[1]
+    cdef Py_ssize_t n_clusters = centers.shape[0]
+    cdef BlockPlan plan = plan_blocks(batch_size)
+    cdef int threads = useful_threads(n_threads, plan.n_blocks,
+                                      <double>batch_size * n_features * n_clusters)
+    cdef fk_model model
+    cdef Py_ssize_t b, i, c, f
+    cdef double w, old, moved, batch_inertia = 0.0, squared_shift = 0.0
+
+    if path < 0:
+        path = active_path_id()
+    # the model packs its own copy of the centers, so centers_new may alias them
+    if model_init(&model, path, &centers[0, 0], n_clusters, n_features) != 0:
+        raise MemoryError("fastkmeans: no memory for the packed centers")
+    with nogil:
+        for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
+                        use_threads_if=threads > 1):
+            assign_rows(&model, &batch[0, 0], b * plan.block_rows,
+                        min(batch_size, (b + 1) * plan.block_rows), &labels[0], &sq_dist[0])
+        fk_model_free(&model)
+
+        memset(&sums[0, 0], 0, n_clusters * n_features * sizeof(double))
+        memset(&batch_weights[0], 0, n_clusters * sizeof(double))
+        for i in range(batch_size):
+            c = labels[i]
+            w = sample_weight[i]
+            batch_weights[c] += w
+            batch_inertia += w * sq_dist[i]
+            for f in range(n_features):
+                sums[c, f] += w * batch[i, f]
+
+        for c in range(n_clusters):
+            if batch_weights[c] > 0:
+                for f in range(n_features):
+                    old = centers[c, f]
+                    moved = (old * counts[c] + sums[c, f]) / (counts[c] + batch_weights[c])
+                    squared_shift += (moved - old) * (moved - old)
+                    centers_new[c, f] = <floating>moved
+                counts[c] += batch_weights[c]
+            else:
+                for f in range(n_features):
+                    centers_new[c, f] = centers[c, f]
+    return batch_inertia, squared_shift

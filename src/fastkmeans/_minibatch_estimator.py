@@ -1,0 +1,429 @@
+"""``fastkmeans.MiniBatchKMeans``: scikit-learn's mini-batch k-means, on our kernels.
+
+The semantics follow ``sklearn.cluster.MiniBatchKMeans``: initialisations on
+random subsets of ``init_size`` samples, scored on another subset; batches of
+``batch_size`` samples drawn with replacement (probability proportional to
+the sample weight); Sculley's update with per-center learning rates; random
+re-seeding of centers that absorbed little weight; early stopping on the
+center shift (``tol``) or on ``max_no_improvement`` steps without a better
+smoothed batch inertia. The per-step work (gather, assign, update) is one
+NumPy ``take`` and one Cython call; the random numbers come from a NumPy
+Generator, so results are reproducible for a ``random_state`` (bitwise, for
+any thread count) but differ from scikit-learn's draws.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+
+from fastkmeans._assign import assign_labels, inertia
+from fastkmeans._estimator_base import (
+    CentersEstimator, check_bool, check_verbose, labels_and_inertia,
+)
+from fastkmeans._fit import _mean_feature_variance
+from fastkmeans._init import _draw, initial_centers
+from fastkmeans._minibatch import minibatch_step
+from fastkmeans._threads import resolve_n_threads
+from fastkmeans._validation import (
+    check_data, check_init, check_magnitude, check_n_clusters, check_n_init,
+    check_positive_int, check_random_state, check_sample_weight, check_tol,
+)
+
+
+def _check_optional_int(value, name: str, minimum: int):
+    """``None`` or an int >= ``minimum``."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
+        raise ValueError(f"{name} must be None or an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+class _StepBuffers:
+    """Scratch arrays of the step kernel for batches of up to ``batch_size`` rows."""
+
+    def __init__(self, batch_size: int, n_clusters: int, n_features: int, dtype):
+        self.batch = np.empty((batch_size, n_features), dtype=dtype)
+        self.unit_weights = np.ones(batch_size)
+        self.labels = np.empty(batch_size, dtype=np.int32)
+        self.sq_dist = np.empty(batch_size, dtype=dtype)
+        self.sums = np.empty((n_clusters, n_features))
+        self.batch_weights = np.empty(n_clusters)
+
+    def step(self, batch, sample_weight, centers, centers_new, counts, n_threads):
+        """Run the kernel on ``batch`` (its first rows of the buffers); see minibatch_step."""
+        n = batch.shape[0]
+        return minibatch_step(batch, sample_weight, centers, centers_new, counts,
+                              self.labels[:n], self.sq_dist[:n], self.sums,
+                              self.batch_weights, n_threads)
+
+
+def _reassign_small_clusters(batch, centers, counts, rng, ratio) -> int:
+    """Move the centers that absorbed little weight onto random batch points.
+
+    As scikit-learn: centers whose count is below ``ratio`` times the largest
+    move (at most half the batch size of them, the smallest counts first),
+    and their counts are raised to the smallest remaining count so that they
+    are not moved again at once. Returns how many moved.
+    """
+    to_reassign = counts < ratio * counts.max()
+    n_batch = batch.shape[0]
+    if to_reassign.sum() > 0.5 * n_batch:
+        to_reassign[np.argsort(counts, kind="stable")[int(0.5 * n_batch):]] = False
+    to_reassign[np.argmax(counts)] = False  # keep one, even for ratio > 1
+    n_moved = int(to_reassign.sum())
+    if n_moved:
+        centers[to_reassign] = batch[rng.choice(n_batch, size=n_moved, replace=False)]
+        counts[to_reassign] = counts[~to_reassign].min()
+    return n_moved
+
+
+class MiniBatchKMeans(CentersEstimator):
+    """Mini-batch k-means with scikit-learn's ``MiniBatchKMeans`` interface.
+
+    Each step draws a batch of samples, assigns it to the nearest centers and
+    moves every center to the mean of all the points it has been given so
+    far (Sculley's update with per-center learning rates). Much faster than
+    :class:`KMeans` on large data, at the price of a slightly higher inertia.
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+        Number of clusters.
+    init : {'k-means++', 'random'}, array-like or callable, default='k-means++'
+        How to choose the initial centers, on a random subset of
+        ``init_size`` samples (see :func:`fastkmeans.fit`).
+    max_iter : int, default=100
+        Most passes over the data (epochs): ``max_iter * n_samples //
+        batch_size`` steps at most.
+    batch_size : int, default=1024
+        Samples per batch.
+    verbose : int, default=0
+        Print progress when positive.
+    compute_labels : bool, default=True
+        Compute ``labels_`` and ``inertia_`` on the whole data at the end of
+        ``fit`` (on the batch in ``partial_fit``).
+    random_state : None, int, numpy.random.Generator or RandomState, default=None
+        Randomness of the initialisation and of the batches; an int makes
+        fits reproducible, bitwise, for any ``n_threads``.
+    tol : float, default=0.0
+        Stop when the total squared center shift of a step is at most ``tol``
+        times the mean feature variance; ``0`` disables this test.
+    max_no_improvement : int or None, default=10
+        Stop after this many steps without a lower smoothed batch inertia;
+        ``None`` disables this test.
+    init_size : int, optional
+        Samples for each initialisation; default ``3 * batch_size`` (at least
+        ``3 * n_clusters``).
+    n_init : 'auto' or int, default='auto'
+        Initialisations to try (the best on a validation subset is kept):
+        ``'auto'`` is 1 for ``'k-means++'`` and arrays, 3 otherwise.
+    reassignment_ratio : float, default=0.01
+        Centers whose absorbed weight falls below this fraction of the
+        largest are moved to random samples of the batch.
+    n_threads : int, optional
+        OpenMP threads; ``None`` uses all available.
+
+    Attributes
+    ----------
+    cluster_centers_ : ndarray of shape (n_clusters, n_features)
+        Centers, in the dtype of the data.
+    labels_ : ndarray of shape (n_samples,), int32
+        Cluster of each sample (with ``compute_labels=True``).
+    inertia_ : float
+        Weighted inertia of the data with the final centers (with
+        ``compute_labels=True``; otherwise an estimate from the batches).
+    n_iter_ : int
+        Epochs started (``ceil(n_steps_ * batch_size / n_samples)``).
+    n_steps_ : int
+        Batches processed.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names seen in ``fit``; only when they were all strings.
+
+    See Also
+    --------
+    KMeans : exact k-means.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastkmeans import MiniBatchKMeans
+    >>> X = np.array([[1, 2], [1, 4], [1, 0], [4, 2], [4, 0], [4, 4],
+    ...               [4, 5], [0, 1], [2, 2], [3, 2], [5, 5], [1, -1]])
+    >>> kmeans = MiniBatchKMeans(n_clusters=2, batch_size=6, random_state=0)
+    >>> kmeans = kmeans.partial_fit(X[:6]).partial_fit(X[6:])
+    >>> kmeans.cluster_centers_.shape
+    (2, 2)
+    """
+
+    EXPECTED_FAILED_CHECKS = {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "sample_weight is not equivalent to repeating samples: batches and "
+            "initialisation draw differently (scikit-learn's MiniBatchKMeans fails it too)."),
+    }
+
+    def __init__(self, n_clusters: int = 8, *, init="k-means++", max_iter: int = 100,
+                 batch_size: int = 1024, verbose: int = 0, compute_labels: bool = True,
+                 random_state=None, tol: float = 0.0, max_no_improvement: int | None = 10,
+                 init_size: int | None = None, n_init="auto",
+                 reassignment_ratio: float = 0.01, n_threads: int | None = None):
+        self.n_clusters = n_clusters
+        self.init = init
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.verbose = verbose
+        self.compute_labels = compute_labels
+        self.random_state = random_state
+        self.tol = tol
+        self.max_no_improvement = max_no_improvement
+        self.init_size = init_size
+        self.n_init = n_init
+        self.reassignment_ratio = reassignment_ratio
+        self.n_threads = n_threads
+
+    # -- parameters ------------------------------------------------------------
+
+    def _check_params(self, X: np.ndarray, n_threads: int) -> dict:
+        """Validated parameters for fitting the validated data ``X``."""
+        n_samples, n_features = X.shape
+        n_clusters = check_n_clusters(self.n_clusters, n_samples)
+        init = check_init(self.init, n_clusters, n_features, X.dtype, n_threads)
+        n_init = self.n_init
+        if isinstance(n_init, str) and n_init == "auto":
+            random_start = callable(init) or (isinstance(init, str) and init == "random")
+            n_init = 3 if random_start else 1
+        batch_size = min(check_positive_int(self.batch_size, "batch_size"), n_samples)
+        init_size = _check_optional_int(self.init_size, "init_size", 1)
+        if init_size is None:
+            init_size = max(3 * batch_size, 3 * n_clusters)
+        elif init_size < n_clusters:
+            warnings.warn(
+                f"init_size={init_size} should be larger than n_clusters={n_clusters}: "
+                f"using {3 * n_clusters}", RuntimeWarning, stacklevel=3)
+            init_size = 3 * n_clusters
+        ratio = self.reassignment_ratio
+        if isinstance(ratio, bool) or not isinstance(ratio, Real) or not ratio >= 0:
+            raise ValueError(f"reassignment_ratio must be a number >= 0, got {ratio!r}")
+        return dict(
+            n_clusters=n_clusters, init=init, n_init=check_n_init(n_init, init),
+            max_iter=check_positive_int(self.max_iter, "max_iter"), batch_size=batch_size,
+            init_size=min(init_size, n_samples), tol=check_tol(self.tol),
+            max_no_improvement=_check_optional_int(self.max_no_improvement,
+                                                   "max_no_improvement", 0),
+            reassignment_ratio=float(ratio), verbose=check_verbose(self.verbose),
+            compute_labels=check_bool(self.compute_labels, "compute_labels"))
+
+    def _read_data(self, X, sample_weight, reset: bool, n_clusters_needed: int):
+        """Validated ``(X, sample_weight, n_threads)``."""
+        n_threads = resolve_n_threads(self.n_threads)
+        X, max_abs = check_data(self._read_X(X, reset=reset), n_threads)
+        sample_weight = check_sample_weight(sample_weight, X.shape[0], n_clusters_needed,
+                                            n_threads)
+        check_magnitude(max_abs, X.shape[1], X.dtype, float(sample_weight.sum()))
+        return X, sample_weight, n_threads
+
+    def _initial_centers(self, X, sample_weight, rng, params, n_threads) -> np.ndarray:
+        """Initial centers from a random subset of ``init_size`` samples."""
+        if params["init_size"] < X.shape[0]:
+            subset = rng.integers(0, X.shape[0], params["init_size"])
+            X, sample_weight = X[subset], sample_weight[subset]
+        centers = initial_centers(params["init"], X, params["n_clusters"], sample_weight,
+                                  rng, n_threads)
+        return np.ascontiguousarray(centers, dtype=X.dtype)
+
+    def _random_reassign(self, n_seen: int) -> bool:
+        """Whether to re-seed small clusters now: after each ``10 * n_clusters``
+        samples, and whenever a center has absorbed nothing (as scikit-learn)."""
+        self._n_since_last_reassign += n_seen
+        if (self._counts == 0).any() or self._n_since_last_reassign >= 10 * self.n_clusters:
+            self._n_since_last_reassign = 0
+            return True
+        return False
+
+    # -- fitting ---------------------------------------------------------------
+
+    def fit(self, X, y=None, sample_weight=None) -> MiniBatchKMeans:
+        """Compute the clusters of ``X`` in mini-batches.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data; never modified.
+        y : None
+            Ignored; present for scikit-learn's API.
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weight of every sample: batches draw samples with
+            probability proportional to it.
+
+        Returns
+        -------
+        self
+            The fitted estimator.
+        """
+        X, sample_weight, n_threads = self._read_data(X, sample_weight, True, 1)
+        params = self._check_params(X, n_threads)
+        check_sample_weight(sample_weight, X.shape[0], params["n_clusters"], n_threads)
+        n_samples = X.shape[0]
+        batch_size, verbose = params["batch_size"], params["verbose"]
+        rng = check_random_state(self.random_state)
+
+        validation = rng.integers(0, n_samples, params["init_size"])
+        best_inertia, centers = None, None
+        for run in range(params["n_init"]):
+            candidate = self._initial_centers(X, sample_weight, rng, params, n_threads)
+            _, score = labels_and_inertia(X[validation], candidate,
+                                          sample_weight[validation], n_threads)
+            if verbose:
+                print(f"Init {run + 1}/{params['n_init']}: validation inertia {score}")
+            if best_inertia is None or score < best_inertia:
+                best_inertia, centers = score, candidate
+
+        tol = params["tol"] * _mean_feature_variance(X) if params["tol"] > 0 else 0.0
+        self._counts = np.zeros(params["n_clusters"])
+        self._n_since_last_reassign = 0
+        stopping = _EarlyStopping(batch_size, n_samples, tol, params["max_no_improvement"])
+        buffers = _StepBuffers(batch_size, params["n_clusters"], X.shape[1], X.dtype)
+        centers_new = np.empty_like(centers)
+        uniform = bool(np.all(sample_weight == sample_weight[0]))
+        cumulative = None if uniform else np.cumsum(sample_weight)
+        n_steps = params["max_iter"] * n_samples // batch_size
+        for step in range(n_steps):
+            # batches are drawn with probability proportional to the weights,
+            # so the step itself gives every drawn sample a unit weight
+            indices = (rng.integers(0, n_samples, batch_size) if uniform
+                       else _draw(cumulative, rng, batch_size))
+            np.take(X, indices, axis=0, out=buffers.batch)
+            reassign = self._random_reassign(batch_size)
+            batch_inertia, shift = buffers.step(buffers.batch, buffers.unit_weights, centers,
+                                                centers_new, self._counts, n_threads)
+            if reassign and params["reassignment_ratio"] > 0:
+                n_moved = _reassign_small_clusters(buffers.batch, centers_new, self._counts,
+                                                   rng, params["reassignment_ratio"])
+                if n_moved and tol > 0:
+                    shift = float(np.sum((centers_new - centers) ** 2, dtype=np.float64))
+                if n_moved and verbose:
+                    print(f"[MiniBatchKMeans] Reassigning {n_moved} cluster centers.")
+            centers, centers_new = centers_new, centers
+            if stopping.done(step, batch_inertia / batch_size, shift, verbose, n_steps):
+                break
+
+        self.cluster_centers_ = centers
+        self.n_steps_ = step + 1
+        self.n_iter_ = math.ceil(self.n_steps_ * batch_size / n_samples)
+        if params["compute_labels"]:
+            self.labels_, self.inertia_ = self._labels_inertia(X, sample_weight, n_threads)
+        else:
+            if hasattr(self, "labels_"):
+                del self.labels_  # from an earlier fit: not these data's
+            self.inertia_ = float(stopping.smoothed_inertia() * sample_weight.sum())
+        return self
+
+    def partial_fit(self, X, y=None, sample_weight=None) -> MiniBatchKMeans:
+        """Update the centers with one batch ``X`` (initialising them on the first call).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            One batch of data; never modified. The first batch needs at
+            least ``n_clusters`` samples.
+        y : None
+            Ignored.
+        sample_weight : array-like of shape (n_samples,), optional
+            Weight of every sample of the batch.
+
+        Returns
+        -------
+        self
+            The updated estimator.
+        """
+        fitted = self.__sklearn_is_fitted__()
+        X, sample_weight, n_threads = self._read_data(X, sample_weight, not fitted, 0)
+        if not fitted:
+            params = self._check_params(X, n_threads)
+            check_sample_weight(sample_weight, X.shape[0], params["n_clusters"], n_threads)
+            self._random_state = check_random_state(self.random_state)
+            self.cluster_centers_ = self._initial_centers(X, sample_weight,
+                                                          self._random_state, params, n_threads)
+            self._counts = np.zeros(params["n_clusters"])
+            self._n_since_last_reassign = 0
+        else:
+            params = {"compute_labels": check_bool(self.compute_labels, "compute_labels"),
+                      "reassignment_ratio": self.reassignment_ratio}
+            # centers keep the dtype of the first data
+            X = X.astype(self.cluster_centers_.dtype, copy=False)
+        if not hasattr(self, "_random_state"):  # fitted by fit, continued here
+            self._random_state = check_random_state(self.random_state)
+        centers = self.cluster_centers_
+        buffers = _StepBuffers(X.shape[0], centers.shape[0], X.shape[1], X.dtype)
+        reassign = self._random_reassign(X.shape[0])
+        buffers.step(X, sample_weight, centers, centers, self._counts, n_threads)
+        if reassign and params["reassignment_ratio"] > 0:
+            _reassign_small_clusters(X, centers, self._counts, self._random_state,
+                                     params["reassignment_ratio"])
+        if params["compute_labels"]:
+            self.labels_, self.inertia_ = self._labels_inertia(X, sample_weight, n_threads)
+        self.n_steps_ = getattr(self, "n_steps_", 0) + 1
+        return self
+
+    def _labels_inertia(self, X, sample_weight, n_threads):
+        """Labels and weighted inertia of the validated data with the fitted centers."""
+        labels = np.empty(X.shape[0], dtype=np.int32)
+        assign_labels(X, self.cluster_centers_, labels, np.empty(X.shape[0], dtype=X.dtype),
+                      n_threads)
+        return labels, inertia(X, sample_weight, self.cluster_centers_, labels, n_threads)
+
+
+class _EarlyStopping:
+    """scikit-learn's stopping rules for mini-batch k-means.
+
+    The mean batch inertia is smoothed with an exponentially weighted average
+    (weight ``2 * batch_size / (n_samples + 1)``); the fit stops when the
+    squared center shift of a step is at most ``tol`` (if ``tol > 0``) or
+    after ``max_no_improvement`` steps without a new minimum of the average.
+    The first step is ignored: its inertia is that of the initial centers.
+    """
+
+    def __init__(self, batch_size: int, n_samples: int, tol: float, max_no_improvement):
+        self.alpha = min(1.0, batch_size * 2.0 / (n_samples + 1))
+        self.tol = tol
+        self.max_no_improvement = max_no_improvement
+        self.ewa_inertia = None
+        self.ewa_inertia_min = None
+        self.no_improvement = 0
+        self.last_inertia = None
+
+    def smoothed_inertia(self) -> float:
+        """The averaged mean batch inertia (the last one after a single step)."""
+        return self.last_inertia if self.ewa_inertia is None else self.ewa_inertia
+
+    def done(self, step: int, mean_inertia: float, shift: float, verbose: int,
+             n_steps: int) -> bool:
+        """Record step ``step`` (0-based); whether to stop after it."""
+        if verbose:
+            print(f"Minibatch step {step + 1}/{n_steps}: mean batch inertia: {mean_inertia}")
+        self.last_inertia = mean_inertia
+        if step == 0:
+            return False
+        if self.ewa_inertia is None:
+            self.ewa_inertia = mean_inertia
+        else:
+            self.ewa_inertia += self.alpha * (mean_inertia - self.ewa_inertia)
+        if self.tol > 0.0 and shift <= self.tol:
+            if verbose:
+                print(f"Converged (small centers change) at step {step + 1}/{n_steps}")
+            return True
+        if self.ewa_inertia_min is None or self.ewa_inertia < self.ewa_inertia_min:
+            self.no_improvement = 0
+            self.ewa_inertia_min = self.ewa_inertia
+        else:
+            self.no_improvement += 1
+        if self.max_no_improvement is not None and self.no_improvement >= self.max_no_improvement:
+            if verbose:
+                print(f"Converged (lack of improvement in inertia) at step {step + 1}/{n_steps}")
+            return True
+        return False

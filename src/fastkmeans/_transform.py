@@ -1,0 +1,49 @@
+"""Euclidean distances of points to all centers (what ``KMeans.transform`` returns)."""
+import numpy as np
+
+from fastkmeans._distances import distances_to_centers
+from fastkmeans._threads import resolve_n_threads
+from fastkmeans._validation import check_centers, check_data, check_magnitude
+
+
+def points_and_centers(X, centers, n_threads: int):
+    """Validated ``(X, centers)``: centers cast to the dtype of ``X``, magnitudes safe."""
+    X, max_abs = check_data(X, n_threads)
+    centers = check_centers(centers, X.shape[1], X.dtype, n_threads)
+    check_magnitude(max_abs, X.shape[1], X.dtype, 1.0)
+    return X, centers
+
+
+def center_distances(X, centers, n_threads=None) -> np.ndarray:
+    """Euclidean distance of every sample to every center.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Data (validated as in :func:`fastkmeans.fit`).
+    centers : array-like of shape (n_clusters, n_features)
+        Centers; cast to the dtype of ``X``.
+    n_threads : int, optional
+        OpenMP threads; ``None`` for all available.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_clusters), dtype of X
+        ``sqrt(sum((X[i] - centers[j]) ** 2))``, each squared distance summed
+        directly from the differences (no norm expansion, so small distances
+        keep their precision). Besides the output, memory is a few thousand
+        values per thread.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastkmeans import center_distances
+    >>> center_distances(np.array([[0.0, 0.0], [3.0, 4.0]]), np.array([[0.0, 0.0]]))
+    array([[0.],
+           [5.]])
+    """
+    n_threads = resolve_n_threads(n_threads)
+    X, centers = points_and_centers(X, centers, n_threads)
+    out = np.empty((X.shape[0], centers.shape[0]), dtype=X.dtype)
+    distances_to_centers(X, centers, out, n_threads)
+    return out

@@ -1,0 +1,167 @@
+"""MiniBatchKMeans: the step kernel against the reference, streams, stopping, sklearn."""
+import numpy as np
+import pytest
+from helpers import make_blobs, random_weights
+
+from fastkmeans import KMeans, MiniBatchKMeans, _reference, kmeans_plusplus
+from fastkmeans._minibatch import minibatch_step
+
+
+def _run_step(batch, weights, centers, counts, n_threads=2, in_place=False):
+    k, d = centers.shape
+    centers = centers.copy()
+    counts = counts.copy()
+    new = centers if in_place else np.empty_like(centers)
+    labels = np.empty(batch.shape[0], dtype=np.int32)
+    sq_dist = np.empty(batch.shape[0], dtype=batch.dtype)
+    batch_inertia, shift = minibatch_step(batch, weights, centers.copy() if in_place else centers,
+                                          new, counts, labels, sq_dist, np.empty((k, d)),
+                                          np.empty(k), n_threads)
+    return labels, new, counts, batch_inertia, shift
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n_features", [3, 40])
+@pytest.mark.parametrize("in_place", [False, True])
+def test_step_kernel_matches_reference(dtype, n_features, in_place):
+    batch = make_blobs(700, n_features, 6, seed=n_features, dtype=dtype)[0]
+    weights = random_weights(700)
+    centers = batch[:9].copy()
+    counts = np.array([0.0, 5.0, 0.0, 100.0, 1.0, 0.5, 2.0, 0.0, 7.0])
+    labels, new, new_counts, batch_inertia, shift = _run_step(batch, weights, centers, counts,
+                                                              in_place=in_place)
+    ref_labels, ref_new, ref_counts, ref_inertia = _reference.minibatch_step(
+        batch, weights, centers, counts)
+    np.testing.assert_array_equal(labels, ref_labels)
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(new, ref_new, rtol=rtol, atol=rtol)
+    np.testing.assert_allclose(new_counts, ref_counts, rtol=1e-14)
+    assert batch_inertia == pytest.approx(ref_inertia, rel=rtol)
+    expected_shift = np.sum((ref_new.astype(np.float64) - centers) ** 2)
+    assert shift == pytest.approx(expected_shift, rel=1e-4 if dtype == np.float32 else 1e-10)
+    # a center the batch did not reach keeps its place and count
+    unreached = np.setdiff1d(np.arange(9), labels)
+    np.testing.assert_array_equal(new[unreached], centers[unreached])
+
+
+def test_step_kernel_same_for_any_thread_count():
+    batch = make_blobs(5000, 16, 20, seed=4)[0]
+    weights = np.ones(5000)
+    centers, counts = batch[:20].copy(), np.zeros(20)
+    one = _run_step(batch, weights, centers, counts, n_threads=1)
+    two = _run_step(batch, weights, centers, counts, n_threads=2)
+    for a, b in zip(one, two):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_partial_fit_stream_is_the_sequence_of_reference_steps():
+    X = make_blobs(900, 5, 4, seed=7)[0]
+    init = X[[0, 300, 600, 899]].copy()
+    # with reassignment off, a stream of batches is a deterministic sequence of steps
+    est = MiniBatchKMeans(4, init=init, reassignment_ratio=0.0)
+    centers, counts = init.copy(), np.zeros(4)
+    for start in range(0, 900, 150):
+        batch = X[start:start + 150]
+        est.partial_fit(batch)
+        labels, centers, counts, _ = _reference.minibatch_step(batch, np.ones(150), centers,
+                                                               counts)
+        np.testing.assert_allclose(est.cluster_centers_, centers, rtol=1e-12, atol=1e-12)
+        np.testing.assert_array_equal(est.labels_, _reference.assign_labels(batch, centers)[0])
+    assert est.n_steps_ == 6
+    np.testing.assert_allclose(est._counts, counts)
+    assert est.n_features_in_ == 5
+
+
+def test_partial_fit_after_fit_continues_and_checks_features():
+    X = make_blobs(2000, 3, 5, seed=1)[0]
+    est = MiniBatchKMeans(5, random_state=0, batch_size=256).fit(X)
+    steps = est.n_steps_
+    est.partial_fit(X[:100].astype(np.float32))
+    assert est.n_steps_ == steps + 1 and est.cluster_centers_.dtype == np.float64
+    with pytest.raises(ValueError, match="X has 2 features"):
+        est.partial_fit(X[:100, :2])
+    with pytest.raises(ValueError, match="n_clusters=5 is out of range"):
+        MiniBatchKMeans(5).partial_fit(X[:3])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fit_is_reproducible_and_thread_independent(dtype):
+    X = make_blobs(3000, 8, 10, seed=3, dtype=dtype)[0]
+    a = MiniBatchKMeans(10, random_state=5, batch_size=200, n_threads=1).fit(X)
+    b = MiniBatchKMeans(10, random_state=5, batch_size=200, n_threads=2).fit(X)
+    np.testing.assert_array_equal(a.cluster_centers_, b.cluster_centers_)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    assert a.n_steps_ == b.n_steps_ and a.inertia_ == b.inertia_
+    assert a.cluster_centers_.dtype == dtype
+    c = MiniBatchKMeans(10, random_state=6, batch_size=200).fit(X)
+    assert not np.array_equal(a.cluster_centers_, c.cluster_centers_)
+
+
+def test_attributes_and_stopping_rules():
+    X = make_blobs(1000, 4, 6, seed=2)[0]
+    # no early stopping: every step of max_iter epochs runs
+    est = MiniBatchKMeans(6, random_state=0, batch_size=100, max_iter=3,
+                          max_no_improvement=None).fit(X)
+    assert est.n_steps_ == 30 and est.n_iter_ == 3
+    np.testing.assert_array_equal(est.labels_, est.predict(X))
+    assert est.inertia_ == pytest.approx(-est.score(X), rel=1e-12)
+    # lack of improvement stops early
+    early = MiniBatchKMeans(6, random_state=0, batch_size=100, max_iter=100,
+                            max_no_improvement=3).fit(X)
+    assert early.n_steps_ < 1000
+    assert early.n_iter_ == int(np.ceil(early.n_steps_ * 100 / 1000))
+    # so does a large tol, at the second step (the first is never tested)
+    assert MiniBatchKMeans(6, random_state=0, batch_size=100, tol=1e3,
+                           max_no_improvement=None).fit(X).n_steps_ == 2
+    # without labels, the inertia is the smoothed batch estimate
+    quick = MiniBatchKMeans(6, random_state=0, batch_size=100, compute_labels=False).fit(X)
+    assert not hasattr(quick, "labels_")
+    assert quick.inertia_ == pytest.approx(-quick.score(X), rel=0.5)
+    np.testing.assert_array_equal(quick.fit_predict(X), quick.predict(X))
+
+
+def test_zero_weight_samples_never_become_centers():
+    X, _ = make_blobs(600, 2, 3, cluster_std=0.5, seed=8)
+    outliers = np.full((30, 2), 1e3)
+    weights = np.r_[np.ones(600), np.zeros(30)]
+    est = MiniBatchKMeans(3, random_state=0, batch_size=64).fit(np.r_[X, outliers],
+                                                               sample_weight=weights)
+    assert np.abs(est.cluster_centers_).max() < 100
+
+
+def test_small_clusters_are_reassigned():
+    X = make_blobs(2000, 2, 4, cluster_std=0.3, seed=9)[0]
+    # three centers start far away: only reassignment can bring them back
+    init = np.r_[X[:1], np.full((3, 2), 500.0) + np.arange(3)[:, None]]
+    est = MiniBatchKMeans(4, init=init, random_state=0, batch_size=100).fit(X)
+    assert np.abs(est.cluster_centers_).max() < 100
+    assert {1, 2, 3} <= set(np.unique(est.labels_).tolist())
+
+
+def test_inertia_close_to_sklearn_and_kmeans():
+    sklearn_cluster = pytest.importorskip("sklearn.cluster")
+    X = make_blobs(5000, 8, 12, cluster_std=2.0, seed=11)[0]
+    # from the same start: which local minimum k-means++ leads to is luck
+    init = kmeans_plusplus(X, 12, random_state=0)[0]
+    ours = MiniBatchKMeans(12, init=init, random_state=0, batch_size=256).fit(X)
+    theirs = sklearn_cluster.MiniBatchKMeans(12, init=init, random_state=0,
+                                             batch_size=256).fit(X)
+    exact = KMeans(12, init=init).fit(X)
+    assert ours.inertia_ == pytest.approx(theirs.inertia_, rel=0.05)
+    assert exact.inertia_ <= ours.inertia_ <= 1.05 * exact.inertia_
+
+
+def test_parameter_checks():
+    X = make_blobs(100, 2, 2, seed=0)[0]
+    for params, match in [(dict(batch_size=0), "batch_size"),
+                          (dict(init_size=0), "init_size"),
+                          (dict(max_no_improvement=-1), "max_no_improvement"),
+                          (dict(reassignment_ratio=-0.1), "reassignment_ratio")]:
+        with pytest.raises(ValueError, match=match):
+            MiniBatchKMeans(2, **params).fit(X)
+    with pytest.raises(TypeError, match="compute_labels"):
+        MiniBatchKMeans(2, compute_labels="no").fit(X)
+    with pytest.warns(RuntimeWarning, match="init_size=2 should be larger"):
+        MiniBatchKMeans(4, init_size=2, random_state=0).fit(X)
+    with pytest.warns(RuntimeWarning, match="one initialisation"):
+        MiniBatchKMeans(2, init=X[:2], n_init=3).fit(X)

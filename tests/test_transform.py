@@ -1,0 +1,55 @@
+"""center_distances: distances of every point to every center."""
+import numpy as np
+import pytest
+from helpers import make_blobs
+
+from fastkmeans import _reference, center_distances
+from fastkmeans._distances import distances_to_centers
+from fastkmeans._simd import PATH_NAMES, supported_paths
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n_samples, n_features, n_clusters", [
+    (1, 1, 1), (37, 2, 5), (1000, 7, 3), (777, 33, 70), (300, 130, 1000),
+])
+def test_matches_reference(dtype, n_samples, n_features, n_clusters):
+    X = make_blobs(n_samples, n_features, 4, seed=n_features, dtype=dtype)[0]
+    centers = make_blobs(n_clusters, n_features, 2, seed=1, dtype=dtype)[0]
+    out = center_distances(X, centers)
+    assert out.shape == (n_samples, n_clusters) and out.dtype == dtype
+    rtol = 1e-5 if dtype == np.float32 else 1e-13
+    np.testing.assert_allclose(out, _reference.center_distances(X, centers), rtol=rtol,
+                               atol=rtol)
+
+
+def test_every_instruction_set_path_and_thread_count_agree():
+    X = make_blobs(3000, 9, 5, seed=2)[0]
+    centers = X[:40].copy()
+    expected = _reference.center_distances(X, centers)
+    for name in supported_paths():
+        outputs = []
+        for n_threads in (1, 2):
+            outputs.append(np.empty((3000, 40)))
+            distances_to_centers(X, centers, outputs[-1], n_threads, PATH_NAMES.index(name))
+            np.testing.assert_allclose(outputs[-1], expected, rtol=1e-13)
+        np.testing.assert_array_equal(outputs[0], outputs[1])
+
+
+def test_small_distances_keep_their_precision():
+    # far from the origin, the norm expansion would lose every digit of these
+    X = np.array([[1e6, 1e6], [1e6 + 1e-3, 1e6]])
+    out = center_distances(X, np.array([[1e6, 1e6]]))
+    np.testing.assert_array_equal(out[:, 0], [0.0, X[1, 0] - 1e6])
+
+
+def test_input_is_validated_and_not_modified():
+    X = np.arange(12.0).reshape(6, 2)
+    before = X.copy()
+    center_distances(np.asfortranarray(X), [[0, 0], [1, 1]], 1)
+    np.testing.assert_array_equal(X, before)
+    with pytest.raises(ValueError, match="centers must have shape"):
+        center_distances(X, np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="NaN"):
+        center_distances(np.full((2, 2), np.nan), np.zeros((1, 2)))
+    with pytest.raises(ValueError, match="n_threads"):
+        center_distances(X, np.zeros((1, 2)), 0)
