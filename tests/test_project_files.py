@@ -30,7 +30,8 @@ def test_getting_started_uses_the_readme_commands():
         assert line in guide.read_text()
 
 
-@pytest.mark.parametrize("document", ["README.md", "docs/getting-started.md"])
+@pytest.mark.parametrize("document", ["README.md", "docs/getting-started.md",
+                                      "docs/estimators.md"])
 def test_python_examples_in_the_docs_run(document, capsys):
     path = ROOT / document
     if not path.exists():
