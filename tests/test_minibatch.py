@@ -2,6 +2,8 @@
 import numpy as np
 import pytest
 from helpers import make_blobs, random_weights
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fastkmeans import KMeans, MiniBatchKMeans, _reference, kmeans_plusplus
 from fastkmeans._minibatch import minibatch_step
@@ -165,3 +167,26 @@ def test_parameter_checks():
         MiniBatchKMeans(4, init_size=2, random_state=0).fit(X)
     with pytest.warns(RuntimeWarning, match="one initialisation"):
         MiniBatchKMeans(2, init=X[:2], n_init=3).fit(X)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n_samples=st.integers(1, 300), n_features=st.integers(1, 20),
+       n_clusters=st.integers(1, 12), seed=st.integers(0, 2**16),
+       dtype=st.sampled_from([np.float32, np.float64]))
+def test_step_kernel_fuzzed_against_reference(n_samples, n_features, n_clusters, seed, dtype):
+    rng = np.random.default_rng(seed)
+    # a coarse grid makes exact ties, zero weights and repeated points common
+    batch = rng.integers(-3, 4, size=(n_samples, n_features)).astype(dtype)
+    weights = rng.choice([0.0, 0.5, 1.0, 3.0], size=n_samples)
+    centers = rng.integers(-3, 4, size=(n_clusters, n_features)).astype(dtype)
+    counts = rng.choice([0.0, 1.0, 10.0], size=n_clusters)
+    labels, new, new_counts, batch_inertia, _ = _run_step(batch, weights, centers, counts)
+    # exact ties may go either way (rounding): any nearest center is right
+    distances = _reference.squared_distances(batch.astype(np.float64),
+                                             centers.astype(np.float64))
+    chosen = distances[np.arange(n_samples), labels]
+    np.testing.assert_allclose(chosen, distances.min(axis=1), rtol=1e-5, atol=1e-5)
+    ref_new, ref_counts = _reference.minibatch_update(batch, weights, centers, counts, labels)
+    np.testing.assert_allclose(new, ref_new, rtol=1e-6, atol=1e-6)
+    np.testing.assert_array_equal(new_counts, ref_counts)
+    assert batch_inertia == pytest.approx(float(np.dot(weights, chosen)), rel=1e-5, abs=1e-9)

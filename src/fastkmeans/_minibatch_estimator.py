@@ -206,17 +206,21 @@ class MiniBatchKMeans(CentersEstimator):
                 f"init_size={init_size} should be larger than n_clusters={n_clusters}: "
                 f"using {3 * n_clusters}", RuntimeWarning, stacklevel=3)
             init_size = 3 * n_clusters
-        ratio = self.reassignment_ratio
-        if isinstance(ratio, bool) or not isinstance(ratio, Real) or not ratio >= 0:
-            raise ValueError(f"reassignment_ratio must be a number >= 0, got {ratio!r}")
         return dict(
             n_clusters=n_clusters, init=init, n_init=check_n_init(n_init, init),
             max_iter=check_positive_int(self.max_iter, "max_iter"), batch_size=batch_size,
             init_size=min(init_size, n_samples), tol=check_tol(self.tol),
             max_no_improvement=_check_optional_int(self.max_no_improvement,
                                                    "max_no_improvement", 0),
-            reassignment_ratio=float(ratio), verbose=check_verbose(self.verbose),
-            compute_labels=check_bool(self.compute_labels, "compute_labels"))
+            verbose=check_verbose(self.verbose), **self._check_step_params())
+
+    def _check_step_params(self) -> dict:
+        """The parameters a ``partial_fit`` step uses, validated."""
+        ratio = self.reassignment_ratio
+        if isinstance(ratio, bool) or not isinstance(ratio, Real) or not ratio >= 0:
+            raise ValueError(f"reassignment_ratio must be a number >= 0, got {ratio!r}")
+        return dict(reassignment_ratio=float(ratio),
+                    compute_labels=check_bool(self.compute_labels, "compute_labels"))
 
     def _read_data(self, X, sample_weight, reset: bool, n_clusters_needed: int):
         """Validated ``(X, sample_weight, n_threads)``."""
@@ -352,8 +356,7 @@ class MiniBatchKMeans(CentersEstimator):
             self._counts = np.zeros(params["n_clusters"])
             self._n_since_last_reassign = 0
         else:
-            params = {"compute_labels": check_bool(self.compute_labels, "compute_labels"),
-                      "reassignment_ratio": self.reassignment_ratio}
+            params = self._check_step_params()
             # centers keep the dtype of the first data
             X = X.astype(self.cluster_centers_.dtype, copy=False)
         if not hasattr(self, "_random_state"):  # fitted by fit, continued here

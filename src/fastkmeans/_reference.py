@@ -93,23 +93,29 @@ def center_distances(X, centers):
     return np.sqrt(squared_distances(X.astype(np.float64), centers.astype(np.float64)))
 
 
-def minibatch_step(batch, sample_weight, centers, counts):
-    """Sculley's mini-batch update: ``(labels, new_centers, new_counts, batch_inertia)``.
+def minibatch_update(batch, sample_weight, centers, counts, labels):
+    """Sculley's mini-batch update of labelled points: ``(new_centers, new_counts)``.
 
     A center that has absorbed weight ``counts[c]`` and gets batch points of
     total weight ``w`` and weighted sum ``s`` moves to
     ``(counts[c] * center + s) / (counts[c] + w)``: the mean of every point
     it was ever given.
     """
-    labels, min_sq_dist = assign_labels(batch, centers)
     sums, weights = update_sums(batch, sample_weight, labels, centers.shape[0])
     new_counts = counts + weights
     new_centers = centers.astype(np.float64)
     hit = weights > 0
     new_centers[hit] = ((counts[hit, None] * new_centers[hit] + sums[hit])
                         / new_counts[hit, None])
+    return new_centers.astype(batch.dtype), new_counts
+
+
+def minibatch_step(batch, sample_weight, centers, counts):
+    """Assign, then update: ``(labels, new_centers, new_counts, batch_inertia)``."""
+    labels, min_sq_dist = assign_labels(batch, centers)
+    new_centers, new_counts = minibatch_update(batch, sample_weight, centers, counts, labels)
     batch_inertia = float(np.dot(sample_weight, min_sq_dist.astype(np.float64)))
-    return labels, new_centers.astype(batch.dtype), new_counts, batch_inertia
+    return labels, new_centers, new_counts, batch_inertia
 
 
 def kmeans_plusplus(X, n_clusters, sample_weight, rng, n_local_trials=None):
