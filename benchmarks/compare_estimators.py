@@ -77,7 +77,7 @@ def minibatch_rows(X, init, n_threads):
         inertias["theirs"].append(sklearn.cluster.MiniBatchKMeans(**default).fit(X).inertia_)
     ours_mean, theirs_mean = np.mean(inertias["ours"]), np.mean(inertias["theirs"])
     print(f"| MiniBatchKMeans final inertia, mean of {len(SEEDS)} seeds | {theirs_mean:.6g} | "
-          f"{ours_mean:.6g} | {ours_mean / theirs_mean - 1:+.2%} |")
+          f"{ours_mean:.6g} | {ours_mean / theirs_mean - 1:+.4%} |")
 
 
 def kmeans_row(X, init, n_threads):
