@@ -1,4 +1,5 @@
 """fastkmeans.KMeans / MiniBatchKMeans as scikit-learn estimators."""
+import importlib.util
 import pickle
 import subprocess
 import sys
@@ -278,6 +279,9 @@ def test_bad_data(Estimator):
         Estimator(2).fit(X, sample_weight=np.ones(3))
     with pytest.raises(ValueError, match="transform must be one of"):
         fitted.set_output(transform="arrow")
+    if importlib.util.find_spec("polars") is None:
+        with pytest.raises(ImportError, match="needs polars"):
+            fitted.set_output(transform="polars")
     with pytest.raises(ValueError, match="input_features should have length"):
         fitted.get_feature_names_out(["a", "b", "c"])
 

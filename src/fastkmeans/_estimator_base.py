@@ -12,6 +12,7 @@ checks of ``validate_data`` with the same messages, ``set_output`` and
 """
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import sys
 import warnings
@@ -101,18 +102,11 @@ def labels_and_inertia(X, centers, sample_weight, n_threads: int):
     """
     X, centers = points_and_centers(X, centers, n_threads)
     sample_weight = check_sample_weight(sample_weight, X.shape[0], 0, n_threads)
-    labels = np.empty(X.shape[0], dtype=np.int32)
-    assign_labels(X, centers, labels, np.empty(X.shape[0], dtype=X.dtype), n_threads)
-    return labels, inertia(X, sample_weight, centers, labels, n_threads)
+    return validated_labels_and_inertia(X, centers, sample_weight, n_threads)
 
 
-def labels_and_inertia(X, centers, sample_weight, n_threads: int):
-    """Nearest center of each sample and the weighted inertia (exact, float64).
-
-    ``X`` and ``centers`` are validated here; ``sample_weight`` may be ``None``.
-    """
-    X, centers = points_and_centers(X, centers, n_threads)
-    sample_weight = check_sample_weight(sample_weight, X.shape[0], 0, n_threads)
+def validated_labels_and_inertia(X, centers, sample_weight, n_threads: int):
+    """:func:`labels_and_inertia` of validated arrays (centers in the dtype of X)."""
     labels = np.empty(X.shape[0], dtype=np.int32)
     assign_labels(X, centers, labels, np.empty(X.shape[0], dtype=X.dtype), n_threads)
     return labels, inertia(X, sample_weight, centers, labels, n_threads)
@@ -382,6 +376,9 @@ class EstimatorProtocol:
         if transform not in _OUTPUT_CONTAINERS:
             raise ValueError(f"transform must be one of {_OUTPUT_CONTAINERS} or None, "
                              f"got {transform!r}")
+        if transform != "default" and importlib.util.find_spec(transform) is None:
+            raise ImportError(f"set_output(transform={transform!r}) needs {transform}, "
+                              "which is not installed")
         # scikit-learn's attribute name, so that clone and its meta-estimators see it
         self._sklearn_output_config = {"transform": transform}
         return self

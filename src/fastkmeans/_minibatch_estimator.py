@@ -19,9 +19,9 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from fastkmeans._assign import assign_labels, inertia
 from fastkmeans._estimator_base import (
     CentersEstimator, check_bool, check_verbose, labels_and_inertia,
+    validated_labels_and_inertia,
 )
 from fastkmeans._fit import _mean_feature_variance
 from fastkmeans._init import _draw, initial_centers
@@ -320,7 +320,8 @@ class MiniBatchKMeans(CentersEstimator):
         self.n_steps_ = step + 1
         self.n_iter_ = math.ceil(self.n_steps_ * batch_size / n_samples)
         if params["compute_labels"]:
-            self.labels_, self.inertia_ = self._labels_inertia(X, sample_weight, n_threads)
+            self.labels_, self.inertia_ = validated_labels_and_inertia(
+                X, self.cluster_centers_, sample_weight, n_threads)
         else:
             if hasattr(self, "labels_"):
                 del self.labels_  # from an earlier fit: not these data's
@@ -369,17 +370,10 @@ class MiniBatchKMeans(CentersEstimator):
             _reassign_small_clusters(X, centers, self._counts, self._random_state,
                                      params["reassignment_ratio"])
         if params["compute_labels"]:
-            self.labels_, self.inertia_ = self._labels_inertia(X, sample_weight, n_threads)
+            self.labels_, self.inertia_ = validated_labels_and_inertia(
+                X, self.cluster_centers_, sample_weight, n_threads)
         self.n_steps_ = getattr(self, "n_steps_", 0) + 1
         return self
-
-    def _labels_inertia(self, X, sample_weight, n_threads):
-        """Labels and weighted inertia of the validated data with the fitted centers."""
-        labels = np.empty(X.shape[0], dtype=np.int32)
-        assign_labels(X, self.cluster_centers_, labels, np.empty(X.shape[0], dtype=X.dtype),
-                      n_threads)
-        return labels, inertia(X, sample_weight, self.cluster_centers_, labels, n_threads)
-
 
 class _EarlyStopping:
     """scikit-learn's stopping rules for mini-batch k-means.
