@@ -148,7 +148,7 @@ class KMeans(CentersEstimator):
         """
         check_bool(self.copy_x, "copy_x")
         verbose = check_verbose(self.verbose)
-        if self.algorithm not in ALGORITHMS:
+        if not (isinstance(self.algorithm, str) and self.algorithm in ALGORITHMS):
             raise ValueError(f"algorithm must be one of {ALGORITHMS}, got {self.algorithm!r}")
         array = self._read_X(X, reset=True)
         result = _fit(array, self.n_clusters, init=self.init, n_init=self.n_init,
