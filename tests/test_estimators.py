@@ -295,3 +295,28 @@ def test_sparse_input_is_refused_for_now():
     fitted = KMeans(2, random_state=0).fit(X.toarray())
     with pytest.raises(TypeError, match="sparse"):
         fitted.predict(X)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_metadata_routing(Estimator):
+    sklearn = pytest.importorskip("sklearn")
+    from sklearn.base import clone
+    from sklearn.model_selection import GridSearchCV
+
+    X, weights = _blobs(300, 3, 3), random_weights(300)
+    with sklearn.config_context(enable_metadata_routing=True):
+        unrequested = GridSearchCV(Estimator(random_state=0), {"n_clusters": [2, 3]}, cv=3)
+        with pytest.raises(Exception, match="sample_weight"):
+            unrequested.fit(X, sample_weight=weights)
+        estimator = (Estimator(random_state=0).set_fit_request(sample_weight=True)
+                     .set_score_request(sample_weight=True))
+        assert clone(estimator)._sample_weight_requests == {"fit": True, "score": True}
+        search = GridSearchCV(estimator, {"n_clusters": [2, 3]}, cv=3)
+        search.fit(X, sample_weight=weights)
+        # the refit on all data got the weights: same result as a direct weighted fit
+        direct = Estimator(search.best_params_["n_clusters"], random_state=0)
+        direct.fit(X, sample_weight=weights)
+        np.testing.assert_array_equal(search.best_estimator_.cluster_centers_,
+                                      direct.cluster_centers_)
+    with pytest.raises(ValueError, match="set_fit_request"):
+        Estimator().set_fit_request(sample_weight=3)

@@ -12,6 +12,7 @@ checks of ``validate_data`` with the same messages, ``set_output`` and
 """
 from __future__ import annotations
 
+import copy
 import importlib.util
 import inspect
 import sys
@@ -28,6 +29,9 @@ from fastkmeans._transform import center_distances, points_and_centers
 from fastkmeans._validation import _is_sparse, check_data, check_sample_weight
 
 _OUTPUT_CONTAINERS = ("default", "pandas", "polars")
+
+# scikit-learn's sentinel for "leave this request as it is" in set_*_request
+_UNCHANGED = "$UNCHANGED$"
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -234,6 +238,85 @@ class EstimatorProtocol:
                     text = text[:28] + "..." + text[-28:]
                 shown.append(f"{name}={text}")
         return f"{type(self).__name__}({', '.join(shown)})"
+
+    def __sklearn_clone__(self) -> EstimatorProtocol:
+        """An unfitted copy with the same parameters, output container and
+        metadata requests (what ``sklearn.base.clone`` returns).
+
+        Imports scikit-learn; only scikit-learn calls it.
+        """
+        from sklearn.base import clone
+        params = {name: clone(value, safe=False)
+                  for name, value in self.get_params(deep=False).items()}
+        new = type(self)(**params)
+        for attribute in ("_sklearn_output_config", "_sample_weight_requests"):
+            if hasattr(self, attribute):
+                setattr(new, attribute, copy.deepcopy(getattr(self, attribute)))
+        return new
+
+    # -- metadata routing (scikit-learn's enable_metadata_routing) --------------
+
+    # Methods that take sample_weight, each with a set_<method>_request.
+    _SAMPLE_WEIGHT_METHODS = ("fit", "score")
+
+    def _set_sample_weight_request(self, method: str, sample_weight) -> EstimatorProtocol:
+        if sample_weight != _UNCHANGED:
+            if not (sample_weight is None or isinstance(sample_weight, (bool, str))):
+                raise ValueError(
+                    f"set_{method}_request(sample_weight=...) takes True, False, None or "
+                    f"an alias string, got {sample_weight!r}")
+            requests = dict(getattr(self, "_sample_weight_requests", {}))
+            requests[method] = sample_weight
+            self._sample_weight_requests = requests
+        return self
+
+    def set_fit_request(self, *, sample_weight: bool | None | str = _UNCHANGED):
+        """Whether ``fit`` wants ``sample_weight`` from a meta-estimator.
+
+        Used only with scikit-learn's ``set_config(enable_metadata_routing=True)``.
+
+        Parameters
+        ----------
+        sample_weight : bool, None or str, default=unchanged
+            ``True``: route it; ``False``: do not; ``None``: error if given;
+            a string: route the metadata of that name as ``sample_weight``.
+
+        Returns
+        -------
+        self
+            This estimator.
+        """
+        return self._set_sample_weight_request("fit", sample_weight)
+
+    def set_score_request(self, *, sample_weight: bool | None | str = _UNCHANGED):
+        """Whether ``score`` wants ``sample_weight`` from a meta-estimator.
+
+        As :meth:`set_fit_request`, for ``score``.
+
+        Parameters
+        ----------
+        sample_weight : bool, None or str, default=unchanged
+            How to route ``sample_weight`` to ``score``.
+
+        Returns
+        -------
+        self
+            This estimator.
+        """
+        return self._set_sample_weight_request("score", sample_weight)
+
+    def get_metadata_routing(self):
+        """The metadata requests of this estimator, as scikit-learn's ``MetadataRequest``.
+
+        Imports scikit-learn; only scikit-learn calls it.
+        """
+        from sklearn.utils.metadata_routing import MetadataRequest
+        request = MetadataRequest(owner=self)
+        requests = getattr(self, "_sample_weight_requests", {})
+        for method in self._SAMPLE_WEIGHT_METHODS:
+            getattr(request, method).add_request(param="sample_weight",
+                                                 alias=requests.get(method))
+        return request
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "cluster_centers_")

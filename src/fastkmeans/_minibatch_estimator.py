@@ -20,7 +20,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from fastkmeans._estimator_base import (
-    CentersEstimator, check_bool, check_verbose, labels_and_inertia,
+    _UNCHANGED, CentersEstimator, check_bool, check_verbose, labels_and_inertia,
     validated_labels_and_inertia,
 )
 from fastkmeans._fit import _mean_feature_variance
@@ -167,6 +167,8 @@ class MiniBatchKMeans(CentersEstimator):
             "initialisation draw differently (scikit-learn's MiniBatchKMeans fails it too)."),
     }
 
+    _SAMPLE_WEIGHT_METHODS = ("fit", "partial_fit", "score")
+
     def __init__(self, n_clusters: int = 8, *, init="k-means++", max_iter: int = 100,
                  batch_size: int = 1024, verbose: int = 0, compute_labels: bool = True,
                  random_state=None, tol: float = 0.0, max_no_improvement: int | None = 10,
@@ -185,6 +187,23 @@ class MiniBatchKMeans(CentersEstimator):
         self.n_init = n_init
         self.reassignment_ratio = reassignment_ratio
         self.n_threads = n_threads
+
+    def set_partial_fit_request(self, *, sample_weight: bool | None | str = _UNCHANGED):
+        """Whether ``partial_fit`` wants ``sample_weight`` from a meta-estimator.
+
+        As :meth:`set_fit_request`, for ``partial_fit``.
+
+        Parameters
+        ----------
+        sample_weight : bool, None or str, default=unchanged
+            How to route ``sample_weight`` to ``partial_fit``.
+
+        Returns
+        -------
+        self
+            This estimator.
+        """
+        return self._set_sample_weight_request("partial_fit", sample_weight)
 
     # -- parameters ------------------------------------------------------------
 
