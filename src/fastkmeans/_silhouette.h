@@ -1,0 +1,108 @@
+/*
+ * Silhouette kernel: for a group of rows, the sum of Euclidean distances to
+ * every point of each cluster, computed from direct differences (no
+ * expansion, so no cancellation) in float64.
+ *
+ * The points are sorted by cluster and packed in tiles of FK_SIL_TILE
+ * columns, transposed (tile, feature, column), so that a register tile of
+ * FK_SIL_ROWS rows x FK_SIL_COLS columns is updated with vector loads.
+ * Each row's per-cluster sums are added in a fixed order (tile by tile,
+ * column by column), whatever the thread count: results are deterministic.
+ */
+#ifndef FASTKMEANS_SILHOUETTE_H
+#define FASTKMEANS_SILHOUETTE_H
+
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FK_SIL_TILE 256
+#define FK_SIL_ROWS 4
+#define FK_SIL_COLS 16
+
+/* One compiled variant per instruction set, chosen by the loader (ifunc). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__)
+#define FK_SIL_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define FK_SIL_CLONES
+#endif
+
+/* dist[r * FK_SIL_TILE + j] = |rows[r] - column j of tile| for FK_SIL_ROWS rows. */
+static inline __attribute__((always_inline)) void fk_sil_tile_distances(const double *rows, ptrdiff_t d, const double *tile,
+                                  double *dist)
+{
+    for (ptrdiff_t j0 = 0; j0 < FK_SIL_TILE; j0 += FK_SIL_COLS) {
+        double a0[FK_SIL_COLS] = {0}, a1[FK_SIL_COLS] = {0};
+        double a2[FK_SIL_COLS] = {0}, a3[FK_SIL_COLS] = {0};
+        for (ptrdiff_t k = 0; k < d; k++) {
+            const double *y = tile + k * FK_SIL_TILE + j0;
+            const double x0 = rows[k], x1 = rows[d + k];
+            const double x2 = rows[2 * d + k], x3 = rows[3 * d + k];
+#pragma omp simd
+            for (ptrdiff_t j = 0; j < FK_SIL_COLS; j++) {
+                const double t0 = x0 - y[j], t1 = x1 - y[j];
+                const double t2 = x2 - y[j], t3 = x3 - y[j];
+                a0[j] += t0 * t0;
+                a1[j] += t1 * t1;
+                a2[j] += t2 * t2;
+                a3[j] += t3 * t3;
+            }
+        }
+#pragma omp simd
+        for (ptrdiff_t j = 0; j < FK_SIL_COLS; j++) {
+            dist[j0 + j] = a0[j];
+            dist[FK_SIL_TILE + j0 + j] = a1[j];
+            dist[2 * FK_SIL_TILE + j0 + j] = a2[j];
+            dist[3 * FK_SIL_TILE + j0 + j] = a3[j];
+        }
+    }
+    /* a loop of its own, so that the square roots are vector instructions */
+#pragma omp simd
+    for (ptrdiff_t j = 0; j < FK_SIL_ROWS * FK_SIL_TILE; j++)
+        dist[j] = sqrt(dist[j]);
+}
+
+/*
+ * cluster_sums[r * n_clusters + c] = sum of |rows[r] - p| over the points p
+ * of cluster c, for n_groups groups of FK_SIL_ROWS rows (rows: (n_groups *
+ * FK_SIL_ROWS, d)). packed: (n_tiles, d, FK_SIL_TILE), points sorted by
+ * cluster; cluster c holds the sorted points [cluster_end[c - 1],
+ * cluster_end[c]). dist: scratch of FK_SIL_ROWS * FK_SIL_TILE doubles per
+ * group (n_groups of them, so that a tile is read once for all groups).
+ */
+FK_SIL_CLONES
+static void fk_sil_cluster_sums(const double *rows, ptrdiff_t n_groups, ptrdiff_t d,
+                                const double *packed, ptrdiff_t n_points,
+                                const int64_t *cluster_end, ptrdiff_t n_clusters,
+                                double *dist, double *cluster_sums)
+{
+    const ptrdiff_t n_rows = n_groups * FK_SIL_ROWS;
+    for (ptrdiff_t i = 0; i < n_rows * n_clusters; i++)
+        cluster_sums[i] = 0.0;
+    ptrdiff_t cluster = 0;
+    for (ptrdiff_t col0 = 0; col0 < n_points; col0 += FK_SIL_TILE) {
+        const double *tile = packed + (col0 / FK_SIL_TILE) * d * FK_SIL_TILE;
+        const ptrdiff_t col1 = col0 + FK_SIL_TILE < n_points ? col0 + FK_SIL_TILE : n_points;
+        for (ptrdiff_t g = 0; g < n_groups; g++)
+            fk_sil_tile_distances(rows + g * FK_SIL_ROWS * d, d, tile,
+                                  dist + g * FK_SIL_ROWS * FK_SIL_TILE);
+        /* the clusters met in this tile, in column order */
+        ptrdiff_t start = col0;
+        while (start < col1) {
+            const ptrdiff_t end = cluster_end[cluster] < col1 ? cluster_end[cluster] : col1;
+            for (ptrdiff_t r = 0; r < n_rows; r++) {
+                const double *row_dist = dist + r * FK_SIL_TILE - col0;
+                double sum = 0.0;
+#pragma omp simd reduction(+:sum)
+                for (ptrdiff_t j = start; j < end; j++)
+                    sum += row_dist[j];
+                cluster_sums[r * n_clusters + cluster] += sum;
+            }
+            start = end;
+            if (end == cluster_end[cluster])
+                cluster++;
+        }
+    }
+}
+
+#endif

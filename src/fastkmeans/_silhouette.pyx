@@ -1,0 +1,124 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""Silhouette kernel: exact per-point silhouette values in row chunks.
+
+For each chunk of rows, the distances to all points are computed tile by
+tile (``_silhouette.h``) and summed per cluster; only ``chunk x n_clusters``
+sums are kept, never an ``n_samples x n_samples`` matrix. Points are sorted
+by cluster first, so that every cluster is a run of columns and the sums
+are plain vector reductions. Every row is computed by one thread, in an
+order fixed by the data: the values are the same for any thread count.
+"""
+from cython.parallel cimport prange
+from libc.stdint cimport int64_t
+from libc.stdlib cimport free, malloc
+
+cdef extern from "_silhouette.h" nogil:
+    enum:
+        FK_SIL_TILE
+        FK_SIL_ROWS
+    void fk_sil_cluster_sums(const double *rows, Py_ssize_t n_groups, Py_ssize_t d,
+                             const double *packed, Py_ssize_t n_points,
+                             const int64_t *cluster_end, Py_ssize_t n_clusters,
+                             double *dist, double *cluster_sums) noexcept
+
+cdef enum:
+    # Row groups per chunk: a tile of points is read from cache once for
+    # CHUNK_GROUPS * FK_SIL_ROWS rows.
+    CHUNK_GROUPS = 16
+
+TILE = FK_SIL_TILE
+ROWS = FK_SIL_ROWS
+
+
+cdef double _silhouette_of_row(const double *sums, Py_ssize_t own,
+                               const int64_t *cluster_end,
+                               Py_ssize_t n_clusters) noexcept nogil:
+    """``(b - a) / max(a, b)`` from one row's per-cluster distance sums.
+
+    0 for a point alone in its cluster, and where ``a = b = 0`` (the point
+    coincides with every point of its own and of the nearest other cluster),
+    as scikit-learn.
+    """
+    cdef Py_ssize_t cluster
+    cdef int64_t own_size = cluster_end[own] - (cluster_end[own - 1] if own > 0 else 0)
+    cdef double a, b = -1.0, mean, denominator
+    if own_size <= 1:
+        return 0.0
+    a = sums[own] / (own_size - 1)
+    for cluster in range(n_clusters):
+        if cluster == own:
+            continue
+        mean = sums[cluster] / (cluster_end[cluster]
+                                - (cluster_end[cluster - 1] if cluster > 0 else 0))
+        if b < 0 or mean < b:
+            b = mean
+    denominator = a if a > b else b
+    if denominator == 0:
+        return 0.0
+    return (b - a) / denominator
+
+
+def silhouette_sorted(
+    const double[:, ::1] rows,        # IN (n_groups * FK_SIL_ROWS, n_features), sorted by cluster
+    const double[:, :, ::1] packed,   # IN (n_tiles, n_features, FK_SIL_TILE): rows, transposed
+    const int64_t[::1] cluster_end,   # IN (n_clusters,): end of each cluster's run of rows
+    const int64_t[::1] codes,         # IN (n_samples,): cluster of each sorted row
+    double[::1] out,                  # OUT (n_samples,)
+    int n_threads,
+):
+    """Silhouette value of every point, with the points sorted by cluster.
+
+    Parameters
+    ----------
+    rows : ndarray of shape (n_padded, n_features), float64
+        The points sorted by cluster, zero rows appended up to a multiple
+        of ``ROWS`` (their values are computed and dropped).
+    packed : ndarray of shape (n_tiles, n_features, TILE), float64
+        The same points, ``TILE`` at a time, transposed; zero-padded.
+    cluster_end : ndarray of shape (n_clusters,), int64
+        Cumulative cluster sizes: cluster ``c`` is rows
+        ``[cluster_end[c - 1], cluster_end[c])``. No cluster is empty.
+    codes : ndarray of shape (n_samples,), int64
+        Cluster of every (sorted) row.
+    out : ndarray of shape (n_samples,), float64
+        Receives the silhouette value of every sorted row.
+    n_threads : int
+        OpenMP threads.
+    """
+    cdef Py_ssize_t n_samples = codes.shape[0]
+    cdef Py_ssize_t n_features = rows.shape[1]
+    cdef Py_ssize_t n_clusters = cluster_end.shape[0]
+    cdef Py_ssize_t n_groups = rows.shape[0] // FK_SIL_ROWS
+    cdef Py_ssize_t n_chunks = (n_groups + CHUNK_GROUPS - 1) // CHUNK_GROUPS
+    cdef Py_ssize_t chunk, first_group, groups, row, end
+    cdef double *dist
+    cdef double *sums
+    cdef int failed = 0
+    cdef int threads = n_threads if n_threads < n_chunks else <int>n_chunks
+    if n_samples == 0:
+        return
+    for chunk in prange(n_chunks, schedule="dynamic", num_threads=threads,
+                        use_threads_if=threads > 1, nogil=True):
+        first_group = chunk * CHUNK_GROUPS
+        groups = n_groups - first_group
+        if groups > CHUNK_GROUPS:
+            groups = CHUNK_GROUPS
+        dist = <double *>malloc(groups * FK_SIL_ROWS * FK_SIL_TILE * sizeof(double))
+        sums = <double *>malloc(groups * FK_SIL_ROWS * n_clusters * sizeof(double))
+        if dist == NULL or sums == NULL:
+            failed += 1
+        else:
+            fk_sil_cluster_sums(&rows[first_group * FK_SIL_ROWS, 0], groups, n_features,
+                                &packed[0, 0, 0], n_samples, &cluster_end[0], n_clusters,
+                                dist, sums)
+            end = (first_group + groups) * FK_SIL_ROWS
+            if end > n_samples:
+                end = n_samples
+            for row in range(first_group * FK_SIL_ROWS, end):
+                out[row] = _silhouette_of_row(
+                    sums + (row - first_group * FK_SIL_ROWS) * n_clusters,
+                    codes[row], &cluster_end[0], n_clusters)
+        free(dist)
+        free(sums)
+    if failed:
+        raise MemoryError("fastkmeans: no memory for the silhouette chunk buffers")
