@@ -143,7 +143,9 @@ def plot_clusters(X, labels, centers=None, *, ax=None, title=None):
                    c=colors[:center_points.shape[0]], edgecolors="black", linewidths=1.0,
                    label="centers", zorder=3)
     if n_colors <= 10:
-        ax.legend(loc="best", fontsize="small")
+        # beside the axes, where it hides no point
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
+                  borderaxespad=0.0)
     if title is not None:
         ax.set_title(title)
     return ax

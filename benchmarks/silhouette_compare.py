@@ -1,0 +1,105 @@
+"""Silhouette score, side by side: fastkmeans against scikit-learn, and at 200,000 points.
+
+Run from the repository root (one benchmark at a time on a shared machine)::
+
+    flock /work/bench.lock python benchmarks/silhouette_compare.py [--threads 2] [--big]
+
+Part 1 times ``silhouette_score`` on 20,000 x 32 points (8 overlapping
+blobs, their generating labels), fastkmeans and scikit-learn on the same
+data with the same thread count (scikit-learn's BLAS held to it with
+threadpoolctl), float64 and float32, best of a few runs, and checks that
+the scores agree. Part 2 (``--big``) runs fastkmeans alone on 200,000 x 32
+float32 points (scikit-learn would take minutes) and reports the time and
+the peak memory: traced NumPy allocations (tracemalloc) and the process's
+maximum resident set size.
+
+Imported by asv as part of the benchmark folder: nothing runs on import.
+"""
+import argparse
+import resource
+import time
+import tracemalloc
+
+
+def _best_of(repeats, call):
+    times, value = [], None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        value = call()
+        times.append(time.perf_counter() - started)
+    return min(times), value
+
+
+def _blobs(n_samples, n_features, n_clusters, dtype, seed=0):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, n_clusters, size=n_samples)
+    means = rng.uniform(-5, 5, size=(n_clusters, n_features))
+    X = np.empty((n_samples, n_features), dtype=dtype)
+    for start in range(0, n_samples, 10_000):
+        chunk = labels[start:start + 10_000]
+        X[start:start + 10_000] = means[chunk] + rng.normal(size=(chunk.size, n_features))
+    return X, labels
+
+
+def compare_with_scikit_learn(n_threads, n_samples=20_000, n_features=32, n_clusters=8):
+    import numpy as np
+    from sklearn.metrics import silhouette_score as sklearn_score
+    from threadpoolctl import threadpool_limits
+
+    import fastkmeans
+
+    print(f"silhouette_score, {n_samples:,} x {n_features}, {n_clusters} clusters, "
+          f"{n_threads} thread(s)\n")
+    print("| dtype | fastkmeans (s) | scikit-learn (s) | speed-up | score | rel. difference |")
+    print("|---|---|---|---|---|---|")
+    for dtype in ("float64", "float32"):
+        X, labels = _blobs(n_samples, n_features, n_clusters, np.dtype(dtype))
+        ours, ours_score = _best_of(3, lambda: fastkmeans.silhouette_score(
+            X, labels, n_threads=n_threads))
+        with threadpool_limits(n_threads):
+            theirs, their_score = _best_of(2, lambda: sklearn_score(X, labels))
+        difference = abs(ours_score - their_score) / abs(their_score)
+        print(f"| {dtype} | {ours:.3f} | {theirs:.3f} | {theirs / ours:.1f}x | "
+              f"{ours_score:.6f} | {difference:.1e} |")
+
+
+def big_run(n_threads, n_samples=200_000, n_features=32, n_clusters=8):
+    import numpy as np
+
+    import fastkmeans
+
+    X, labels = _blobs(n_samples, n_features, n_clusters, np.float32)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    started = time.perf_counter()
+    score = fastkmeans.silhouette_score(X, labels, n_threads=n_threads)
+    seconds = time.perf_counter() - started
+    traced_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    n_by_n = n_samples * n_samples * 8
+    print(f"\nsilhouette_score, {n_samples:,} x {n_features} float32, {n_clusters} clusters, "
+          f"{n_threads} thread(s)\n")
+    print("| time (s) | score | X (MB) | peak traced allocations (MB) | "
+          "max RSS growth (MB) | an n x n float64 matrix (GB) |")
+    print("|---|---|---|---|---|---|")
+    print(f"| {seconds:.1f} | {score:.6f} | {X.nbytes / 1e6:.1f} | {traced_peak / 1e6:.1f} | "
+          f"{(rss_after - rss_before) / 1e3:.1f} | {n_by_n / 1e9:.0f} |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--big", action="store_true", help="also the 200,000-point run")
+    parser.add_argument("--big-only", action="store_true")
+    args = parser.parse_args()
+    if not args.big_only:
+        compare_with_scikit_learn(args.threads)
+    if args.big or args.big_only:
+        big_run(args.threads)
+
+
+if __name__ == "__main__":
+    main()
