@@ -6,7 +6,7 @@ import pytest
 from helpers import make_blobs
 
 import fastkmeans
-from fastkmeans import _reference
+from fastkmeans import _metrics, _reference
 
 sklearn_metrics = pytest.importorskip("sklearn.metrics")
 
@@ -23,9 +23,17 @@ def _data(n_samples, n_features, n_clusters, seed=0, dtype=np.float64):
     return X, labels
 
 
+@pytest.fixture(params=["pairs", "chunks"])
+def kernel(request, monkeypatch):
+    """Run a test with each kernel: tile pairs (few clusters) and row chunks (many)."""
+    most = 10**9 if request.param == "pairs" else 0
+    monkeypatch.setattr(_metrics, "_MOST_CLUSTERS_FOR_PAIRS", most)
+    return request.param
+
+
 @pytest.mark.parametrize("n_samples, n_features, n_clusters", [
-    (3, 1, 2), (50, 2, 3), (257, 5, 4), (600, 33, 7), (1030, 3, 12)])
-def test_samples_equal_scikit_learn_float64(n_samples, n_features, n_clusters):
+    (3, 1, 2), (50, 2, 3), (257, 5, 4), (600, 33, 7), (1030, 3, 12), (800, 4, 70)])
+def test_samples_equal_scikit_learn_float64(n_samples, n_features, n_clusters, kernel):
     X, labels = _data(n_samples, n_features, n_clusters, seed=n_samples)
     ours = fastkmeans.silhouette_samples(X, labels)
     np.testing.assert_allclose(ours, sklearn_metrics.silhouette_samples(X, labels),
@@ -36,7 +44,7 @@ def test_samples_equal_scikit_learn_float64(n_samples, n_features, n_clusters):
     assert score == pytest.approx(sklearn_metrics.silhouette_score(X, labels), rel=RTOL)
 
 
-def test_random_labels_far_from_the_origin():
+def test_random_labels_far_from_the_origin(kernel):
     rng = np.random.default_rng(3)
     X = rng.normal(size=(700, 16)) + 1e3
     labels = rng.integers(0, 5, size=700)
@@ -44,7 +52,7 @@ def test_random_labels_far_from_the_origin():
                                _reference.silhouette_samples(X, labels), rtol=RTOL, atol=ATOL)
 
 
-def test_float32_matches_float64_of_the_same_values():
+def test_float32_matches_float64_of_the_same_values(kernel):
     X, labels = _data(500, 6, 5, dtype=np.float32)
     ours = fastkmeans.silhouette_samples(X, labels)
     assert ours.dtype == np.float64
@@ -53,8 +61,9 @@ def test_float32_matches_float64_of_the_same_values():
     np.testing.assert_allclose(ours, sklearn_metrics.silhouette_samples(X, labels), atol=1e-5)
 
 
-def test_same_values_for_any_thread_count():
-    X, labels = _data(1500, 8, 6)
+@pytest.mark.parametrize("n_samples", [1030, 1500])   # an odd and an even number of tiles
+def test_same_values_for_any_thread_count(n_samples, kernel):
+    X, labels = _data(n_samples, 8, 6)
     one = fastkmeans.silhouette_samples(X, labels, n_threads=1)
     two = fastkmeans.silhouette_samples(X, labels, n_threads=2)
     np.testing.assert_array_equal(one, two)
@@ -71,7 +80,7 @@ def test_any_integer_or_string_labels(encode):
                                rtol=RTOL, atol=ATOL)
 
 
-def test_singletons_and_duplicates_score_zero():
+def test_singletons_and_duplicates_score_zero(kernel):
     X = np.array([[0.0, 0.0], [0.0, 0.0], [5.0, 5.0], [5.0, 5.1], [9.0, 9.0]])
     labels = np.array([0, 1, 2, 2, 3])
     values = fastkmeans.silhouette_samples(X, labels)

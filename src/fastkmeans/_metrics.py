@@ -12,9 +12,13 @@ from numbers import Integral
 
 import numpy as np
 
-from fastkmeans._silhouette import ROWS, TILE, silhouette_sorted
+from fastkmeans._silhouette import TILE, silhouette_pairs, silhouette_sorted
 from fastkmeans._threads import resolve_n_threads
 from fastkmeans._validation import check_data, check_random_state
+
+#: Up to this many clusters the silhouette computes each distance once and
+#: keeps n_samples x n_clusters sums; above, it recomputes them per row chunk.
+_MOST_CLUSTERS_FOR_PAIRS = 64
 
 
 def _encode_labels(labels, n_samples: int):
@@ -48,21 +52,21 @@ def _encode_labels(labels, n_samples: int):
 
 
 def _packed_by_cluster(X: np.ndarray, codes: np.ndarray, n_labels: int):
-    """The points sorted by cluster, as the kernel reads them (float64).
+    """The points sorted by cluster, as the kernels read them (float64).
 
-    Returns the sorted rows (zero-padded to a multiple of ``ROWS``), the
-    same rows transposed in tiles of ``TILE`` columns, the end of each
-    cluster's run and the sorting permutation.
+    Returns the sorted rows (zero-padded to whole tiles of ``TILE`` rows),
+    the same rows transposed tile by tile, ``(n_tiles, n_features, TILE)``,
+    the end of each cluster's run of rows and the sorting permutation.
     """
     n_samples, n_features = X.shape
     order = np.argsort(codes, kind="stable")
-    n_rows = -(-n_samples // ROWS) * ROWS
     n_tiles = -(-n_samples // TILE)
-    rows = np.zeros((n_rows, n_features))
-    rows[:n_samples] = X[order]
-    packed = np.zeros((n_tiles * TILE, n_features))
-    packed[:n_samples] = rows[:n_samples]
-    packed = np.ascontiguousarray(packed.reshape(n_tiles, TILE, n_features).transpose(0, 2, 1))
+    rows = np.zeros((n_tiles * TILE, n_features))
+    # gathered a tile at a time: no temporary copy of X
+    for start in range(0, n_samples, TILE):
+        indices = order[start:start + TILE]
+        rows[start:start + indices.size] = X[indices]
+    packed = np.ascontiguousarray(rows.reshape(n_tiles, TILE, n_features).transpose(0, 2, 1))
     cluster_end = np.cumsum(np.bincount(codes, minlength=n_labels)).astype(np.int64)
     return rows, packed, cluster_end, order
 
@@ -99,8 +103,9 @@ def silhouette_samples(X, labels, *, n_threads=None) -> np.ndarray:
     Exact: distances from direct differences, summed per cluster, so the
     values equal scikit-learn's ``silhouette_samples`` to rounding (about
     1e-13 relative in float64). Time O(n_samples ** 2 * n_features),
-    memory O(n_samples * n_features) above ``X``: rows are processed in
-    chunks of 64 against tiles of 256 points.
+    memory O(n_samples * (n_features + min(n_clusters, 64))) above ``X``.
+    Up to 64 clusters each distance is computed once (tiles of 256 points
+    in pairs); above, chunks of 64 rows are compared with all points.
 
     Examples
     --------
@@ -118,7 +123,11 @@ def silhouette_samples(X, labels, *, n_threads=None) -> np.ndarray:
 def _silhouette_values(X, codes, n_labels, n_threads) -> np.ndarray:
     rows, packed, cluster_end, order = _packed_by_cluster(X, codes, n_labels)
     values_sorted = np.empty(X.shape[0])
-    silhouette_sorted(rows, packed, cluster_end, codes[order], values_sorted, n_threads)
+    # Few clusters: every distance once, n_samples x n_labels sums (no more
+    # than a chunk of 64 rows against all points would take). Many: chunks
+    # of rows against all points, twice the distance work.
+    kernel = silhouette_pairs if n_labels <= _MOST_CLUSTERS_FOR_PAIRS else silhouette_sorted
+    kernel(rows, packed, cluster_end, codes[order], values_sorted, n_threads)
     values = np.empty_like(values_sorted)
     values[order] = values_sorted
     return values

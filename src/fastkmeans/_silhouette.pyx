@@ -1,21 +1,32 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""Silhouette kernel: exact per-point silhouette values in row chunks.
+"""Silhouette kernels: exact per-point silhouette values, never an n x n matrix.
 
-For each chunk of rows, the distances to all points are computed tile by
-tile (``_silhouette.h``) and summed per cluster; only ``chunk x n_clusters``
-sums are kept, never an ``n_samples x n_samples`` matrix. Points are sorted
-by cluster first, so that every cluster is a run of columns and the sums
-are plain vector reductions. Every row is computed by one thread, in an
-order fixed by the data: the values are the same for any thread count.
+Points are sorted by cluster first, so that every cluster is a run of
+columns and the per-cluster sums of distances are plain vector reductions
+(``_silhouette.h``). Two schedules:
+
+- ``silhouette_pairs`` (few clusters): every pair of tiles of points is
+  computed once and its distances are added to both tiles' per-cluster
+  sums, half the distance work. The pairs run in rounds of a round-robin
+  tournament: within a round no tile is in two pairs, so threads never
+  share a sum, and each sum receives its terms in round order, whatever the
+  thread count. Memory: ``n_samples x n_clusters`` sums.
+- ``silhouette_sorted`` (any number of clusters): chunks of rows against all
+  points, each row by one thread; memory ``chunk x n_clusters``.
 """
 from cython.parallel cimport prange
 from libc.stdint cimport int64_t
-from libc.stdlib cimport free, malloc
+from libc.stdlib cimport calloc, free, malloc
 
 cdef extern from "_silhouette.h" nogil:
     enum:
         FK_SIL_TILE
         FK_SIL_ROWS
+    void fk_sil_tile_pair(const double *rows, const double *packed, Py_ssize_t d,
+                          Py_ssize_t n_points, Py_ssize_t tile_i, Py_ssize_t tile_j,
+                          const int64_t *cluster_end, const int64_t *codes,
+                          Py_ssize_t n_clusters, double *dist, double *column_sums,
+                          double *sums) noexcept
     void fk_sil_cluster_sums(const double *rows, Py_ssize_t n_groups, Py_ssize_t d,
                              const double *packed, Py_ssize_t n_points,
                              const int64_t *cluster_end, Py_ssize_t n_clusters,
@@ -122,3 +133,89 @@ def silhouette_sorted(
         free(sums)
     if failed:
         raise MemoryError("fastkmeans: no memory for the silhouette chunk buffers")
+
+
+cdef inline void _round_robin_pair(Py_ssize_t n_slots, Py_ssize_t round_, Py_ssize_t p,
+                                   Py_ssize_t *first, Py_ssize_t *second) noexcept nogil:
+    """Pair ``p`` of round ``round_`` of the circle method for ``n_slots`` (even) teams.
+
+    Over rounds ``0 .. n_slots - 2`` every two teams meet exactly once, and
+    within a round every team plays once.
+    """
+    cdef Py_ssize_t rotating = n_slots - 1
+    if p == 0:
+        first[0] = rotating
+        second[0] = round_
+    else:
+        first[0] = (round_ + p) % rotating
+        second[0] = (round_ - p + rotating) % rotating
+
+
+def silhouette_pairs(
+    const double[:, ::1] rows,        # IN (n_tiles * FK_SIL_TILE, n_features), sorted by cluster
+    const double[:, :, ::1] packed,   # IN (n_tiles, n_features, FK_SIL_TILE): rows, transposed
+    const int64_t[::1] cluster_end,   # IN (n_clusters,): end of each cluster's run of rows
+    const int64_t[::1] codes,         # IN (n_samples,): cluster of each sorted row
+    double[::1] out,                  # OUT (n_samples,)
+    int n_threads,
+):
+    """Silhouette value of every point, each pair of points computed once.
+
+    Same arguments as :func:`silhouette_sorted`, with ``rows`` zero-padded
+    to whole tiles of ``TILE`` rows. Holds ``n_samples x n_clusters`` sums:
+    meant for few clusters.
+    """
+    cdef Py_ssize_t n_samples = codes.shape[0]
+    cdef Py_ssize_t n_features = rows.shape[1]
+    cdef Py_ssize_t n_clusters = cluster_end.shape[0]
+    cdef Py_ssize_t n_tiles = packed.shape[0]
+    # an odd number of tiles gets a dummy tile that sits each round out
+    cdef Py_ssize_t n_slots = n_tiles + (n_tiles % 2)
+    cdef Py_ssize_t most_clusters_per_tile = n_clusters if n_clusters < FK_SIL_TILE else FK_SIL_TILE
+    cdef Py_ssize_t round_, p, first, second, row, n_pairs
+    cdef double *dist
+    cdef double *column_sums
+    cdef double *sums
+    cdef int failed = 0
+    cdef int threads
+    if n_samples == 0:
+        return
+    sums = <double *>calloc(n_tiles * FK_SIL_TILE * n_clusters, sizeof(double))
+    if sums == NULL:
+        raise MemoryError("fastkmeans: no memory for the silhouette sums")
+    try:
+        with nogil:
+            # round -1: every tile with itself; then the tournament
+            for round_ in range(-1, n_slots - 1):
+                n_pairs = n_tiles if round_ < 0 else n_slots // 2
+                threads = n_threads if n_threads < n_pairs else <int>n_pairs
+                for p in prange(n_pairs, schedule="dynamic", num_threads=threads,
+                                use_threads_if=threads > 1):
+                    if round_ < 0:
+                        first = p
+                        second = p
+                    else:
+                        _round_robin_pair(n_slots, round_, p, &first, &second)
+                        if first > second:
+                            first, second = second, first
+                    if second < n_tiles:
+                        dist = <double *>malloc(FK_SIL_ROWS * FK_SIL_TILE * sizeof(double))
+                        column_sums = <double *>malloc(
+                            most_clusters_per_tile * FK_SIL_TILE * sizeof(double))
+                        if dist == NULL or column_sums == NULL:
+                            failed += 1
+                        else:
+                            fk_sil_tile_pair(&rows[0, 0], &packed[0, 0, 0], n_features,
+                                             n_samples, first, second, &cluster_end[0],
+                                             &codes[0], n_clusters, dist, column_sums, sums)
+                        free(dist)
+                        free(column_sums)
+            threads = n_threads
+            for row in prange(n_samples, schedule="static", num_threads=threads,
+                              use_threads_if=threads > 1 and n_samples > 4096):
+                out[row] = _silhouette_of_row(sums + row * n_clusters, codes[row],
+                                              &cluster_end[0], n_clusters)
+    finally:
+        free(sums)
+    if failed:
+        raise MemoryError("fastkmeans: no memory for the silhouette tile buffers")
