@@ -25,81 +25,11 @@
 #define FK_SIL_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else
 #define FK_SIL_CLONES
-#define FK_SIL_MIN(a, b) ((a) < (b) ? (a) : (b))
-
-/*
- * Every distance between the points of tiles I and J, computed once and
- * added to the per-cluster sums of both tiles' points: for a point i of
- * tile I, sums[i * n_clusters + c] += the sum of |x_i - x_j| over the points
- * j of tile J in cluster c, and the same for the points of tile J with
- * the roles swapped. For I == J only the first half is added (it already
- * holds every pair inside the tile once per point).
- *
- * rows: all points, sorted by cluster, row-major, zero-padded to whole
- * tiles; packed: the same, (n_tiles, d, FK_SIL_TILE); codes: cluster of
- * every sorted point. dist: scratch of FK_SIL_ROWS * FK_SIL_TILE doubles;
- * column_sums: scratch of FK_SIL_TILE doubles per cluster of tile I.
- * The caller makes sure no two calls at once touch the same tile.
- */
-FK_SIL_CLONES
-static void fk_sil_tile_pair(const double *rows, const double *packed, ptrdiff_t d,
-                             ptrdiff_t n_points, ptrdiff_t tile_i, ptrdiff_t tile_j,
-                             const int64_t *cluster_end, const int64_t *codes,
-                             ptrdiff_t n_clusters, double *dist, double *column_sums,
-                             double *sums)
-{
-    const ptrdiff_t row0 = tile_i * FK_SIL_TILE, col0 = tile_j * FK_SIL_TILE;
-    const ptrdiff_t row1 = FK_SIL_MIN(row0 + FK_SIL_TILE, n_points);
-    const ptrdiff_t col1 = FK_SIL_MIN(col0 + FK_SIL_TILE, n_points);
-    const ptrdiff_t n_cols = col1 - col0;
-    const int both = tile_i != tile_j;
-    const int64_t first_cluster = codes[row0], last_cluster = codes[row1 - 1];
-    const double *tile = packed + tile_j * d * FK_SIL_TILE;
-    if (both)
-        for (ptrdiff_t i = 0; i < (last_cluster - first_cluster + 1) * FK_SIL_TILE; i++)
-            column_sums[i] = 0.0;
-    for (ptrdiff_t r0 = row0; r0 < row1; r0 += FK_SIL_ROWS) {
-        const ptrdiff_t n_r = FK_SIL_MIN(FK_SIL_ROWS, row1 - r0);
-        fk_sil_tile_distances(rows + r0 * d, d, tile, dist);
-        /* rows of tile I: the runs of tile J's columns, cluster by cluster */
-        ptrdiff_t start = col0;
-        int64_t cluster = codes[col0];
-        while (start < col1) {
-            const ptrdiff_t end = FK_SIL_MIN((ptrdiff_t)cluster_end[cluster], col1);
-            for (ptrdiff_t r = 0; r < n_r; r++) {
-                const double *row_dist = dist + r * FK_SIL_TILE - col0;
-                double sum = 0.0;
-#pragma omp simd reduction(+:sum)
-                for (ptrdiff_t j = start; j < end; j++)
-                    sum += row_dist[j];
-                sums[(r0 + r) * n_clusters + cluster] += sum;
-            }
-            start = end;
-            cluster++;
-        }
-        /* columns of tile J: summed over the rows of each cluster of tile I */
-        if (both)
-            for (ptrdiff_t r = 0; r < n_r; r++) {
-                double *acc = column_sums + (codes[r0 + r] - first_cluster) * FK_SIL_TILE;
-                const double *row_dist = dist + r * FK_SIL_TILE;
-#pragma omp simd
-                for (ptrdiff_t j = 0; j < n_cols; j++)
-                    acc[j] += row_dist[j];
-            }
-    }
-    if (both)
-        for (int64_t q = first_cluster; q <= last_cluster; q++) {
-            const double *acc = column_sums + (q - first_cluster) * FK_SIL_TILE;
-            for (ptrdiff_t j = 0; j < n_cols; j++)
-                sums[(col0 + j) * n_clusters + q] += acc[j];
-        }
-}
-
 #endif
 
 /* dist[r * FK_SIL_TILE + j] = |rows[r] - column j of tile| for FK_SIL_ROWS rows. */
-static inline __attribute__((always_inline)) void fk_sil_tile_distances(const double *rows, ptrdiff_t d, const double *tile,
-                                  double *dist)
+static inline __attribute__((always_inline)) void
+fk_sil_tile_distances(const double *rows, ptrdiff_t d, const double *tile, double *dist)
 {
     for (ptrdiff_t j0 = 0; j0 < FK_SIL_TILE; j0 += FK_SIL_COLS) {
         double a0[FK_SIL_COLS] = {0}, a1[FK_SIL_COLS] = {0};
