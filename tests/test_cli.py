@@ -152,3 +152,35 @@ def test_installed_console_script(tutorial_csv, tmp_path):
     assert done.returncode == 1 and "Traceback" not in done.stderr
     done = subprocess.run([script, "demo"], capture_output=True, text=True)
     assert done.returncode == 0 and "fastkmeans demo" in done.stdout
+
+
+class _Terminal:
+    """A stderr that says it is a terminal and keeps what is written."""
+
+    def __init__(self):
+        self.text = ""
+
+    def isatty(self):
+        return True
+
+    def write(self, text):
+        self.text += text
+
+    def flush(self):
+        pass
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path, monkeypatch, capsys):
+    X = fastkmeans.datasets.blobs(n_samples=80)[0]
+    np.save(tmp_path / "x.npy", X)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["elbow", str(tmp_path / "x.npy"), "--k-max", "5"]) == 0
+    assert terminal.text.count("\r") == 5 and "5/5" in terminal.text and "k = 5" in terminal.text
+    terminal.text = ""
+    assert main(["fit", str(tmp_path / "x.npy"), "-k", "3", "--n-init", "3"]) == 0
+    assert "fit [" in terminal.text and "3/3" in terminal.text
+    monkeypatch.undo()
+    # not a terminal (pytest's capture): no bar
+    assert main(["elbow", str(tmp_path / "x.npy"), "--k-max", "5"]) == 0
+    assert capsys.readouterr().err == ""

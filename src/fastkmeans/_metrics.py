@@ -9,6 +9,7 @@ The distances come from direct differences in float64, chunk by chunk
 O(n_samples ** 2).
 """
 from numbers import Integral
+from typing import Optional
 
 import numpy as np
 
@@ -21,7 +22,7 @@ from fastkmeans._validation import check_data, check_random_state
 _MOST_CLUSTERS_FOR_PAIRS = 64
 
 
-def _encode_labels(labels, n_samples: int):
+def _encode_labels(labels, n_samples: int) -> tuple:
     """Cluster codes ``0..n_labels-1`` (in sorted label order) and the label count.
 
     Any labels ``numpy.unique`` can sort are accepted: integers of any
@@ -51,7 +52,7 @@ def _encode_labels(labels, n_samples: int):
     return codes, n_labels
 
 
-def _packed_by_cluster(X: np.ndarray, codes: np.ndarray, n_labels: int):
+def _packed_by_cluster(X: np.ndarray, codes: np.ndarray, n_labels: int) -> tuple:
     """The points sorted by cluster, as the kernels read them (float64).
 
     Returns the sorted rows (zero-padded to whole tiles of ``TILE`` rows),
@@ -71,7 +72,7 @@ def _packed_by_cluster(X: np.ndarray, codes: np.ndarray, n_labels: int):
     return rows, packed, cluster_end, order
 
 
-def silhouette_samples(X, labels, *, n_threads=None) -> np.ndarray:
+def silhouette_samples(X, labels, *, n_threads: Optional[int] = None) -> np.ndarray:
     """Silhouette value of every sample.
 
     Parameters
@@ -120,7 +121,8 @@ def silhouette_samples(X, labels, *, n_threads=None) -> np.ndarray:
     return _silhouette_values(X, codes, n_labels, n_threads)
 
 
-def _silhouette_values(X, codes, n_labels, n_threads) -> np.ndarray:
+def _silhouette_values(X: np.ndarray, codes: np.ndarray, n_labels: int,
+                       n_threads: int) -> np.ndarray:
     rows, packed, cluster_end, order = _packed_by_cluster(X, codes, n_labels)
     values_sorted = np.empty(X.shape[0])
     # Few clusters: every distance once, n_samples x n_labels sums (no more
@@ -133,8 +135,8 @@ def _silhouette_values(X, codes, n_labels, n_threads) -> np.ndarray:
     return values
 
 
-def silhouette_score(X, labels, *, sample_size=None, random_state=None,
-                     n_threads=None) -> float:
+def silhouette_score(X, labels, *, sample_size: Optional[int] = None, random_state=None,
+                     n_threads: Optional[int] = None) -> float:
     """Mean silhouette value of all samples (or of a random subset).
 
     Parameters

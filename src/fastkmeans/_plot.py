@@ -4,11 +4,18 @@ matplotlib is an optional dependency (``pip install "fastkmeans[plot]"``),
 imported only when a plot is drawn. Every function draws on ``ax`` (a new
 figure's axes by default), returns the Axes and never calls ``plt.show()``.
 """
+from typing import TYPE_CHECKING, Optional
+
 import numpy as np
 
 from fastkmeans._metrics import _encode_labels, silhouette_samples
 from fastkmeans._threads import resolve_n_threads
 from fastkmeans._validation import check_centers, check_data
+
+if TYPE_CHECKING:  # matplotlib stays optional at run time
+    from matplotlib.axes import Axes
+
+    from fastkmeans._elbow import ElbowResult
 
 _STAR_SIZE = 320
 
@@ -24,14 +31,14 @@ def _pyplot():
     return plt
 
 
-def _new_or_given(ax):
+def _new_or_given(ax: Optional["Axes"]) -> "Axes":
     plt = _pyplot()
     if ax is None:
         _, ax = plt.subplots()
     return ax
 
 
-def _cluster_colors(n_clusters: int):
+def _cluster_colors(n_clusters: int) -> list:
     """One distinct colour per cluster: tab10, tab20, then a sampled rainbow."""
     import matplotlib
 
@@ -72,7 +79,8 @@ def pca_2d(X: np.ndarray, *others: np.ndarray):
     return projections, explained
 
 
-def plot_clusters(X, labels, centers=None, *, ax=None, title=None):
+def plot_clusters(X, labels, centers=None, *, ax: Optional["Axes"] = None,
+                  title: Optional[str] = None) -> "Axes":
     """Scatter plot of the points, one colour per cluster, centers as stars.
 
     Parameters
@@ -144,14 +152,18 @@ def plot_clusters(X, labels, centers=None, *, ax=None, title=None):
                    label="centers", zorder=3)
     if n_colors <= 10:
         # beside the axes, where it hides no point
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
-                  borderaxespad=0.0)
+        legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
+                           borderaxespad=0.0)
+        if center_points is not None:  # the centers' entry: a star of no cluster's colour
+            handles = getattr(legend, "legend_handles", None) or legend.legendHandles
+            handles[-1].set_facecolor("white")
     if title is not None:
         ax.set_title(title)
     return ax
 
 
-def plot_elbow(result, *, ax=None, title=None):
+def plot_elbow(result: "ElbowResult", *, ax: Optional["Axes"] = None,
+               title: Optional[str] = None) -> "Axes":
     """Inertia over k, with the knee marked.
 
     Parameters
@@ -189,7 +201,8 @@ def plot_elbow(result, *, ax=None, title=None):
     return ax
 
 
-def plot_silhouette(X, labels, *, ax=None, title=None, n_threads=None):
+def plot_silhouette(X, labels, *, ax: Optional["Axes"] = None, title: Optional[str] = None,
+                    n_threads: Optional[int] = None) -> "Axes":
     """The silhouette plot: each cluster's sorted silhouette values as bars.
 
     Parameters
