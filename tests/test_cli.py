@@ -125,9 +125,20 @@ def test_file_errors_exit_1(tmp_path, capsys):
     assert "cannot write" in capsys.readouterr().err
 
 
-def test_help_exits_0(capsys):
+def test_help_and_version_exit_0(capsys):
     assert main(["--help"]) == 0
     assert "fit" in capsys.readouterr().out
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"fastkmeans {fastkmeans.__version__}"
+
+
+def test_plot_without_matplotlib_is_a_one_line_error(tmp_path, monkeypatch, capsys):
+    np.save(tmp_path / "x.npy", np.eye(4))
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    assert main(["fit", str(tmp_path / "x.npy"), "-k", "2", "--plot",
+                 str(tmp_path / "p.png")]) == 1
+    assert 'pip install "fastkmeans[plot]"' in capsys.readouterr().err
+    assert not (tmp_path / "p.png").exists()
 
 
 def _console_script():

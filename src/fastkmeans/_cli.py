@@ -225,8 +225,11 @@ def _positive_int(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``fastkmeans`` command."""
+    from fastkmeans._build_info import VERSION
+
     parser = _Parser(prog="fastkmeans",
                      description="Exact k-means clustering from the command line.")
+    parser.add_argument("--version", action="version", version=f"fastkmeans {VERSION}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 
