@@ -55,21 +55,20 @@ def _encode_labels(labels, n_samples: int) -> tuple:
 def _packed_by_cluster(X: np.ndarray, codes: np.ndarray, n_labels: int) -> tuple:
     """The points sorted by cluster, as the kernels read them (float64).
 
-    Returns the sorted rows (zero-padded to whole tiles of ``TILE`` rows),
-    the same rows transposed tile by tile, ``(n_tiles, n_features, TILE)``,
-    the end of each cluster's run of rows and the sorting permutation.
+    Returns the points in tiles of ``TILE``, a point's features in a column,
+    ``(n_tiles, n_features, TILE)``, zero-padded; the end of each cluster's
+    run of points; and the sorting permutation.
     """
     n_samples, n_features = X.shape
     order = np.argsort(codes, kind="stable")
     n_tiles = -(-n_samples // TILE)
-    rows = np.zeros((n_tiles * TILE, n_features))
+    packed = np.zeros((n_tiles, n_features, TILE))
     # gathered a tile at a time: no temporary copy of X
-    for start in range(0, n_samples, TILE):
-        indices = order[start:start + TILE]
-        rows[start:start + indices.size] = X[indices]
-    packed = np.ascontiguousarray(rows.reshape(n_tiles, TILE, n_features).transpose(0, 2, 1))
+    for tile in range(n_tiles):
+        indices = order[tile * TILE:(tile + 1) * TILE]
+        packed[tile, :, :indices.size] = X[indices].T
     cluster_end = np.cumsum(np.bincount(codes, minlength=n_labels)).astype(np.int64)
-    return rows, packed, cluster_end, order
+    return packed, cluster_end, order
 
 
 def silhouette_samples(X, labels, *, n_threads: Optional[int] = None) -> np.ndarray:
@@ -123,13 +122,13 @@ def silhouette_samples(X, labels, *, n_threads: Optional[int] = None) -> np.ndar
 
 def _silhouette_values(X: np.ndarray, codes: np.ndarray, n_labels: int,
                        n_threads: int) -> np.ndarray:
-    rows, packed, cluster_end, order = _packed_by_cluster(X, codes, n_labels)
+    packed, cluster_end, order = _packed_by_cluster(X, codes, n_labels)
     values_sorted = np.empty(X.shape[0])
     # Few clusters: every distance once, n_samples x n_labels sums (no more
     # than a chunk of 64 rows against all points would take). Many: chunks
     # of rows against all points, twice the distance work.
     kernel = silhouette_pairs if n_labels <= _MOST_CLUSTERS_FOR_PAIRS else silhouette_sorted
-    kernel(rows, packed, cluster_end, codes[order], values_sorted, n_threads)
+    kernel(packed, cluster_end, codes[order], values_sorted, n_threads)
     values = np.empty_like(values_sorted)
     values[order] = values_sorted
     return values

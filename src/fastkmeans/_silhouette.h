@@ -27,17 +27,23 @@
 #define FK_SIL_CLONES
 #endif
 
-/* dist[r * FK_SIL_TILE + j] = |rows[r] - column j of tile| for FK_SIL_ROWS rows. */
+/*
+ * dist[r * FK_SIL_TILE + j] = |point r - column j of tile| for the
+ * FK_SIL_ROWS points that start at column `first` of the packed tile
+ * `points` (both tiles are (d, FK_SIL_TILE): a point's features are a
+ * column).
+ */
 static inline __attribute__((always_inline)) void
-fk_sil_tile_distances(const double *rows, ptrdiff_t d, const double *tile, double *dist)
+fk_sil_tile_distances(const double *points, ptrdiff_t first, ptrdiff_t d, const double *tile,
+                      double *dist)
 {
     for (ptrdiff_t j0 = 0; j0 < FK_SIL_TILE; j0 += FK_SIL_COLS) {
         double a0[FK_SIL_COLS] = {0}, a1[FK_SIL_COLS] = {0};
         double a2[FK_SIL_COLS] = {0}, a3[FK_SIL_COLS] = {0};
         for (ptrdiff_t k = 0; k < d; k++) {
             const double *y = tile + k * FK_SIL_TILE + j0;
-            const double x0 = rows[k], x1 = rows[d + k];
-            const double x2 = rows[2 * d + k], x3 = rows[3 * d + k];
+            const double *x = points + k * FK_SIL_TILE + first;
+            const double x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
 #pragma omp simd
             for (ptrdiff_t j = 0; j < FK_SIL_COLS; j++) {
                 const double t0 = x0 - y[j], t1 = x1 - y[j];
@@ -63,20 +69,22 @@ fk_sil_tile_distances(const double *rows, ptrdiff_t d, const double *tile, doubl
 }
 
 /*
- * cluster_sums[r * n_clusters + c] = sum of |rows[r] - p| over the points p
- * of cluster c, for n_groups groups of FK_SIL_ROWS rows (rows: (n_groups *
- * FK_SIL_ROWS, d)). packed: (n_tiles, d, FK_SIL_TILE), points sorted by
+ * cluster_sums[r * n_clusters + c] = sum of |x_r - p| over the points p of
+ * cluster c, for the n_groups * FK_SIL_ROWS points x_r from point `first`
+ * on (all in one tile). packed: (n_tiles, d, FK_SIL_TILE), points sorted by
  * cluster; cluster c holds the sorted points [cluster_end[c - 1],
  * cluster_end[c]). dist: scratch of FK_SIL_ROWS * FK_SIL_TILE doubles per
  * group (n_groups of them, so that a tile is read once for all groups).
  */
 FK_SIL_CLONES
-static void fk_sil_cluster_sums(const double *rows, ptrdiff_t n_groups, ptrdiff_t d,
+static void fk_sil_cluster_sums(ptrdiff_t first, ptrdiff_t n_groups, ptrdiff_t d,
                                 const double *packed, ptrdiff_t n_points,
                                 const int64_t *cluster_end, ptrdiff_t n_clusters,
                                 double *dist, double *cluster_sums)
 {
     const ptrdiff_t n_rows = n_groups * FK_SIL_ROWS;
+    const double *points = packed + (first / FK_SIL_TILE) * d * FK_SIL_TILE;
+    const ptrdiff_t offset = first % FK_SIL_TILE;
     for (ptrdiff_t i = 0; i < n_rows * n_clusters; i++)
         cluster_sums[i] = 0.0;
     ptrdiff_t cluster = 0;
@@ -84,7 +92,7 @@ static void fk_sil_cluster_sums(const double *rows, ptrdiff_t n_groups, ptrdiff_
         const double *tile = packed + (col0 / FK_SIL_TILE) * d * FK_SIL_TILE;
         const ptrdiff_t col1 = col0 + FK_SIL_TILE < n_points ? col0 + FK_SIL_TILE : n_points;
         for (ptrdiff_t g = 0; g < n_groups; g++)
-            fk_sil_tile_distances(rows + g * FK_SIL_ROWS * d, d, tile,
+            fk_sil_tile_distances(points, offset + g * FK_SIL_ROWS, d, tile,
                                   dist + g * FK_SIL_ROWS * FK_SIL_TILE);
         /* the clusters met in this tile, in column order */
         ptrdiff_t start = col0;
@@ -115,14 +123,14 @@ static void fk_sil_cluster_sums(const double *rows, ptrdiff_t n_groups, ptrdiff_
  * the roles swapped. For I == J only the first half is added (it already
  * holds every pair inside the tile once per point).
  *
- * rows: all points, sorted by cluster, row-major, zero-padded to whole
- * tiles; packed: the same, (n_tiles, d, FK_SIL_TILE); codes: cluster of
+ * packed: all points, sorted by cluster, zero-padded to whole tiles,
+ * (n_tiles, d, FK_SIL_TILE); codes: cluster of
  * every sorted point. dist: scratch of FK_SIL_ROWS * FK_SIL_TILE doubles;
  * column_sums: scratch of FK_SIL_TILE doubles per cluster of tile I.
  * The caller makes sure no two calls at once touch the same tile.
  */
 FK_SIL_CLONES
-static void fk_sil_tile_pair(const double *rows, const double *packed, ptrdiff_t d,
+static void fk_sil_tile_pair(const double *packed, ptrdiff_t d,
                              ptrdiff_t n_points, ptrdiff_t tile_i, ptrdiff_t tile_j,
                              const int64_t *cluster_end, const int64_t *codes,
                              ptrdiff_t n_clusters, double *dist, double *column_sums,
@@ -135,12 +143,13 @@ static void fk_sil_tile_pair(const double *rows, const double *packed, ptrdiff_t
     const int both = tile_i != tile_j;
     const int64_t first_cluster = codes[row0], last_cluster = codes[row1 - 1];
     const double *tile = packed + tile_j * d * FK_SIL_TILE;
+    const double *points = packed + tile_i * d * FK_SIL_TILE;
     if (both)
         for (ptrdiff_t i = 0; i < (last_cluster - first_cluster + 1) * FK_SIL_TILE; i++)
             column_sums[i] = 0.0;
     for (ptrdiff_t r0 = row0; r0 < row1; r0 += FK_SIL_ROWS) {
         const ptrdiff_t n_r = FK_SIL_MIN(FK_SIL_ROWS, row1 - r0);
-        fk_sil_tile_distances(rows + r0 * d, d, tile, dist);
+        fk_sil_tile_distances(points, r0 - row0, d, tile, dist);
         /* rows of tile I: the runs of tile J's columns, cluster by cluster */
         ptrdiff_t start = col0;
         int64_t cluster = codes[col0];

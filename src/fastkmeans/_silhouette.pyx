@@ -22,12 +22,12 @@ cdef extern from "_silhouette.h" nogil:
     enum:
         FK_SIL_TILE
         FK_SIL_ROWS
-    void fk_sil_tile_pair(const double *rows, const double *packed, Py_ssize_t d,
+    void fk_sil_tile_pair(const double *packed, Py_ssize_t d,
                           Py_ssize_t n_points, Py_ssize_t tile_i, Py_ssize_t tile_j,
                           const int64_t *cluster_end, const int64_t *codes,
                           Py_ssize_t n_clusters, double *dist, double *column_sums,
                           double *sums) noexcept
-    void fk_sil_cluster_sums(const double *rows, Py_ssize_t n_groups, Py_ssize_t d,
+    void fk_sil_cluster_sums(Py_ssize_t first, Py_ssize_t n_groups, Py_ssize_t d,
                              const double *packed, Py_ssize_t n_points,
                              const int64_t *cluster_end, Py_ssize_t n_clusters,
                              double *dist, double *cluster_sums) noexcept
@@ -38,7 +38,6 @@ cdef enum:
     CHUNK_GROUPS = 16
 
 TILE = FK_SIL_TILE
-ROWS = FK_SIL_ROWS
 
 
 cdef double _silhouette_of_row(const double *sums, Py_ssize_t own,
@@ -70,8 +69,7 @@ cdef double _silhouette_of_row(const double *sums, Py_ssize_t own,
 
 
 def silhouette_sorted(
-    const double[:, ::1] rows,        # IN (n_groups * FK_SIL_ROWS, n_features), sorted by cluster
-    const double[:, :, ::1] packed,   # IN (n_tiles, n_features, FK_SIL_TILE): rows, transposed
+    const double[:, :, ::1] packed,   # IN (n_tiles, n_features, FK_SIL_TILE), sorted by cluster
     const int64_t[::1] cluster_end,   # IN (n_clusters,): end of each cluster's run of rows
     const int64_t[::1] codes,         # IN (n_samples,): cluster of each sorted row
     double[::1] out,                  # OUT (n_samples,)
@@ -81,11 +79,9 @@ def silhouette_sorted(
 
     Parameters
     ----------
-    rows : ndarray of shape (n_padded, n_features), float64
-        The points sorted by cluster, zero rows appended up to a multiple
-        of ``ROWS`` (their values are computed and dropped).
     packed : ndarray of shape (n_tiles, n_features, TILE), float64
-        The same points, ``TILE`` at a time, transposed; zero-padded.
+        The points sorted by cluster, ``TILE`` at a time, a point's
+        features in a column; zero-padded to whole tiles.
     cluster_end : ndarray of shape (n_clusters,), int64
         Cumulative cluster sizes: cluster ``c`` is rows
         ``[cluster_end[c - 1], cluster_end[c])``. No cluster is empty.
@@ -97,9 +93,10 @@ def silhouette_sorted(
         OpenMP threads.
     """
     cdef Py_ssize_t n_samples = codes.shape[0]
-    cdef Py_ssize_t n_features = rows.shape[1]
+    cdef Py_ssize_t n_features = packed.shape[1]
     cdef Py_ssize_t n_clusters = cluster_end.shape[0]
-    cdef Py_ssize_t n_groups = rows.shape[0] // FK_SIL_ROWS
+    # the last group may run into the zero padding: computed and dropped
+    cdef Py_ssize_t n_groups = (n_samples + FK_SIL_ROWS - 1) // FK_SIL_ROWS
     cdef Py_ssize_t n_chunks = (n_groups + CHUNK_GROUPS - 1) // CHUNK_GROUPS
     cdef Py_ssize_t chunk, first_group, groups, row, end
     cdef double *dist
@@ -119,7 +116,7 @@ def silhouette_sorted(
         if dist == NULL or sums == NULL:
             failed += 1
         else:
-            fk_sil_cluster_sums(&rows[first_group * FK_SIL_ROWS, 0], groups, n_features,
+            fk_sil_cluster_sums(first_group * FK_SIL_ROWS, groups, n_features,
                                 &packed[0, 0, 0], n_samples, &cluster_end[0], n_clusters,
                                 dist, sums)
             end = (first_group + groups) * FK_SIL_ROWS
@@ -152,8 +149,7 @@ cdef inline void _round_robin_pair(Py_ssize_t n_slots, Py_ssize_t round_, Py_ssi
 
 
 def silhouette_pairs(
-    const double[:, ::1] rows,        # IN (n_tiles * FK_SIL_TILE, n_features), sorted by cluster
-    const double[:, :, ::1] packed,   # IN (n_tiles, n_features, FK_SIL_TILE): rows, transposed
+    const double[:, :, ::1] packed,   # IN (n_tiles, n_features, FK_SIL_TILE), sorted by cluster
     const int64_t[::1] cluster_end,   # IN (n_clusters,): end of each cluster's run of rows
     const int64_t[::1] codes,         # IN (n_samples,): cluster of each sorted row
     double[::1] out,                  # OUT (n_samples,)
@@ -161,12 +157,11 @@ def silhouette_pairs(
 ):
     """Silhouette value of every point, each pair of points computed once.
 
-    Same arguments as :func:`silhouette_sorted`, with ``rows`` zero-padded
-    to whole tiles of ``TILE`` rows. Holds ``n_samples x n_clusters`` sums:
+    Same arguments as :func:`silhouette_sorted`. Holds ``n_samples x n_clusters`` sums:
     meant for few clusters.
     """
     cdef Py_ssize_t n_samples = codes.shape[0]
-    cdef Py_ssize_t n_features = rows.shape[1]
+    cdef Py_ssize_t n_features = packed.shape[1]
     cdef Py_ssize_t n_clusters = cluster_end.shape[0]
     cdef Py_ssize_t n_tiles = packed.shape[0]
     # an odd number of tiles gets a dummy tile that sits each round out
@@ -205,7 +200,7 @@ def silhouette_pairs(
                         if dist == NULL or column_sums == NULL:
                             failed += 1
                         else:
-                            fk_sil_tile_pair(&rows[0, 0], &packed[0, 0, 0], n_features,
+                            fk_sil_tile_pair(&packed[0, 0, 0], n_features,
                                              n_samples, first, second, &cluster_end[0],
                                              &codes[0], n_clusters, dist, column_sums, sums)
                         free(dist)
