@@ -137,6 +137,9 @@ def test_bad_sample_size_is_refused():
         fastkmeans.silhouette_score(X, labels, sample_size=2.5)
     with pytest.raises(ValueError, match="X contains"):
         fastkmeans.silhouette_score(np.full((4, 2), np.nan), [0, 0, 1, 1])
+    with pytest.raises(ValueError, match="would overflow"):
+        fastkmeans.silhouette_samples(np.full((4, 2), 1e300) * [[1], [-1], [1], [-1]],
+                                      [0, 0, 1, 1])
 
 
 def test_inputs_are_not_modified():

@@ -15,11 +15,18 @@ import numpy as np
 
 from fastkmeans._silhouette import TILE, silhouette_pairs, silhouette_sorted
 from fastkmeans._threads import resolve_n_threads
-from fastkmeans._validation import check_data, check_random_state
+from fastkmeans._validation import check_data, check_magnitude, check_random_state
 
 #: Up to this many clusters the silhouette computes each distance once and
 #: keeps n_samples x n_clusters sums; above, it recomputes them per row chunk.
 _MOST_CLUSTERS_FOR_PAIRS = 64
+
+
+def _check_points(X, n_threads: int) -> np.ndarray:
+    """``X`` validated as for :func:`fit`; squared distances must be finite in float64."""
+    X, max_abs = check_data(X, n_threads)
+    check_magnitude(max_abs, X.shape[1], np.float64, 1.0)
+    return X
 
 
 def _encode_labels(labels, n_samples: int) -> tuple:
@@ -115,7 +122,7 @@ def silhouette_samples(X, labels, *, n_threads: Optional[int] = None) -> np.ndar
     [0.905, 0.895, 0.895, 0.905]
     """
     n_threads = resolve_n_threads(n_threads)
-    X, _ = check_data(X, n_threads)
+    X = _check_points(X, n_threads)
     codes, n_labels = _encode_labels(labels, X.shape[0])
     return _silhouette_values(X, codes, n_labels, n_threads)
 
@@ -176,7 +183,7 @@ def silhouette_score(X, labels, *, sample_size: Optional[int] = None, random_sta
     0.8997
     """
     n_threads = resolve_n_threads(n_threads)
-    X, _ = check_data(X, n_threads)
+    X = _check_points(X, n_threads)
     n_samples = X.shape[0]
     codes, n_labels = _encode_labels(labels, n_samples)
     if sample_size is not None:
