@@ -164,3 +164,12 @@ def test_memory_is_linear_in_n_not_quadratic():
     # sorted and packed copies of X plus a few n-vectors; an n x n float64
     # matrix would be 288 MB, one row chunk of it (64 rows) 3 MB
     assert peak < 8 * X.nbytes + 16 * n_samples * 8, peak
+
+
+def test_blocks_of_several_tiles():
+    # 8,500 points make 34 tiles, scheduled in blocks of 2 tiles (17 blocks, odd)
+    X, labels = _data(8500, 2, 5, seed=4)
+    one = fastkmeans.silhouette_samples(X, labels, n_threads=1)
+    np.testing.assert_array_equal(one, fastkmeans.silhouette_samples(X, labels, n_threads=2))
+    np.testing.assert_allclose(one, sklearn_metrics.silhouette_samples(X, labels),
+                               rtol=RTOL, atol=ATOL)

@@ -7,10 +7,10 @@ columns and the per-cluster sums of distances are plain vector reductions
 
 - ``silhouette_pairs`` (few clusters): every pair of tiles of points is
   computed once and its distances are added to both tiles' per-cluster
-  sums, half the distance work. The pairs run in rounds of a round-robin
-  tournament: within a round no tile is in two pairs, so threads never
-  share a sum, and each sum receives its terms in round order, whatever the
-  thread count. Memory: ``n_samples x n_clusters`` sums.
+  sums, half the distance work. Pairs of blocks of tiles run in rounds of a
+  round-robin tournament: within a round no block is in two pairs, so
+  threads never share a sum, and each sum receives its terms in round
+  order, whatever the thread count. Memory: ``n_samples x n_clusters`` sums.
 - ``silhouette_sorted`` (any number of clusters): chunks of rows against all
   points, each row by one thread; memory ``chunk x n_clusters``.
 """
@@ -36,6 +36,12 @@ cdef enum:
     # Row groups per chunk: a tile of points is read from cache once for
     # CHUNK_GROUPS * FK_SIL_ROWS rows.
     CHUNK_GROUPS = 16
+    # silhouette_pairs schedules blocks of up to this many tiles: threads
+    # meet at a barrier once per round, and fewer, longer rounds lose less
+    # when a thread is preempted ...
+    MOST_TILES_PER_BLOCK = 4
+    # ... while at least this many blocks keep the threads of a round busy
+    FEWEST_BLOCKS = 16
 
 TILE = FK_SIL_TILE
 
@@ -148,6 +154,26 @@ cdef inline void _round_robin_pair(Py_ssize_t n_slots, Py_ssize_t round_, Py_ssi
         second[0] = (round_ - p + rotating) % rotating
 
 
+cdef void _block_pair(const double *packed, Py_ssize_t n_features, Py_ssize_t n_samples,
+                      Py_ssize_t n_tiles, Py_ssize_t block_tiles, Py_ssize_t block_a,
+                      Py_ssize_t block_b, const int64_t *cluster_end, const int64_t *codes,
+                      Py_ssize_t n_clusters, double *dist, double *column_sums,
+                      double *sums) noexcept nogil:
+    """Every pair of tiles ``I <= J`` with ``I`` in block ``a``, ``J`` in block ``b`` (a <= b).
+
+    In a fixed order, so the sums of a tile get their terms in an order that
+    depends on ``n_samples`` only.
+    """
+    cdef Py_ssize_t i, j, first_j
+    cdef Py_ssize_t i_end = min((block_a + 1) * block_tiles, n_tiles)
+    cdef Py_ssize_t j_end = min((block_b + 1) * block_tiles, n_tiles)
+    for i in range(block_a * block_tiles, i_end):
+        first_j = i if block_a == block_b else block_b * block_tiles
+        for j in range(first_j, j_end):
+            fk_sil_tile_pair(packed, n_features, n_samples, i, j, cluster_end, codes,
+                             n_clusters, dist, column_sums, sums)
+
+
 def silhouette_pairs(
     const double[:, :, ::1] packed,   # IN (n_tiles, n_features, FK_SIL_TILE), sorted by cluster
     const int64_t[::1] cluster_end,   # IN (n_clusters,): end of each cluster's run of rows
@@ -164,8 +190,13 @@ def silhouette_pairs(
     cdef Py_ssize_t n_features = packed.shape[1]
     cdef Py_ssize_t n_clusters = cluster_end.shape[0]
     cdef Py_ssize_t n_tiles = packed.shape[0]
-    # an odd number of tiles gets a dummy tile that sits each round out
-    cdef Py_ssize_t n_slots = n_tiles + (n_tiles % 2)
+    # tiles per block: from n_samples only, so the values are the same for
+    # any thread count
+    cdef Py_ssize_t block_tiles = max(1, min(<Py_ssize_t>MOST_TILES_PER_BLOCK,
+                                             n_tiles // FEWEST_BLOCKS))
+    cdef Py_ssize_t n_blocks = (n_tiles + block_tiles - 1) // block_tiles
+    # an odd number of blocks gets a dummy block that sits each round out
+    cdef Py_ssize_t n_slots = n_blocks + (n_blocks % 2)
     cdef Py_ssize_t most_clusters_per_tile = n_clusters if n_clusters < FK_SIL_TILE else FK_SIL_TILE
     cdef Py_ssize_t round_, p, first, second, row, n_pairs
     cdef double *dist
@@ -180,9 +211,9 @@ def silhouette_pairs(
         raise MemoryError("fastkmeans: no memory for the silhouette sums")
     try:
         with nogil:
-            # round -1: every tile with itself; then the tournament
+            # round -1: every block with itself; then the tournament of blocks
             for round_ in range(-1, n_slots - 1):
-                n_pairs = n_tiles if round_ < 0 else n_slots // 2
+                n_pairs = n_blocks if round_ < 0 else n_slots // 2
                 threads = n_threads if n_threads < n_pairs else <int>n_pairs
                 for p in prange(n_pairs, schedule="dynamic", num_threads=threads,
                                 use_threads_if=threads > 1):
@@ -193,16 +224,16 @@ def silhouette_pairs(
                         _round_robin_pair(n_slots, round_, p, &first, &second)
                         if first > second:
                             first, second = second, first
-                    if second < n_tiles:
+                    if second < n_blocks:
                         dist = <double *>malloc(FK_SIL_ROWS * FK_SIL_TILE * sizeof(double))
                         column_sums = <double *>malloc(
                             most_clusters_per_tile * FK_SIL_TILE * sizeof(double))
                         if dist == NULL or column_sums == NULL:
                             failed += 1
                         else:
-                            fk_sil_tile_pair(&packed[0, 0, 0], n_features,
-                                             n_samples, first, second, &cluster_end[0],
-                                             &codes[0], n_clusters, dist, column_sums, sums)
+                            _block_pair(&packed[0, 0, 0], n_features, n_samples, n_tiles,
+                                        block_tiles, first, second, &cluster_end[0],
+                                        &codes[0], n_clusters, dist, column_sums, sums)
                         free(dist)
                         free(column_sums)
             threads = n_threads
