@@ -31,13 +31,42 @@ def test_getting_started_uses_the_readme_commands():
 
 
 @pytest.mark.parametrize("document", ["README.md", "docs/getting-started.md",
-                                      "docs/estimators.md"])
+                                      "docs/estimators.md", "docs/tutorial.md"])
 def test_python_examples_in_the_docs_run(document, capsys):
     path = ROOT / document
     if not path.exists():
         pytest.skip("not run from a checkout")
+    if "matplotlib" in path.read_text():
+        # the tutorial draws: into memory only, nothing is written to the repository
+        pytest.importorskip("matplotlib").use("Agg")
     blocks = re.findall(r"```python\n(.*?)```", path.read_text(), flags=re.DOTALL)
     assert blocks
     namespace = {}
     for block in blocks:  # later blocks use the names of earlier ones
         exec(compile(block, document, "exec"), namespace)
+
+
+def test_tutorial_figures_are_committed_and_regenerate(tmp_path):
+    script = ROOT / "docs" / "make_tutorial_figures.py"
+    if not script.exists():
+        pytest.skip("not run from a checkout")
+    pytest.importorskip("matplotlib")
+    import importlib.util
+
+    import matplotlib.pyplot as plt
+
+    spec = importlib.util.spec_from_file_location("make_tutorial_figures", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    tutorial = (ROOT / "docs" / "tutorial.md").read_text()
+    paths = module.main(tmp_path)
+    plt.close("all")
+    for path in paths:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        committed = ROOT / "docs" / "figures" / path.name
+        assert committed.exists() and committed.stat().st_size < 100_000
+        assert f"figures/{path.name}" in tutorial
+    # what the prose says about the tutorial data is what the code finds
+    namespace = module.run_tutorial()
+    plt.close("all")
+    assert f"On this data the knee is at k = {namespace['curve'].knee}" in tutorial

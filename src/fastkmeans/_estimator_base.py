@@ -17,7 +17,6 @@ import importlib.util
 import inspect
 import sys
 import warnings
-from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -83,13 +82,6 @@ def _column_names(X) -> np.ndarray | None:
             f"names, but your input has {kinds} as feature name / column name types. "
             "Convert all column names to strings, e.g. X.columns = X.columns.astype(str)")
     return names
-
-
-def check_verbose(verbose) -> int:
-    """``verbose`` as an int >= 0 (booleans allowed)."""
-    if not isinstance(verbose, Integral) or verbose < 0:
-        raise ValueError(f"verbose must be an integer >= 0, got {verbose!r}")
-    return int(verbose)
 
 
 def check_bool(value, name: str) -> bool:

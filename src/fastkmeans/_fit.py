@@ -13,6 +13,7 @@ import numpy as np
 from fastkmeans._assign import assign_labels, inertia
 from fastkmeans._init import initial_centers
 from fastkmeans._lloyd import lloyd_run
+from fastkmeans._progress import FitProgress, check_callback, check_verbose
 from fastkmeans._result import FitHistory, KMeansResult, frozen_array
 from fastkmeans._threads import resolve_n_threads
 from fastkmeans._validation import (
@@ -38,15 +39,18 @@ def _mean_feature_variance(X: np.ndarray) -> float:
     return float(squares.mean() / n_samples)
 
 
-def _lloyd(X, sample_weight, centers, max_iter, tol, n_threads) -> KMeansResult:
+def _lloyd(X, sample_weight, centers, max_iter, tol, n_threads, progress=None,
+           run_index=0) -> KMeansResult:
     """One Lloyd run from ``centers`` (a private array, updated in place).
 
     ``tol`` is absolute: the bound on the total squared center shift.
+    ``progress`` (a FitProgress) hears of every iteration.
     """
     labels = np.empty(X.shape[0], dtype=np.int32)
     history = []
-    n_iter, converged, labels_match = lloyd_run(X, sample_weight, centers, labels,
-                                                max_iter, tol, n_threads, history)
+    n_iter, converged, labels_match = lloyd_run(
+        X, sample_weight, centers, labels, max_iter, tol, n_threads, history,
+        on_iteration=progress.hook(history, run_index) if progress is not None else None)
     if not labels_match:
         assign_labels(X, centers, labels, np.empty(X.shape[0], dtype=X.dtype), n_threads)
     inertias, shifts, seconds = (np.array(column, dtype=np.float64).reshape(-1)
@@ -63,7 +67,8 @@ def _lloyd(X, sample_weight, centers, max_iter, tol, n_threads) -> KMeansResult:
 
 
 def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-4,
-        random_state=None, sample_weight=None, n_threads=None) -> KMeansResult:
+        random_state=None, sample_weight=None, n_threads=None, verbose=0,
+        callback=None) -> KMeansResult:
     """Cluster ``X`` into ``n_clusters`` clusters with exact Lloyd k-means.
 
     Parameters
@@ -99,6 +104,19 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
     n_threads : int, optional
         OpenMP threads; ``None`` uses all available, honouring
         ``OMP_NUM_THREADS`` and threadpoolctl limits.
+    verbose : int or bool, default=0
+        Print one line per iteration to stdout: run, iteration, inertia,
+        center shift and time.
+    callback : callable, optional
+        ``callback(info)`` after every iteration, with an
+        :class:`IterationInfo` (``iteration``, ``inertia``,
+        ``center_shift``, ``seconds``, ``run``, ``n_runs``). A true return
+        value stops the fit: the current run ends after this iteration and
+        no further runs start. The result is then the best of the runs
+        made, with ``converged=False`` (unless that iteration also met the
+        stopping rule); its ``centers`` are the centers after the last
+        update and its ``labels`` (and ``inertia``) are re-computed for
+        those centers, as after ``max_iter``.
 
     Returns
     -------
@@ -143,14 +161,17 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
     max_iter = check_positive_int(max_iter, "max_iter")
     tol = check_tol(tol)
     rng = check_random_state(random_state)
+    progress = FitProgress(n_init, check_verbose(verbose), check_callback(callback))
 
     tol = tol * _mean_feature_variance(X) if tol > 0 else 0.0
     best = None
-    for _ in range(n_init):
+    for run_index in range(n_init):
         centers = initial_centers(init, X, n_clusters, sample_weight, rng, n_threads)
-        run = _lloyd(X, sample_weight, centers, max_iter, tol, n_threads)
+        run = _lloyd(X, sample_weight, centers, max_iter, tol, n_threads, progress, run_index)
         if best is None or run.inertia < best.inertia:
             best = run
+        if progress.stopped:
+            break
 
     n_distinct = int(np.count_nonzero(np.bincount(best.labels, minlength=n_clusters)))
     if n_distinct < n_clusters:

@@ -5,8 +5,9 @@ import inspect
 
 import numpy as np
 
-from fastkmeans._estimator_base import CentersEstimator, check_bool, check_verbose
+from fastkmeans._estimator_base import CentersEstimator, check_bool
 from fastkmeans._fit import fit as _fit
+from fastkmeans._progress import check_verbose
 
 ALGORITHMS = ("lloyd", "elkan", "hamerly", "yinyang", "auto")
 
@@ -21,8 +22,7 @@ def _fit_options(algorithm: str, verbose: int) -> dict:
     options = {}
     if "algorithm" in _FIT_PARAMETERS:
         options["algorithm"] = algorithm
-    if "verbose" in _FIT_PARAMETERS:
-        options["verbose"] = verbose
+    options["verbose"] = verbose
     return options
 
 
@@ -155,9 +155,6 @@ class KMeans(CentersEstimator):
                       max_iter=self.max_iter, tol=self.tol, random_state=self.random_state,
                       sample_weight=sample_weight, n_threads=self.n_threads,
                       **_fit_options(self.algorithm, verbose))
-        if verbose and "verbose" not in _FIT_PARAMETERS:
-            for iteration, value in enumerate(result.history.inertia, start=1):
-                print(f"Iteration {iteration}, inertia {value}.")
         # writable copies: scikit-learn's attributes are ordinary arrays
         self.cluster_centers_ = np.array(result.centers)
         self.labels_ = np.array(result.labels)

@@ -20,12 +20,13 @@ from numbers import Integral, Real
 import numpy as np
 
 from fastkmeans._estimator_base import (
-    _UNCHANGED, CentersEstimator, check_bool, check_verbose, labels_and_inertia,
+    _UNCHANGED, CentersEstimator, check_bool, labels_and_inertia,
     validated_labels_and_inertia,
 )
 from fastkmeans._fit import _mean_feature_variance
 from fastkmeans._init import _draw, initial_centers
 from fastkmeans._minibatch import minibatch_step
+from fastkmeans._progress import check_verbose
 from fastkmeans._threads import resolve_n_threads
 from fastkmeans._validation import (
     check_data, check_init, check_magnitude, check_n_clusters, check_n_init,

@@ -215,3 +215,29 @@ def fit(X, n_clusters, *, init="k-means++", n_init=1, max_iter=300, tol=1e-4,
         if best is None or run.inertia < best.inertia:
             best = run
     return best
+
+
+def silhouette_samples(X, labels):
+    """Silhouette value of every point: ``(b - a) / max(a, b)``, row by row.
+
+    ``a``: mean distance to the other points of the own cluster; ``b``: the
+    smallest mean distance to the points of another cluster; 0 for a point
+    alone in its cluster and where ``a = b = 0``. Distances from direct
+    differences, in float64.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    _, codes = np.unique(np.asarray(labels), return_inverse=True)
+    codes = codes.reshape(-1)
+    sizes = np.bincount(codes)
+    values = np.zeros(X.shape[0])
+    for i in range(X.shape[0]):
+        distances = np.sqrt(((X - X[i]) ** 2).sum(axis=1))
+        sums = np.bincount(codes, weights=distances, minlength=sizes.size)
+        own = codes[i]
+        if sizes[own] == 1:
+            continue
+        a = sums[own] / (sizes[own] - 1)
+        b = np.delete(sums / sizes, own).min()
+        if max(a, b) > 0:
+            values[i] = (b - a) / max(a, b)
+    return values

@@ -1,0 +1,252 @@
+"""Plots of the classic k-means workflow: clusters, the elbow, silhouettes.
+
+matplotlib is an optional dependency (``pip install "fastkmeans[plot]"``),
+imported only when a plot is drawn. Every function draws on ``ax`` (a new
+figure's axes by default), returns the Axes and never calls ``plt.show()``.
+"""
+from typing import TYPE_CHECKING, Optional
+
+import numpy as np
+
+from fastkmeans._metrics import _encode_labels, silhouette_samples
+from fastkmeans._threads import resolve_n_threads
+from fastkmeans._validation import check_centers, check_data
+
+if TYPE_CHECKING:  # matplotlib stays optional at run time
+    from matplotlib.axes import Axes
+
+    from fastkmeans._elbow import ElbowResult
+
+_STAR_SIZE = 320
+
+
+def _pyplot():
+    """``matplotlib.pyplot``, or an ImportError that says how to install it."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise ImportError(
+            "fastkmeans' plots need matplotlib, which is not installed: "
+            'pip install "fastkmeans[plot]" (or pip install matplotlib)') from None
+    return plt
+
+
+def _new_or_given(ax: Optional["Axes"]) -> "Axes":
+    plt = _pyplot()
+    if ax is None:
+        _, ax = plt.subplots()
+    return ax
+
+
+def _cluster_colors(n_clusters: int) -> list:
+    """One distinct colour per cluster: tab10, tab20, then a sampled rainbow."""
+    import matplotlib
+
+    if n_clusters <= 10:
+        return [matplotlib.colormaps["tab10"](i) for i in range(n_clusters)]
+    if n_clusters <= 20:
+        return [matplotlib.colormaps["tab20"](i) for i in range(n_clusters)]
+    return [matplotlib.colormaps["turbo"](v) for v in np.linspace(0.05, 0.95, n_clusters)]
+
+
+def pca_2d(X: np.ndarray, *others: np.ndarray):
+    """Project ``X`` (and ``others``, e.g. centers) on its two principal axes.
+
+    Plain NumPy: the eigenvectors of the d x d covariance matrix, signs
+    fixed so that each axis's largest component is positive (the picture
+    does not flip between runs).
+
+    Returns
+    -------
+    projections : list of ndarray of shape (n, 2)
+        ``X`` and each of ``others``, projected.
+    explained : ndarray of shape (2,)
+        Fraction of the variance along each axis.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    mean = X.mean(axis=0)
+    centered = X - mean
+    covariance = centered.T @ centered / max(X.shape[0] - 1, 1)
+    eigenvalues, eigenvectors = np.linalg.eigh(covariance)
+    order = np.argsort(eigenvalues)[::-1][:2]
+    axes = eigenvectors[:, order]
+    signs = np.sign(axes[np.argmax(np.abs(axes), axis=0), [0, 1]])
+    axes = axes * np.where(signs == 0, 1.0, signs)
+    total = eigenvalues.sum()
+    explained = eigenvalues[order] / total if total > 0 else np.zeros(2)
+    projections = [centered @ axes] + [(np.asarray(o, dtype=np.float64) - mean) @ axes
+                                       for o in others]
+    return projections, explained
+
+
+def plot_clusters(X, labels, centers=None, *, ax: Optional["Axes"] = None,
+                  title: Optional[str] = None) -> "Axes":
+    """Scatter plot of the points, one colour per cluster, centers as stars.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Points. Two features are drawn as they are; more are projected on
+        the two principal axes (a NumPy PCA; the axis labels give the share
+        of variance); one feature is drawn along the horizontal axis.
+    labels : array-like of shape (n_samples,)
+        Cluster of every point (integers of any values, or strings).
+    centers : array-like of shape (n_clusters, n_features), optional
+        Drawn as stars, in the colour of cluster ``i`` for row ``i`` when
+        ``labels`` are ``0..n_clusters-1`` (as from :func:`fit`).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure by default.
+    title : str, optional
+        Title of the axes.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One scatter collection per cluster, then one for the centers.
+
+    Examples
+    --------
+    >>> result = fastkmeans.fit(X, 4)                       # doctest: +SKIP
+    >>> fastkmeans.plot_clusters(X, result.labels, result.centers)  # doctest: +SKIP
+    """
+    ax = _new_or_given(ax)
+    n_threads = resolve_n_threads(None)
+    X, _ = check_data(X, n_threads)
+    n_samples, n_features = X.shape
+    label_array = np.asarray(labels)
+    if label_array.shape != (n_samples,):
+        raise ValueError(f"labels must have shape ({n_samples},) like X's rows, "
+                         f"got {label_array.shape}")
+    names, codes = np.unique(label_array, return_inverse=True)
+    codes = codes.reshape(-1)
+    if centers is not None:
+        centers = check_centers(centers, n_features, np.float64, n_threads)
+    if n_features > 2:
+        projected, explained = pca_2d(X, *([] if centers is None else [centers]))
+        points = projected[0]
+        center_points = projected[1] if centers is not None else None
+        ax.set_xlabel(f"principal axis 1 ({explained[0]:.0%} of variance)")
+        ax.set_ylabel(f"principal axis 2 ({explained[1]:.0%} of variance)")
+    elif n_features == 2:
+        points = np.asarray(X, dtype=np.float64)
+        center_points = None if centers is None else np.asarray(centers)
+        ax.set_xlabel("feature 0")
+        ax.set_ylabel("feature 1")
+    else:
+        # one feature: a strip along x, clusters on their own rows
+        points = np.column_stack([X[:, 0], codes.astype(np.float64)])
+        center_points = None if centers is None else np.column_stack(
+            [np.asarray(centers)[:, 0], np.arange(centers.shape[0], dtype=np.float64)])
+        ax.set_xlabel("feature 0")
+        ax.set_ylabel("cluster")
+        ax.set_yticks(np.arange(names.size), [str(name) for name in names])
+    n_colors = max(names.size, 0 if centers is None else centers.shape[0])
+    colors = _cluster_colors(n_colors)
+    for code, name in enumerate(names):
+        member = codes == code
+        ax.scatter(points[member, 0], points[member, 1], s=12, color=colors[code],
+                   label=f"cluster {name}", alpha=0.8)
+    if center_points is not None:
+        ax.scatter(center_points[:, 0], center_points[:, 1], marker="*", s=_STAR_SIZE,
+                   c=colors[:center_points.shape[0]], edgecolors="black", linewidths=1.0,
+                   label="centers", zorder=3)
+    if n_colors <= 10:
+        # beside the axes, where it hides no point
+        legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
+                           borderaxespad=0.0)
+        if center_points is not None:  # the centers' entry: a star of no cluster's colour
+            handles = getattr(legend, "legend_handles", None) or legend.legendHandles
+            handles[-1].set_facecolor("white")
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def plot_elbow(result: "ElbowResult", *, ax: Optional["Axes"] = None,
+               title: Optional[str] = None) -> "Axes":
+    """Inertia over k, with the knee marked.
+
+    Parameters
+    ----------
+    result : ElbowResult
+        What :func:`fastkmeans.elbow` returned.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure by default.
+    title : str, optional
+        Title; by default it gives the knee, or why there is none.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The inertia line (``'o-'``); at the knee a red dashed vertical line
+        and a large red circle labelled ``knee: k = ...``.
+    """
+    ax = _new_or_given(ax)
+    k_values = np.asarray(result.k_values)
+    inertias = np.asarray(result.inertias)
+    ax.plot(k_values, inertias, "o-", color="C0", label="inertia")
+    if result.knee is not None:
+        knee_inertia = inertias[list(result.k_values).index(result.knee)]
+        ax.axvline(result.knee, color="red", linestyle="--", linewidth=1.0)
+        ax.plot([result.knee], [knee_inertia], "o", markersize=14, markerfacecolor="none",
+                markeredgecolor="red", markeredgewidth=2.0, label=f"knee: k = {result.knee}")
+        default_title = f"Elbow: knee at k = {result.knee}"
+    else:
+        default_title = f"Elbow: {result.reason}"
+    ax.set_xticks(k_values)
+    ax.set_xlabel("number of clusters k")
+    ax.set_ylabel("inertia (sum of squared distances)")
+    ax.set_title(default_title if title is None else title)
+    ax.legend(loc="best")
+    return ax
+
+
+def plot_silhouette(X, labels, *, ax: Optional["Axes"] = None, title: Optional[str] = None,
+                    n_threads: Optional[int] = None) -> "Axes":
+    """The silhouette plot: each cluster's sorted silhouette values as bars.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Data.
+    labels : array-like of shape (n_samples,)
+        Cluster of every sample (2 to ``n_samples - 1`` distinct values).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure by default.
+    title : str, optional
+        Title; by default it gives the mean silhouette score.
+    n_threads : int, optional
+        Threads for :func:`silhouette_samples`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One filled band per cluster (a ``PolyCollection``, labelled with the
+        cluster's name in the text beside it) and a red dashed vertical line
+        at the mean silhouette score.
+    """
+    ax = _new_or_given(ax)
+    values = silhouette_samples(X, labels, n_threads=n_threads)
+    names = np.unique(np.asarray(labels))
+    codes, _ = _encode_labels(labels, values.shape[0])
+    colors = _cluster_colors(names.size)
+    gap = max(2, values.shape[0] // 50)
+    bottom = gap
+    for code, name in enumerate(names):
+        member_values = np.sort(values[codes == code])
+        top = bottom + member_values.size
+        ax.fill_betweenx(np.arange(bottom, top), 0, member_values, color=colors[code],
+                         alpha=0.8)
+        ax.text(-0.05, (bottom + top) / 2, str(name), ha="right", va="center",
+                fontsize="small")
+        bottom = top + gap
+    score = float(values.mean())
+    ax.axvline(score, color="red", linestyle="--", label=f"mean = {score:.3f}")
+    ax.set_xlim(min(-0.1, values.min() - 0.05), 1.0)
+    ax.set_ylim(0, bottom)
+    ax.set_yticks([])
+    ax.set_xlabel("silhouette value")
+    ax.set_ylabel("cluster")
+    ax.set_title(f"Silhouette score {score:.3f}" if title is None else title)
+    ax.legend(loc="best")
+    return ax
