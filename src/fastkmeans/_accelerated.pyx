@@ -10,7 +10,7 @@ distance to every other center of each group.
 variant   groups of centers           bound memory (float64)
 ========  ==========================  ==========================
 hamerly   one (all centers)           ``16 * n_samples`` bytes
-yinyang   ``max(1, k // 10)``, from   ``8 * n_samples * (groups
+yinyang   ``max(1, k // 32)``, from   ``8 * n_samples * (groups
           k-means on the initial      + 1)`` bytes
           centers
 elkan     one per center, plus the    ``8 * n_samples * (k + 1)
@@ -58,7 +58,6 @@ cdef extern from "_bounds.h" nogil:
         const double *center_dist
         double kappa, offset, gamma
         const fk_model *model
-        int first
 
     ctypedef struct fk_bounds_stats:
         Py_ssize_t changed, distances, ties
@@ -69,6 +68,12 @@ cdef extern from "_bounds.h" nogil:
     int fk_bounded_rows_f64(const fk_bounds *b, const double *X, const double *x_norm,
                             Py_ssize_t start, Py_ssize_t end, int32_t *labels,
                             double *upper, double *lower, fk_bounds_stats *stats) noexcept
+    void fk_start_bounds_f32(const fk_bounds *b, const float *X, Py_ssize_t start,
+                             Py_ssize_t end, const int32_t *labels, const double *group_gap,
+                             double *upper, double *lower) noexcept
+    void fk_start_bounds_f64(const fk_bounds *b, const double *X, Py_ssize_t start,
+                             Py_ssize_t end, const int32_t *labels, const double *group_gap,
+                             double *upper, double *lower) noexcept
     void fk_center_gaps(const double *centers_t, Py_ssize_t k, Py_ssize_t d, Py_ssize_t i,
                         double *row) noexcept
 
@@ -120,11 +125,16 @@ cdef void _center_gaps(
     Py_ssize_t n_features,
     double *center_dist,            # OUT (n_clusters, n_clusters), or NULL
     double *half_gap,               # OUT (n_clusters,)
+    const int32_t *group_of,        # IN (n_clusters,), with group_gap
+    Py_ssize_t n_groups,
+    double *group_gap,              # OUT (n_clusters, n_groups), or NULL
     int n_threads,
 ) noexcept nogil:
-    """Lower bounds on the distances between centers (+inf on the diagonal)
-    and on half the distance from each center to its nearest other one."""
-    cdef Py_ssize_t i, j
+    """Lower bounds on the distances between centers (+inf on the diagonal),
+    on half the distance from each center to its nearest other one and, if
+    group_gap is given, on the distance from each center to the other
+    centers of each group (+inf where there are none)."""
+    cdef Py_ssize_t i, j, g
     cdef double *row
     cdef double nearest
     cdef int threads = useful_threads(n_threads, n_clusters,
@@ -141,6 +151,14 @@ cdef void _center_gaps(
                     nearest = row[j]
         # out of memory: no bound (0), never a wrong one
         half_gap[i] = 0.5 * nearest if row != NULL else 0.0
+        if group_gap != NULL:
+            for g in range(n_groups):
+                group_gap[i * n_groups + g] = INFINITY if row != NULL else 0.0
+            if row != NULL:
+                for j in range(n_clusters):
+                    g = group_of[j]
+                    if row[j] < group_gap[i * n_groups + g]:
+                        group_gap[i * n_groups + g] = row[j]
         if center_dist == NULL:
             free(row)
 
@@ -216,6 +234,25 @@ cdef void _bounded_block(void *data, Py_ssize_t block, Py_ssize_t start,
             <int32_t *>hook.labels, hook.upper, hook.lower, &hook.stats[block])
 
 
+cdef void _start_bounds(const fk_bounds *bounds, const floating *X, const int *labels,
+                        const double *group_gap, double *upper, double *lower,
+                        BlockPlan plan, Py_ssize_t n_samples, int n_threads) noexcept nogil:
+    """Bounds of every row after Lloyd's first pass (fk_start_bounds per block)."""
+    cdef Py_ssize_t b, start, end
+    cdef int threads = useful_threads(n_threads, plan.n_blocks,
+                                      <double>n_samples * (bounds.d + bounds.n_groups))
+    for b in prange(plan.n_blocks, schedule="dynamic", num_threads=threads,
+                    use_threads_if=threads > 1):
+        start = b * plan.block_rows
+        end = min(n_samples, start + plan.block_rows)
+        if floating is float:
+            fk_start_bounds_f32(bounds, X, start, end, <const int32_t *>labels, group_gap,
+                                upper, lower)
+        else:
+            fk_start_bounds_f64(bounds, X, start, end, <const int32_t *>labels, group_gap,
+                                upper, lower)
+
+
 def accelerated_run(
     const floating[:, ::1] X,         # IN (n_samples, n_features)
     const double[::1] sample_weight,  # IN (n_samples,)
@@ -286,6 +323,7 @@ def accelerated_run(
     moves = np.zeros(n_clusters)
     group_moves = np.zeros(n_groups)
     half_gap = np.empty(n_clusters)
+    group_gap = np.empty((n_clusters, n_groups))
     side = n_clusters if algorithm == "elkan" else 1
     center_dist = np.empty((side, side))
     # sums, not np.dot: BLAS threads would spin beside the OpenMP team
@@ -304,6 +342,7 @@ def accelerated_run(
     cdef double[:, ::1] center_dist_view = center_dist
     cdef const double[:, ::1] centers_t_view
     cdef _Hook hook
+    cdef double[:, ::1] group_gap_view = group_gap
     cdef double error
     cdef const double *x_norm_ptr = &x_norm_view[0]
     cdef double *upper_ptr = &upper_view[0]
@@ -346,36 +385,46 @@ def accelerated_run(
         bounds.group_shift = &group_moves_view[0]
         bounds.half_gap = NULL
         bounds.center_dist = NULL
-        if algorithm != "yinyang":
+        if iteration == 0 or algorithm != "yinyang":
             centers_t = np.ascontiguousarray(centers64.T)
             centers_t_view = centers_t
             _center_gaps(&centers_t_view[0, 0], n_clusters, n_features,
-                         &center_dist_view[0, 0] if side > 1 else NULL,
-                         &half_gap_view[0], n_threads)
-            bounds.half_gap = &half_gap_view[0]
+                         &center_dist_view[0, 0] if side > 1 else NULL, &half_gap_view[0],
+                         &group_of_view[0], n_groups,
+                         &group_gap_view[0, 0] if iteration == 0 else NULL, n_threads)
+            if algorithm != "yinyang":
+                bounds.half_gap = &half_gap_view[0]
             if side > 1:
                 bounds.center_dist = &center_dist_view[0, 0]
-        bounds.first = iteration == 0
-        if model_init(&model, path, centers_ptr, n_clusters, n_features) != 0:
-            raise MemoryError("fastkmeans: no memory for the packed centers")
-        # one pass over X, as Lloyd's: each block is labelled (the hook),
-        # then summed while its rows are in cache, in Lloyd's order
-        _pass(ws, X, sample_weight, <const floating *>NULL, labels_ptr, n_threads, path,
-              &inertia, &n_changed, _bounded_block, &hook,
-              n_clusters if bounds.first else n_groups + 2)
-        fk_model_free(&model)
-        n_changed = n_distances = 0
-        for b in range(plan.n_blocks):
-            if status[b] != 0:
-                raise MemoryError("fastkmeans: no memory for the bounds' scratch buffers")
-            n_changed += stats[b].changed
-            n_distances += stats[b].distances
-        inertia = _inertia_from_sums(ws.sums, ws.weights, centers_ptr, n_clusters, n_features,
-                                     weighted_sq_norms, &error)
-        if error > INERTIA_RTOL * inertia:
-            # cancellation (data far from the origin): the exact distances
-            inertia = exact_inertia(X, sample_weight, centers, labels, n_threads)
-
+        if iteration == 0:
+            # no bounds yet: Lloyd's own pass labels every point (the
+            # fastest way to compute all the distances), then the bounds
+            # start from the triangle inequality
+            _pass(ws, X, sample_weight, centers_ptr, labels_ptr, n_threads, path,
+                  &inertia, &n_changed)
+            _start_bounds(&bounds, X_ptr, labels_ptr, &group_gap_view[0, 0], upper_ptr,
+                          lower_ptr, plan, n_samples, n_threads)
+            group_gap = group_gap_view = None
+            n_distances = n_samples * (n_clusters + 1)
+        else:
+            if model_init(&model, path, centers_ptr, n_clusters, n_features) != 0:
+                raise MemoryError("fastkmeans: no memory for the packed centers")
+            # one pass over X, as Lloyd's: each block is labelled (the hook),
+            # then summed while its rows are in cache, in Lloyd's order
+            _pass(ws, X, sample_weight, <const floating *>NULL, labels_ptr, n_threads, path,
+                  &inertia, &n_changed, _bounded_block, &hook, n_groups + 2)
+            fk_model_free(&model)
+            n_changed = n_distances = 0
+            for b in range(plan.n_blocks):
+                if status[b] != 0:
+                    raise MemoryError("fastkmeans: no memory for the bounds' scratch buffers")
+                n_changed += stats[b].changed
+                n_distances += stats[b].distances
+            inertia = _inertia_from_sums(ws.sums, ws.weights, centers_ptr, n_clusters,
+                                         n_features, weighted_sq_norms, &error)
+            if error > INERTIA_RTOL * inertia:
+                # cancellation (data far from the origin): the exact distances
+                inertia = exact_inertia(X, sample_weight, centers, labels, n_threads)
         n_relocated = 0
         if _has_empty_cluster(ws.weights, n_clusters):
             n_relocated = relocate_empty_clusters(

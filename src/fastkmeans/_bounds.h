@@ -39,7 +39,6 @@ typedef struct {
     double offset;               /* |mean of centers| + largest |c - mean| */
     double gamma;                /* relative error of the distances computed here */
     const fk_model *model;       /* Lloyd's nearest-center kernel, for near-ties */
-    int first;                   /* 1: no bounds yet (first iteration) */
 } fk_bounds;
 
 typedef struct {
@@ -57,6 +56,16 @@ int fk_bounded_rows_f32(const fk_bounds *b, const float *X, const double *x_norm
 int fk_bounded_rows_f64(const fk_bounds *b, const double *X, const double *x_norm,
                         ptrdiff_t start, ptrdiff_t end, int32_t *labels, double *upper,
                         double *lower, fk_bounds_stats *stats);
+
+/* Bounds of rows [start, end) already labelled (by Lloyd's pass), from
+ * group_gap (k, n_groups): a lower bound on the distance from each center
+ * to the other centers of each group. One distance per row. */
+void fk_start_bounds_f32(const fk_bounds *b, const float *X, ptrdiff_t start, ptrdiff_t end,
+                         const int32_t *labels, const double *group_gap, double *upper,
+                         double *lower);
+void fk_start_bounds_f64(const fk_bounds *b, const double *X, ptrdiff_t start, ptrdiff_t end,
+                         const int32_t *labels, const double *group_gap, double *upper,
+                         double *lower);
 
 /* row[j]: a lower bound on |c_i - c_j| (+inf for j = i); centers_t is the
  * (d, k) transpose of the centers in float64. */

@@ -110,8 +110,8 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
         labels, centers and iteration count (to floating-point tolerance).
         ``'lloyd'`` computes every distance. The others skip distances that
         triangle-inequality bounds rule out: ``'hamerly'`` (two bounds per
-        sample, 16 bytes; best with few features), ``'yinyang'`` (one bound
-        per group of about 10 centers), ``'elkan'`` (one per center: 8 bytes
+        sample, 16 bytes), ``'yinyang'`` (one bound per group of about 32
+        centers), ``'elkan'`` (one per center: 8 bytes
         x n_samples x n_clusters; refused with a ValueError above
         ``max(1 GiB, X.nbytes)``). ``'auto'`` picks one from the shape of the
         data; see :mod:`fastkmeans._algorithm` for the measurements behind it.
