@@ -10,8 +10,8 @@ and passes the same array to every implementation: fastkmeans' ``lloyd``,
 ``hamerly``, ``yinyang``, ``elkan`` and ``auto``, and scikit-learn's KMeans
 ``lloyd`` and ``elkan`` (``n_init=1``, default ``tol=1e-4``, ``max_iter=300``,
 full fits to convergence), all on the same number of threads (threadpoolctl
-limits scikit-learn's OpenMP and BLAS). It prints the median time of
-``--repeats`` runs, its ratio to our Lloyd and to scikit-learn's Lloyd, the
+limits scikit-learn's OpenMP and BLAS), taking turns with a short pause
+before each run. It prints the median time of ``--repeats`` runs, its ratio to our Lloyd and to scikit-learn's Lloyd, the
 iterations, the relative inertia difference from our Lloyd, and, for the
 accelerated variants, the distance evaluations per iteration as a fraction
 of Lloyd's n x k (the pruning rate is one minus that).
@@ -27,6 +27,9 @@ import numpy as np
 import fastkmeans
 from fastkmeans._algorithm import choose_algorithm
 from fastkmeans._init import initial_centers
+
+#: Idle time before each timed run.
+PAUSE_SECONDS = 0.3
 
 #: name -> (description, loader returning (X, n_clusters))
 WORKLOADS = {}
@@ -87,6 +90,9 @@ def _interleaved_medians(runs, repeats):
     results = {}
     for _ in range(repeats):
         for name, run in runs.items():
+            # let the previous run's OpenMP and BLAS threads stop spinning
+            # (they would take the CPUs from the next run)
+            time.sleep(PAUSE_SECONDS)
             started = time.perf_counter()
             try:
                 results[name] = run()

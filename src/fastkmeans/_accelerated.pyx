@@ -6,16 +6,16 @@ All three are one loop (``accelerated_run``) around one C kernel
 keeps an upper bound on the distance to its center and a lower bound on the
 distance to every other center of each group.
 
-========  ==========================  ==========================
-variant   groups of centers           bound memory (float64)
-========  ==========================  ==========================
-hamerly   one (all centers)           ``16 * n_samples`` bytes
-yinyang   ``max(1, k // 32)``, from   ``8 * n_samples * (groups
-          k-means on the initial      + 1)`` bytes
+========  ==========================  ===============================
+variant   groups of centers           bounds and row norms (float64)
+========  ==========================  ===============================
+hamerly   one (all centers)           ``24 * n_samples`` bytes
+yinyang   ``max(1, k // 32)``, from   ``8 * n_samples * (groups + 2)``
+          k-means on the initial      bytes
           centers
-elkan     one per center, plus the    ``8 * n_samples * (k + 1)
-          center-to-center test       + 8 * k * k`` bytes
-========  ==========================  ==========================
+elkan     one per center, plus the    ``8 * n_samples * (k + 2)
+          center-to-center test       + 16 * k * k`` bytes
+========  ==========================  ===============================
 
 Exactness: each iteration gives the labels Lloyd's kernel would give (see
 ``_bounds.h``: a point is skipped only when its bounds prove that Lloyd
@@ -94,8 +94,9 @@ cdef double INERTIA_RTOL = 1e-11
 
 def elkan_bound_bytes(n_samples, n_clusters):
     """Bytes of Elkan's bounds: a lower bound per point and center, an upper
-    bound per point and the center-to-center distances, all float64."""
-    return 8 * (n_samples * (n_clusters + 1) + n_clusters * n_clusters)
+    bound and a norm per point, and two k x k tables of center distances,
+    all float64."""
+    return 8 * (n_samples * (n_clusters + 2) + 2 * n_clusters * n_clusters)
 
 
 def check_elkan_memory(n_samples, n_clusters, x_bytes):
@@ -275,7 +276,7 @@ def accelerated_run(
         As in :func:`fastkmeans._lloyd.lloyd_run`.
     history : list
         Receives one ``(inertia, center_shift, seconds, distance_evaluations)``
-        tuple per iteration.
+        tuple per iteration, as lloyd_run.
     algorithm : {'hamerly', 'yinyang', 'elkan'}
         How the centers are grouped (see the module docstring).
 

@@ -60,9 +60,7 @@ def _lloyd(X, sample_weight, centers, max_iter, tol, n_threads,
     columns = list(zip(*history))
     inertias, shifts, seconds = (np.array(column, dtype=np.float64).reshape(-1)
                                  for column in columns[:3])
-    # Lloyd computes every distance; the accelerated runs count theirs
-    evaluations = (np.array(columns[3], dtype=np.int64) if len(columns) > 3
-                   else np.full(len(history), X.shape[0] * centers.shape[0], dtype=np.int64))
+    evaluations = np.array(columns[3], dtype=np.int64)
     return KMeansResult(
         centers=frozen_array(centers),
         labels=frozen_array(labels),
@@ -110,11 +108,12 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
         labels, centers and iteration count (to floating-point tolerance).
         ``'lloyd'`` computes every distance. The others skip distances that
         triangle-inequality bounds rule out: ``'hamerly'`` (two bounds per
-        sample, 16 bytes), ``'yinyang'`` (one bound per group of about 32
-        centers), ``'elkan'`` (one per center: 8 bytes
-        x n_samples x n_clusters; refused with a ValueError above
-        ``max(1 GiB, X.nbytes)``). ``'auto'`` picks one from the shape of the
-        data; see :mod:`fastkmeans._algorithm` for the measurements behind it.
+        sample), ``'yinyang'`` (one bound per group of about 32 centers),
+        ``'elkan'`` (one per center: about 8 bytes x n_samples x n_clusters;
+        refused with a ValueError above ``max(1 GiB, X.nbytes)``).
+        ``'auto'`` picks by shape: Yinyang from 1000 clusters (500 below 8
+        features), else Hamerly from 8 features and 32 clusters, else Lloyd;
+        :mod:`fastkmeans._algorithm` has the measurements behind it.
     random_state : None, int, numpy.random.Generator or RandomState
         Source of randomness for the initialisation; an int makes the fit
         reproducible, bitwise, for any ``n_threads``.

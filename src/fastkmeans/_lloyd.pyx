@@ -315,7 +315,7 @@ def lloyd_run(
     int max_iter,
     double tol,
     int n_threads,
-    list history,                     # OUT: (inertia, shift, seconds) per iteration
+    list history,                     # OUT: (inertia, shift, seconds, distances) per iteration
     int path=-1,
     object on_iteration=None,
 ):
@@ -344,7 +344,8 @@ def lloyd_run(
     n_threads : int
         OpenMP threads to use.
     history : list
-        Receives one ``(inertia, center_shift, seconds)`` tuple per iteration.
+        Receives one ``(inertia, center_shift, seconds, distance_evaluations)``
+        tuple per iteration (Lloyd evaluates ``n_samples * n_clusters``).
     path : int, optional
         Instruction-set path; the active one by default.
     on_iteration : callable, optional
@@ -395,7 +396,7 @@ def lloyd_run(
             swap = current
             current = spare
             spare = swap
-            history.append((inertia, shift, perf_counter() - started))
+            history.append((inertia, shift, perf_counter() - started, X.shape[0] * n_clusters))
             if n_changed == 0:
                 converged = strict = True
             elif shift <= tol:
