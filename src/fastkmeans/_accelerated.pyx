@@ -33,7 +33,7 @@ from cython.parallel cimport prange
 from libc.stdint cimport int32_t
 from libc.math cimport INFINITY, fabs
 from libc.stdlib cimport free, malloc
-from libc.string cimport memcpy, memset
+from libc.string cimport memcpy
 
 from fastkmeans._common cimport (
     MAX_BLOCKS, BlockPlan, fk_model, fk_model_free, floating, model_init, useful_threads,
@@ -60,7 +60,7 @@ cdef extern from "_bounds.h" nogil:
         const fk_model *model
 
     ctypedef struct fk_bounds_stats:
-        Py_ssize_t changed, distances, ties
+        Py_ssize_t changed, distances
 
     int fk_bounded_rows_f32(const fk_bounds *b, const float *X, const double *x_norm,
                             Py_ssize_t start, Py_ssize_t end, int32_t *labels,

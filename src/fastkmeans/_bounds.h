@@ -44,7 +44,6 @@ typedef struct {
 typedef struct {
     ptrdiff_t changed;    /* labels changed */
     ptrdiff_t distances;  /* point-center distances evaluated */
-    ptrdiff_t ties;       /* points labelled by Lloyd's kernel */
 } fk_bounds_stats;
 
 /* Update the bounds and labels of rows [start, end) for new centers.

@@ -143,7 +143,7 @@ FK_B_TARGETS int FK_B(fk_bounded_rows)(
         return -1;
     }
     double *min2 = min1 + t;
-    ptrdiff_t changed = 0, distances = 0, ties = 0;
+    ptrdiff_t changed = 0, distances = 0;
 
     for (ptrdiff_t i = start; i < end; i++) {
         const FK_T *x = X + i * d;
@@ -222,7 +222,6 @@ FK_B_TARGETS int FK_B(fk_bounded_rows)(
             /* a near-tie: Lloyd's kernel decides, then every distance anew */
             FK_T unused;
             FK_B_ASSIGN(b->model, x, 0, 1, &label, &unused);  /* x: its own one-row matrix */
-            ties++;
             distances += b->k;
             for (ptrdiff_t g = 0; g < t; g++) {
                 seen[g] = 1;
@@ -256,7 +255,6 @@ FK_B_TARGETS int FK_B(fk_bounded_rows)(
     free(seen);
     stats->changed = changed;
     stats->distances = distances;
-    stats->ties = ties;
     return 0;
 }
 
