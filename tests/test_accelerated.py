@@ -85,6 +85,24 @@ def test_exact_on_a_grid_full_of_ties(algorithm):
 
 
 @pytest.mark.parametrize("algorithm", ACCELERATED)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_exact_far_from_the_origin(algorithm, dtype):
+    # a large offset makes Lloyd's rounding large next to the gaps between
+    # distances: the bounds' margins (and Lloyd's own kernel on near-ties)
+    # must still give its labels at every iteration
+    X, _ = make_blobs(1500, 6, 10, seed=11)
+    X = (X + 3e3).astype(dtype)
+    init = _init(X, 32)
+    weights = np.ones(X.shape[0])
+    expected = _run_labels(lloyd_run, X, weights, init.copy(), 2, [])
+    result = _run_labels(_accelerated.accelerated_run, X, weights, init.copy(), 2, [],
+                         algorithm)
+    assert len(result) == len(expected)
+    for got, want in zip(result, expected):
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("algorithm", ACCELERATED)
 def test_identical_for_any_thread_count(algorithm):
     X, _ = make_blobs(3000, 5, 20, seed=2, dtype=np.float32)
     init = _init(X, 40)

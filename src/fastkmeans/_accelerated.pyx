@@ -56,7 +56,7 @@ cdef extern from "_bounds.h" nogil:
         const double *group_shift
         const double *half_gap
         const double *center_dist
-        double kappa, offset, gamma
+        double kappa, spread, center_norm, gamma
         const fk_model *model
 
     ctypedef struct fk_bounds_stats:
@@ -356,8 +356,8 @@ def accelerated_run(
     bounds.group_of = &group_of_view[0]
     bounds.center_at = &center_at_view[0]
     bounds.centers = centers_ptr
-    # Lloyd's error on a squared distance, over (|x| + offset)^2, with room
-    # to spare (see _bounds.h), and the error of the distances computed here
+    # Lloyd's error on a squared distance (see _bounds.h), with room to
+    # spare, and the error of the distances computed here
     bounds.kappa = (16 * n_features + 48) * unit
     bounds.gamma = (2 * n_features + 8) * unit
     bounds.model = &model
@@ -375,8 +375,10 @@ def accelerated_run(
         started = perf_counter()
         centers64 = current.astype(np.float64)
         mean = centers64.mean(axis=0)
-        bounds.offset = (float(np.sqrt((mean * mean).sum()))
-                         + float(np.sqrt(np.max(((centers64 - mean) ** 2).sum(axis=1)))))
+        bounds.center_norm = float(np.sqrt((mean * mean).sum()))
+        # the kernel centers by the mean rounded to the input precision
+        bounds.spread = (float(np.sqrt(np.max(((centers64 - mean) ** 2).sum(axis=1))))
+                         + 4 * unit * bounds.center_norm)
         soa = np.ascontiguousarray(current[center_at].T)
         soa_view = soa
         bounds.soa = &soa_view[0, 0]

@@ -35,8 +35,15 @@ typedef struct {
     const double *half_gap;      /* (k) lower bound on half the distance to the
                                     nearest other center, or NULL */
     const double *center_dist;   /* (k, k) lower bounds on center distances, or NULL */
-    double kappa;                /* Lloyd's error: E = kappa * (|x| + offset)^2 */
-    double offset;               /* |mean of centers| + largest |c - mean| */
+    /* Lloyd's error on any of its distances to x is at most
+     *   E = kappa * (R (|x| + |m| + R) + (|x - m| + R)^2),
+     * m the mean of the centers and R = spread >= max |c - m|: its dense
+     * kernel compares |c'|^2 + 2 m.c' - 2 x.c' (c' = c - m), whose errors
+     * all carry a factor |c'| <= R, and its low-d kernel sums (x - c)^2,
+     * off by (d + 3) eps relative. kappa is twice (8 d + 24) eps. */
+    double kappa;
+    double spread;               /* R */
+    double center_norm;          /* |m| */
     double gamma;                /* relative error of the distances computed here */
     const fk_model *model;       /* Lloyd's nearest-center kernel, for near-ties */
 } fk_bounds;

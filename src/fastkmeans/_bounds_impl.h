@@ -128,7 +128,8 @@ FK_B_TARGETS int FK_B(fk_bounded_rows)(
 {
     /* locals, so that stores to the bounds cannot alias them */
     const ptrdiff_t d = b->d, t = b->n_groups;
-    const double gamma = b->gamma, kappa2 = 2.0 * b->kappa, offset = b->offset;
+    const double gamma = b->gamma, kappa2 = 2.0 * b->kappa;
+    const double spread = b->spread, center_norm = b->center_norm;
     const double *restrict shift = b->shift;
     const double *restrict group_shift = b->group_shift;
     const double *restrict half_gap = b->half_gap;
@@ -148,8 +149,10 @@ FK_B_TARGETS int FK_B(fk_bounded_rows)(
     for (ptrdiff_t i = start; i < end; i++) {
         const FK_T *x = X + i * d;
         double *restrict lg = lower + i * t;
-        const double scale = x_norm[i] + offset;
-        const double margin = kappa2 * scale * scale;  /* 2E */
+        /* 2E with |x - m| <= u + spread (see fk_bounds.kappa): u is an
+         * upper bound on |x - c_a| at every use below */
+        const double far = spread * (x_norm[i] + center_norm + spread);
+#define FK_B_MARGIN(u) (kappa2 * (far + ((u) + 2.0 * spread) * ((u) + 2.0 * spread)))
         const int32_t a = labels[i];
         double u, dist_a;
         {
@@ -169,7 +172,7 @@ FK_B_TARGETS int FK_B(fk_bounded_rows)(
             }
             double beyond = lowest;
             if (half_gap) beyond = fk_max(beyond, fk_sub_down(2.0 * half_gap[a], u));
-            if (fk_certain(beyond, u, margin)) {
+            if (fk_certain(beyond, u, FK_B_MARGIN(u))) {
                 upper[i] = u;
                 continue;
             }
@@ -179,11 +182,12 @@ FK_B_TARGETS int FK_B(fk_bounded_rows)(
             u = fk_up(dist_a, gamma);
             beyond = lowest;
             if (half_gap) beyond = fk_max(beyond, fk_sub_down(2.0 * half_gap[a], u));
-            if (fk_certain(beyond, u, margin)) {
+            if (fk_certain(beyond, u, FK_B_MARGIN(u))) {
                 upper[i] = u;
                 continue;
             }
         }
+        const double margin = FK_B_MARGIN(u);
 
         /* search the groups the bounds cannot rule out */
         int32_t best = a;
@@ -279,6 +283,7 @@ FK_B_TARGETS void FK_B(fk_start_bounds)(
     }
 }
 
+#undef FK_B_MARGIN
 #undef FK_B_CAT_
 #undef FK_B_CAT
 #undef FK_B
