@@ -10,6 +10,8 @@ import warnings
 
 import numpy as np
 
+from fastkmeans._accelerated import accelerated_run
+from fastkmeans._algorithm import resolve_algorithm
 from fastkmeans._assign import assign_labels, inertia
 from fastkmeans._init import initial_centers
 from fastkmeans._lloyd import lloyd_run
@@ -17,9 +19,9 @@ from fastkmeans._progress import FitProgress, check_callback, check_verbose
 from fastkmeans._result import FitHistory, KMeansResult, frozen_array
 from fastkmeans._threads import resolve_n_threads
 from fastkmeans._validation import (
-    check_centers, check_data, check_init, check_magnitude, check_n_clusters,
-    check_n_init, check_positive_int, check_random_state, check_sample_weight,
-    check_tol,
+    check_algorithm, check_centers, check_data, check_init, check_magnitude,
+    check_n_clusters, check_n_init, check_positive_int, check_random_state,
+    check_sample_weight, check_tol,
 )
 from fastkmeans._warnings import ConvergenceWarning
 
@@ -39,22 +41,31 @@ def _mean_feature_variance(X: np.ndarray) -> float:
     return float(squares.mean() / n_samples)
 
 
-def _lloyd(X, sample_weight, centers, max_iter, tol, n_threads, progress=None,
-           run_index=0) -> KMeansResult:
+def _lloyd(X, sample_weight, centers, max_iter, tol, n_threads, algorithm="lloyd",
+           progress=None, run_index=0) -> KMeansResult:
     """One Lloyd run from ``centers`` (a private array, updated in place).
 
     ``tol`` is absolute: the bound on the total squared center shift.
+    ``algorithm`` is ``'lloyd'`` or an accelerated variant (same result).
     ``progress`` (a FitProgress) hears of every iteration.
     """
     labels = np.empty(X.shape[0], dtype=np.int32)
     history = []
-    n_iter, converged, labels_match = lloyd_run(
-        X, sample_weight, centers, labels, max_iter, tol, n_threads, history,
-        on_iteration=progress.hook(history, run_index) if progress is not None else None)
+    on_iteration = progress.hook(history, run_index) if progress is not None else None
+    if algorithm == "lloyd":
+        n_iter, converged, labels_match = lloyd_run(
+            X, sample_weight, centers, labels, max_iter, tol, n_threads, history,
+            on_iteration=on_iteration)
+    else:
+        n_iter, converged, labels_match = accelerated_run(
+            X, sample_weight, centers, labels, max_iter, tol, n_threads, history, algorithm,
+            on_iteration=on_iteration)
     if not labels_match:
         assign_labels(X, centers, labels, np.empty(X.shape[0], dtype=X.dtype), n_threads)
+    columns = list(zip(*history))
     inertias, shifts, seconds = (np.array(column, dtype=np.float64).reshape(-1)
-                                 for column in zip(*history))
+                                 for column in columns[:3])
+    evaluations = np.array(columns[3], dtype=np.int64)
     return KMeansResult(
         centers=frozen_array(centers),
         labels=frozen_array(labels),
@@ -62,13 +73,14 @@ def _lloyd(X, sample_weight, centers, max_iter, tol, n_threads, progress=None,
         n_iter=n_iter,
         converged=converged,
         history=FitHistory(inertia=frozen_array(inertias), center_shift=frozen_array(shifts),
-                           seconds=frozen_array(seconds)),
+                           seconds=frozen_array(seconds),
+                           distance_evaluations=frozen_array(evaluations)),
     )
 
 
 def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-4,
-        random_state=None, sample_weight=None, n_threads=None, verbose=0,
-        callback=None) -> KMeansResult:
+        algorithm="lloyd", random_state=None, sample_weight=None, n_threads=None,
+        verbose=0, callback=None) -> KMeansResult:
     """Cluster ``X`` into ``n_clusters`` clusters with exact Lloyd k-means.
 
     Parameters
@@ -96,6 +108,17 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
         Stop when the total squared center shift is at most ``tol`` times the
         mean variance of the features (as scikit-learn). ``0`` stops only when
         no label changes (or at ``max_iter``).
+    algorithm : {'lloyd', 'elkan', 'hamerly', 'yinyang', 'auto'}, default='lloyd'
+        How each iteration finds the nearest centers; all give Lloyd's
+        labels, centers and iteration count (to floating-point tolerance).
+        ``'lloyd'`` computes every distance. The others skip distances that
+        triangle-inequality bounds rule out: ``'hamerly'`` (two bounds per
+        sample), ``'yinyang'`` (one bound per group of about 32 centers),
+        ``'elkan'`` (one per center: about 8 bytes x n_samples x n_clusters;
+        refused with a ValueError above ``max(1 GiB, X.nbytes)``).
+        ``'auto'`` picks by shape: Yinyang from 1000 clusters (500 below 8
+        features), else Hamerly from 8 features and 32 clusters, else Lloyd;
+        :mod:`fastkmeans._algorithm` has the measurements behind it.
     random_state : None, int, numpy.random.Generator or RandomState
         Source of randomness for the initialisation; an int makes the fit
         reproducible, bitwise, for any ``n_threads``.
@@ -138,7 +161,7 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
     Notes
     -----
     Memory above ``X`` is O(n_samples + n_clusters * n_features * n_threads);
-    no n_samples x n_clusters array is ever formed.
+    no n_samples x n_clusters array is ever formed, except Elkan's bounds.
 
     Examples
     --------
@@ -160,6 +183,8 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
     n_init = check_n_init(n_init, init)
     max_iter = check_positive_int(max_iter, "max_iter")
     tol = check_tol(tol)
+    algorithm = resolve_algorithm(check_algorithm(algorithm), n_samples, n_features,
+                                  n_clusters, X.nbytes)
     rng = check_random_state(random_state)
     progress = FitProgress(n_init, check_verbose(verbose), check_callback(callback))
 
@@ -167,7 +192,8 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
     best = None
     for run_index in range(n_init):
         centers = initial_centers(init, X, n_clusters, sample_weight, rng, n_threads)
-        run = _lloyd(X, sample_weight, centers, max_iter, tol, n_threads, progress, run_index)
+        run = _lloyd(X, sample_weight, centers, max_iter, tol, n_threads, algorithm,
+                     progress, run_index)
         if best is None or run.inertia < best.inertia:
             best = run
         if progress.stopped:

@@ -1,30 +1,12 @@
 """``fastkmeans.KMeans``: a drop-in for ``sklearn.cluster.KMeans`` built on :func:`fit`."""
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 
 from fastkmeans._estimator_base import CentersEstimator, check_bool
 from fastkmeans._fit import fit as _fit
 from fastkmeans._progress import check_verbose
-
-ALGORITHMS = ("lloyd", "elkan", "hamerly", "yinyang", "auto")
-
-# Shim, to be removed at merge: issue 4 adds `algorithm=` and issue 6
-# `verbose=` to `fastkmeans.fit`. Until then KMeans runs Lloyd (every
-# algorithm gives the same result) and prints the history itself.
-_FIT_PARAMETERS = inspect.signature(_fit).parameters
-
-
-def _fit_options(algorithm: str, verbose: int) -> dict:
-    """The keyword arguments of this version of ``fit`` that ``KMeans`` forwards."""
-    options = {}
-    if "algorithm" in _FIT_PARAMETERS:
-        options["algorithm"] = algorithm
-    options["verbose"] = verbose
-    return options
-
+from fastkmeans._validation import _ALGORITHMS as ALGORITHMS
 
 class KMeans(CentersEstimator):
     """Exact k-means clustering with scikit-learn's ``KMeans`` interface.
@@ -60,9 +42,8 @@ class KMeans(CentersEstimator):
     copy_x : bool, default=True
         Accepted for compatibility; ``X`` is never modified either way.
     algorithm : {'lloyd', 'elkan', 'hamerly', 'yinyang', 'auto'}, default='lloyd'
-        Algorithm for the iterations. All give the same result; they differ
-        in speed and memory. Where this version of :func:`fastkmeans.fit`
-        offers no choice, Lloyd runs.
+        Algorithm for the iterations (see :func:`fastkmeans.fit`). All give
+        the same result; they differ in speed and memory.
     n_threads : int, optional
         OpenMP threads; ``None`` uses all available (honouring
         ``OMP_NUM_THREADS`` and threadpoolctl limits).
@@ -154,7 +135,7 @@ class KMeans(CentersEstimator):
         result = _fit(array, self.n_clusters, init=self.init, n_init=self.n_init,
                       max_iter=self.max_iter, tol=self.tol, random_state=self.random_state,
                       sample_weight=sample_weight, n_threads=self.n_threads,
-                      **_fit_options(self.algorithm, verbose))
+                      algorithm=self.algorithm, verbose=verbose)
         # writable copies: scikit-learn's attributes are ordinary arrays
         self.cluster_centers_ = np.array(result.centers)
         self.labels_ = np.array(result.labels)

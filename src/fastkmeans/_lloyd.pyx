@@ -58,15 +58,7 @@ cdef void _add_block_buffers(
 
 cdef class _Workspace:
     """Buffers of a Lloyd run, allocated once (in C: cheap for tiny inputs)
-    and reused by every pass."""
-    cdef BlockPlan plan
-    cdef Py_ssize_t wave, n_clusters, n_features
-    cdef double *block_sums         # (wave, n_clusters, n_features)
-    cdef double *block_weights      # (wave, n_clusters)
-    cdef double *sums               # (n_clusters, n_features)
-    cdef double *weights            # (n_clusters,)
-    cdef double block_inertia[MAX_BLOCKS]
-    cdef Py_ssize_t block_changed[MAX_BLOCKS]
+    and reused by every pass (attributes in _lloyd.pxd)."""
 
     def __cinit__(self, Py_ssize_t n_samples, Py_ssize_t n_clusters, Py_ssize_t n_features,
                   int n_threads):
@@ -99,9 +91,14 @@ cdef int _pass(
     int path,
     double *inertia,
     Py_ssize_t *n_changed,
+    block_hook before_sums=NULL,
+    void *hook_data=NULL,
+    double hook_work=0.0,
 ) except -1:
     """One pass over X in waves of blocks into ws.sums and ws.weights; see
-    lloyd_iteration."""
+    lloyd_iteration. ``before_sums(hook_data, block, start, end)``, if
+    given, runs on each block before it is summed (its rows then are in
+    cache), costing about ``hook_work`` units per row and feature."""
     cdef Py_ssize_t n_samples = X.shape[0]
     cdef Py_ssize_t n_features = ws.n_features
     cdef Py_ssize_t n_clusters = ws.n_clusters
@@ -123,12 +120,15 @@ cdef int _pass(
             n_in_wave = min(wave, plan.n_blocks - first)
             threads = useful_threads(n_threads, n_in_wave,
                                      <double>n_in_wave * plan.block_rows * n_features
-                                     * (n_clusters if assign else 1))
+                                     * ((n_clusters if assign else 1) + hook_work))
             # dynamic: blocks differ in cost (label changes, cache); which
             # thread runs a block never changes what it computes
             for slot in prange(n_in_wave, schedule="dynamic", num_threads=threads,
                                use_threads_if=threads > 1):
                 b = first + slot
+                if before_sums != NULL:
+                    before_sums(hook_data, b, b * plan.block_rows,
+                                min(n_samples, (b + 1) * plan.block_rows))
                 lloyd_rows(&model, &X[0, 0], &sample_weight[0],
                            b * plan.block_rows,
                            min(n_samples, (b + 1) * plan.block_rows),
@@ -315,7 +315,7 @@ def lloyd_run(
     int max_iter,
     double tol,
     int n_threads,
-    list history,                     # OUT: (inertia, shift, seconds) per iteration
+    list history,                     # OUT: (inertia, shift, seconds, distances) per iteration
     int path=-1,
     object on_iteration=None,
 ):
@@ -344,7 +344,8 @@ def lloyd_run(
     n_threads : int
         OpenMP threads to use.
     history : list
-        Receives one ``(inertia, center_shift, seconds)`` tuple per iteration.
+        Receives one ``(inertia, center_shift, seconds, distance_evaluations)``
+        tuple per iteration (Lloyd evaluates ``n_samples * n_clusters``).
     path : int, optional
         Instruction-set path; the active one by default.
     on_iteration : callable, optional
@@ -395,7 +396,7 @@ def lloyd_run(
             swap = current
             current = spare
             spare = swap
-            history.append((inertia, shift, perf_counter() - started))
+            history.append((inertia, shift, perf_counter() - started, X.shape[0] * n_clusters))
             if n_changed == 0:
                 converged = strict = True
             elif shift <= tol:

@@ -29,6 +29,9 @@ class IterationInfo:
         Index of the initialisation (``0 .. n_runs - 1``).
     n_runs : int
         Initialisations the fit makes (``n_init``).
+    distance_evaluations : int
+        Point-to-center distances computed in this iteration (``n_samples *
+        n_clusters`` for Lloyd, fewer for the accelerated algorithms).
     """
 
     iteration: int
@@ -37,6 +40,7 @@ class IterationInfo:
     seconds: float
     run: int
     n_runs: int
+    distance_evaluations: int
 
 
 def check_verbose(verbose) -> int:
@@ -84,16 +88,17 @@ class FitProgress:
     def hook(self, history: list, run: int):
         """The ``on_iteration`` hook of ``lloyd_run`` for one run (None if nobody listens).
 
-        It reads the iteration's ``(inertia, center_shift, seconds)`` tuple,
-        the last one in ``history``, and returns True to stop the run.
+        It reads the iteration's ``(inertia, center_shift, seconds,
+        distance_evaluations)`` tuple, the last one in ``history``, and
+        returns True to stop the run.
         """
         if not self.verbose and self.callback is None:
             return None
 
         def on_iteration() -> bool:
-            inertia, center_shift, seconds = history[-1][:3]
+            inertia, center_shift, seconds, evaluations = history[-1]
             info = IterationInfo(len(history), float(inertia), float(center_shift),
-                                 float(seconds), run, self.n_runs)
+                                 float(seconds), run, self.n_runs, int(evaluations))
             if self.verbose:
                 self._print(info)
             if self.callback is not None and self.callback(info):
@@ -105,7 +110,8 @@ class FitProgress:
     def _print(self, info: IterationInfo) -> None:
         run_text = f"run {info.run + 1}/{info.n_runs} " if info.n_runs > 1 else ""
         print(f"{run_text}iteration {info.iteration:4d}: inertia {info.inertia:.6g}, "
-              f"center shift {info.center_shift:.3g}, {info.seconds * 1e3:.2f} ms",
+              f"center shift {info.center_shift:.3g}, "
+              f"{info.distance_evaluations} distances, {info.seconds * 1e3:.2f} ms",
               file=self.stream if self.stream is not None else sys.stdout, flush=True)
 
 

@@ -11,6 +11,7 @@ import time
 
 import numpy as np
 
+from fastkmeans._groups import center_groups
 from fastkmeans._result import FitHistory, KMeansResult, frozen_array
 
 # Points per chunk in assign_labels, so the chunk x k x d difference stays small.
@@ -153,10 +154,92 @@ def random_samples(X, n_clusters, sample_weight, rng):
     return X[indices].copy()
 
 
-def lloyd(X, centers, sample_weight=None, max_iter=300, tol=1e-4):
+class TriangleBounds:
+    """Hamerly, Elkan and Yinyang bounds: which points certainly keep their label.
+
+    Each point keeps an upper bound on the distance to its center and, for
+    each group of centers (one group: Hamerly; one per center: Elkan; about
+    k / 10: Yinyang, see ``fastkmeans._groups``), a lower bound on the
+    distance to the other centers of the group. When the centers move, the
+    upper bound grows by its center's move and each lower bound shrinks by
+    the largest move in its group. A point whose lowest lower bound (or,
+    Hamerly's test, twice the half-gap of its center minus its upper bound)
+    beats its upper bound by a relative margin for rounding keeps its label;
+    the others are assigned as Lloyd assigns them, and their bounds are
+    recomputed. Elkan's per-pair center test is left to the kernel.
+    """
+
+    def __init__(self, X, centers, algorithm):
+        self.groups = center_groups(centers, algorithm)
+        self.use_half_gap = algorithm != "yinyang"
+        n_groups = int(self.groups.max()) + 1
+        self.upper = np.full(X.shape[0], np.inf)
+        self.lower = np.zeros((X.shape[0], n_groups))
+        # Lloyd's distances (in X's dtype) are off by a few ulps per feature
+        self.margin = 8.0 * (X.shape[1] + 4) * float(np.finfo(X.dtype).eps)
+
+    def _certain(self, lower, upper):
+        return (lower > upper) & (lower ** 2 > upper ** 2 * (1.0 + self.margin))
+
+    def assign(self, X, centers, labels):
+        """New labels (Lloyd's) and the number of distances computed."""
+        n_samples, n_clusters = X.shape[0], centers.shape[0]
+        labels = labels.copy()
+        todo = np.ones(n_samples, dtype=bool) if labels[0] < 0 else self._uncertain(
+            X, centers, labels)
+        n_tightened = 0 if labels[0] < 0 else int(np.count_nonzero(self.tightened))
+        rows = np.flatnonzero(todo)
+        # groups not ruled out must be searched: count their centers
+        group_sizes = np.bincount(self.groups)
+        searched = ~self._certain(self.lower[rows], self.upper[rows, None])
+        if labels[0] < 0:
+            searched[:] = True
+        evaluations = n_tightened + int((searched * group_sizes).sum())
+        if rows.size:
+            labels[rows], _ = assign_labels(X[rows], centers)
+            distances = np.sqrt(squared_distances(X[rows].astype(np.float64),
+                                                  centers.astype(np.float64)))
+            self.upper[rows] = distances[np.arange(rows.size), labels[rows]]
+            distances[np.arange(rows.size), labels[rows]] = np.inf
+            for group in range(self.lower.shape[1]):
+                self.lower[rows, group] = distances[:, self.groups == group].min(axis=1)
+        return labels, evaluations
+
+    def _uncertain(self, X, centers, labels):
+        """Points whose bounds leave their label in doubt (bounds tightened)."""
+        lowest = self.lower.min(axis=1)
+        if self.use_half_gap:
+            lowest = np.maximum(lowest, 2.0 * self._half_gaps(centers)[labels] - self.upper)
+        todo = ~self._certain(lowest, self.upper)
+        # the exact distance to the own center, then test again
+        own = X[todo].astype(np.float64) - centers[labels[todo]].astype(np.float64)
+        self.upper[todo] = np.sqrt(np.einsum("ij,ij->i", own, own))
+        self.tightened = todo.copy()
+        todo[todo] = ~self._certain(lowest[todo], self.upper[todo])
+        return todo
+
+    @staticmethod
+    def _half_gaps(centers):
+        gaps = np.sqrt(squared_distances(centers.astype(np.float64), centers.astype(np.float64)))
+        np.fill_diagonal(gaps, np.inf)
+        return 0.5 * gaps.min(axis=1)
+
+    def centers_moved(self, old, new, labels):
+        """Widen the bounds by how far each center moved."""
+        moves = np.sqrt(np.sum((new.astype(np.float64) - old.astype(np.float64)) ** 2, axis=1))
+        group_moves = np.zeros(self.lower.shape[1])
+        np.maximum.at(group_moves, self.groups, moves)
+        self.lower -= group_moves
+        self.upper += moves[labels]
+
+
+def lloyd(X, centers, sample_weight=None, max_iter=300, tol=1e-4, algorithm="lloyd"):
     """Lloyd's algorithm from ``centers``, with scikit-learn's stopping rules.
 
     ``tol`` is relative: multiplied by the mean variance of the features.
+    ``algorithm``: ``'lloyd'`` computes every distance; ``'hamerly'``,
+    ``'elkan'`` and ``'yinyang'`` skip those their :class:`TriangleBounds`
+    rule out, with the same result.
     """
     X = np.asarray(X)
     centers = np.array(centers, dtype=X.dtype)
@@ -164,17 +247,29 @@ def lloyd(X, centers, sample_weight=None, max_iter=300, tol=1e-4):
         sample_weight = np.ones(X.shape[0])
     sample_weight = np.asarray(sample_weight, dtype=np.float64)
     tol = tol * float(np.mean(np.var(X.astype(np.float64), axis=0)))
+    bounds = None if algorithm == "lloyd" else TriangleBounds(X, centers, algorithm)
 
     labels = np.full(X.shape[0], -1, dtype=np.int32)
-    inertias, shifts, seconds = [], [], []
+    inertias, shifts, seconds, evaluations = [], [], [], []
     converged = labels_stable = relocated = False
     for iteration in range(max_iter):
         started = time.perf_counter()
-        labels, sums, weights, iteration_inertia, n_changed = lloyd_iteration(
-            X, sample_weight, centers, labels)
+        if bounds is None:
+            labels, sums, weights, iteration_inertia, n_changed = lloyd_iteration(
+                X, sample_weight, centers, labels)
+            evaluations.append(X.shape[0] * centers.shape[0])
+        else:
+            new_labels, count = bounds.assign(X, centers, labels)
+            n_changed = int(np.count_nonzero(new_labels != labels))
+            labels = new_labels
+            sums, weights = update_sums(X, sample_weight, labels, centers.shape[0])
+            iteration_inertia = inertia(X, sample_weight, centers, labels)
+            evaluations.append(count)
         new_centers, relocated = update_centers(X, sample_weight, centers, labels,
                                                 sums, weights)
         shift = float(np.sum((new_centers.astype(np.float64) - centers) ** 2))
+        if bounds is not None:
+            bounds.centers_moved(centers, new_centers, labels)
         centers = new_centers
         inertias.append(iteration_inertia)
         shifts.append(shift)
@@ -193,7 +288,8 @@ def lloyd(X, centers, sample_weight=None, max_iter=300, tol=1e-4):
         n_iter=iteration + 1, converged=converged,
         history=FitHistory(frozen_array(inertias, np.float64),
                            frozen_array(shifts, np.float64),
-                           frozen_array(seconds, np.float64)))
+                           frozen_array(seconds, np.float64),
+                           frozen_array(evaluations, np.int64)))
 
 
 def fit(X, n_clusters, *, init="k-means++", n_init=1, max_iter=300, tol=1e-4,

@@ -25,11 +25,16 @@ class FitHistory:
         update of each iteration (compared with ``tol`` for convergence).
     seconds : ndarray of shape (n_iter,), float64
         Wall time of each iteration.
+    distance_evaluations : ndarray of shape (n_iter,), int64
+        Point-to-center distances computed in each iteration: ``n_samples *
+        n_clusters`` for Lloyd, fewer where the accelerated variants' bounds
+        skip them (their pruning rate is ``1 - this / (n_samples * n_clusters)``).
     """
 
     inertia: np.ndarray
     center_shift: np.ndarray
     seconds: np.ndarray
+    distance_evaluations: np.ndarray
 
     def __len__(self) -> int:
         return len(self.inertia)

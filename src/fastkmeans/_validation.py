@@ -271,6 +271,19 @@ def check_positive_int(value, name: str, allowed: str = "") -> int:
     return int(value)
 
 
+_ALGORITHMS = ("lloyd", "elkan", "hamerly", "yinyang", "auto")
+
+
+def check_algorithm(algorithm) -> str:
+    """``algorithm`` as one of ``'lloyd', 'elkan', 'hamerly', 'yinyang', 'auto'``."""
+    if not isinstance(algorithm, str):
+        raise TypeError(f"algorithm must be a string, one of {_ALGORITHMS}, got "
+                        f"{algorithm!r} of type {type(algorithm).__name__}")
+    if algorithm not in _ALGORITHMS:
+        raise ValueError(f"algorithm must be one of {_ALGORITHMS}, got {algorithm!r}")
+    return algorithm
+
+
 def check_tol(tol) -> float:
     """``tol`` as a finite float >= 0."""
     if isinstance(tol, bool) or not isinstance(tol, Real):

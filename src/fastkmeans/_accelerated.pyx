@@ -1,0 +1,452 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""Exact accelerated k-means: Hamerly, Elkan and Yinyang bounds.
+
+All three are one loop (``accelerated_run``) around one C kernel
+(``_bounds.c``), configured by how the centers are grouped: every point
+keeps an upper bound on the distance to its center and a lower bound on the
+distance to every other center of each group.
+
+========  ==========================  ===============================
+variant   groups of centers           bounds and row norms (float64)
+========  ==========================  ===============================
+hamerly   one (all centers)           ``24 * n_samples`` bytes
+yinyang   ``max(1, k // 32)``, from   ``8 * n_samples * (groups + 2)``
+          k-means on the initial      bytes
+          centers
+elkan     one per center, plus the    ``8 * n_samples * (k + 2)
+          center-to-center test       + 16 * k * k`` bytes
+========  ==========================  ===============================
+
+Exactness: each iteration gives the labels Lloyd's kernel would give (see
+``_bounds.h``: a point is skipped only when its bounds prove that Lloyd
+cannot pick another center, and near-ties are labelled by Lloyd's kernel
+itself). The centers are then computed exactly as in ``lloyd_run``: sums of
+the labelled points in fixed blocks (``_lloyd._pass``), the same empty
+cluster relocation and the same update, so with equal labels the centers,
+the stopping iteration and the result are Lloyd's, for any thread count.
+"""
+from time import perf_counter
+
+import numpy as np
+
+from cython.parallel cimport prange
+from libc.stdint cimport int32_t
+from libc.math cimport INFINITY, fabs
+from libc.stdlib cimport free, malloc
+from libc.string cimport memcpy
+
+from fastkmeans._common cimport (
+    MAX_BLOCKS, BlockPlan, fk_model, fk_model_free, floating, model_init, useful_threads,
+)
+from fastkmeans._lloyd cimport _Workspace, _average_and_shift, _has_empty_cluster, _pass
+from fastkmeans._lloyd import relocate_empty_clusters
+from fastkmeans._assign import inertia as exact_inertia
+from fastkmeans._groups import center_groups
+from fastkmeans._simd import active_path_id
+
+cdef extern from "_bounds.h" nogil:
+    ctypedef struct fk_bounds:
+        Py_ssize_t d, k, n_groups
+        const int32_t *group_start
+        const int32_t *group_of
+        const int32_t *center_at
+        const void *soa
+        const void *centers
+        const double *shift
+        const double *group_shift
+        const double *half_gap
+        const double *center_dist
+        double kappa, spread, center_norm, gamma
+        const fk_model *model
+
+    ctypedef struct fk_bounds_stats:
+        Py_ssize_t changed, distances
+
+    int fk_bounded_rows_f32(const fk_bounds *b, const float *X, const double *x_norm,
+                            Py_ssize_t start, Py_ssize_t end, int32_t *labels,
+                            double *upper, double *lower, fk_bounds_stats *stats) noexcept
+    int fk_bounded_rows_f64(const fk_bounds *b, const double *X, const double *x_norm,
+                            Py_ssize_t start, Py_ssize_t end, int32_t *labels,
+                            double *upper, double *lower, fk_bounds_stats *stats) noexcept
+    void fk_start_bounds_f32(const fk_bounds *b, const float *X, Py_ssize_t start,
+                             Py_ssize_t end, const int32_t *labels, const double *group_gap,
+                             double *upper, double *lower) noexcept
+    void fk_start_bounds_f64(const fk_bounds *b, const double *X, Py_ssize_t start,
+                             Py_ssize_t end, const int32_t *labels, const double *group_gap,
+                             double *upper, double *lower) noexcept
+    void fk_center_gaps(const double *centers_t, Py_ssize_t k, Py_ssize_t d, Py_ssize_t i,
+                        double *row) noexcept
+
+
+#: The accelerated variants this module runs.
+ALGORITHMS = ("elkan", "hamerly", "yinyang")
+
+#: Elkan's n_samples x n_clusters bounds may take at most this many bytes,
+#: or the size of X if that is larger (see ``check_elkan_memory``).
+ELKAN_MEMORY_BUDGET = 1 << 30
+
+# Unit roundoff of float64, in which the bounds are kept.
+cdef double EPS64 = 2.0 ** -53
+# The history's inertia may be off by this much (relative) before it is
+# computed from the distances instead of from the cluster sums.
+cdef double INERTIA_RTOL = 1e-11
+
+
+def elkan_bound_bytes(n_samples, n_clusters):
+    """Bytes of Elkan's bounds: a lower bound per point and center, an upper
+    bound and a norm per point, and two k x k tables of center distances,
+    all float64."""
+    return 8 * (n_samples * (n_clusters + 2) + 2 * n_clusters * n_clusters)
+
+
+def check_elkan_memory(n_samples, n_clusters, x_bytes):
+    """Refuse Elkan when its bounds would take more than the budget.
+
+    The budget is ``max(ELKAN_MEMORY_BUDGET, x_bytes)`` (1 GiB, or the size
+    of X if larger).
+
+    Raises
+    ------
+    ValueError
+        Naming the memory needed and the budget.
+    """
+    needed = elkan_bound_bytes(n_samples, n_clusters)
+    budget = max(ELKAN_MEMORY_BUDGET, x_bytes)
+    if needed > budget:
+        raise ValueError(
+            f"algorithm='elkan' needs {needed / 2**20:.0f} MiB for its n_samples x "
+            f"n_clusters bounds ({n_samples} x {n_clusters}), more than the budget of "
+            f"{budget / 2**20:.0f} MiB (1 GiB or the size of X, whichever is larger); "
+            "use algorithm='yinyang', 'hamerly' or 'auto'")
+
+
+cdef void _center_gaps(
+    const double *centers_t,        # IN (n_features, n_clusters)
+    Py_ssize_t n_clusters,
+    Py_ssize_t n_features,
+    double *center_dist,            # OUT (n_clusters, n_clusters), or NULL
+    double *half_gap,               # OUT (n_clusters,)
+    const int32_t *group_of,        # IN (n_clusters,), with group_gap
+    Py_ssize_t n_groups,
+    double *group_gap,              # OUT (n_clusters, n_groups), or NULL
+    int n_threads,
+) noexcept nogil:
+    """Lower bounds on the distances between centers (+inf on the diagonal),
+    on half the distance from each center to its nearest other one and, if
+    group_gap is given, on the distance from each center to the other
+    centers of each group (+inf where there are none)."""
+    cdef Py_ssize_t i, j, g
+    cdef double *row
+    cdef double nearest
+    cdef int threads = useful_threads(n_threads, n_clusters,
+                                      <double>n_clusters * n_clusters * n_features)
+    for i in prange(n_clusters, schedule="static", num_threads=threads,
+                    use_threads_if=threads > 1):
+        row = center_dist + i * n_clusters if center_dist != NULL else \
+            <double *>malloc(n_clusters * sizeof(double))
+        nearest = INFINITY
+        if row != NULL:
+            fk_center_gaps(centers_t, n_clusters, n_features, i, row)
+            for j in range(n_clusters):
+                if row[j] < nearest:
+                    nearest = row[j]
+        # out of memory: no bound (0), never a wrong one
+        half_gap[i] = 0.5 * nearest if row != NULL else 0.0
+        if group_gap != NULL:
+            for g in range(n_groups):
+                group_gap[i * n_groups + g] = INFINITY if row != NULL else 0.0
+            if row != NULL:
+                for j in range(n_clusters):
+                    g = group_of[j]
+                    if row[j] < group_gap[i * n_groups + g]:
+                        group_gap[i * n_groups + g] = row[j]
+        if center_dist == NULL:
+            free(row)
+
+
+cdef double _inertia_from_sums(
+    const double *sums,             # IN (n_clusters, n_features)
+    const double *weights,          # IN (n_clusters,)
+    const floating *centers,        # IN (n_clusters, n_features)
+    Py_ssize_t n_clusters,
+    Py_ssize_t n_features,
+    double weighted_sq_norms,       # sum of w |x|^2
+    double *error,                  # OUT: bound on the rounding error
+) noexcept nogil:
+    """sum(w |x - c_label|^2) = sum(w |x|^2) + sum_c (W_c |c|^2 - 2 c . S_c):
+    the iteration's inertia without another pass over X."""
+    cdef Py_ssize_t j, f
+    cdef double total = weighted_sq_norms, scale = weighted_sq_norms
+    cdef double sq, dot, c
+    for j in range(n_clusters):
+        sq = 0.0
+        dot = 0.0
+        for f in range(n_features):
+            c = centers[j * n_features + f]
+            sq = sq + c * c
+            dot = dot + c * sums[j * n_features + f]
+        total = total + weights[j] * sq - 2.0 * dot
+        scale = scale + weights[j] * sq + 2.0 * fabs(dot)
+    error[0] = (4 * n_features + 16) * EPS64 * scale
+    return total if total > 0 else 0.0
+
+
+def _center_moves(old, new):
+    """Upper bounds on how far each center moved (float64)."""
+    n_features = old.shape[1]
+    diff = np.asarray(new, dtype=np.float64) - np.asarray(old, dtype=np.float64)
+    return np.sqrt(np.einsum("ij,ij->i", diff, diff)) * (1.0 + (2 * n_features + 16) * EPS64)
+
+
+def _row_norms(X):
+    """``|x|`` of every row in float64, in chunks (no n x d temporary)."""
+    norms = np.empty(X.shape[0])
+    chunk = max(1, (1 << 16) // X.shape[1])
+    for start in range(0, X.shape[0], chunk):
+        rows = np.asarray(X[start:start + chunk], dtype=np.float64)
+        norms[start:start + chunk] = np.sqrt(np.einsum("ij,ij->i", rows, rows))
+    return norms
+
+
+cdef struct _Hook:
+    # what the labelling of a block needs (see _bounded_block)
+    const fk_bounds *bounds
+    const void *X
+    bint is_float
+    const double *x_norm
+    int *labels
+    double *upper
+    double *lower
+    fk_bounds_stats *stats
+    int *status
+
+
+cdef void _bounded_block(void *data, Py_ssize_t block, Py_ssize_t start,
+                         Py_ssize_t end) noexcept nogil:
+    """Label rows [start, end) with the bounds (a block hook of _lloyd._pass)."""
+    cdef _Hook *hook = <_Hook *>data
+    if hook.is_float:
+        hook.status[block] = fk_bounded_rows_f32(
+            hook.bounds, <const float *>hook.X, hook.x_norm, start, end,
+            <int32_t *>hook.labels, hook.upper, hook.lower, &hook.stats[block])
+    else:
+        hook.status[block] = fk_bounded_rows_f64(
+            hook.bounds, <const double *>hook.X, hook.x_norm, start, end,
+            <int32_t *>hook.labels, hook.upper, hook.lower, &hook.stats[block])
+
+
+cdef void _start_bounds(const fk_bounds *bounds, const floating *X, const int *labels,
+                        const double *group_gap, double *upper, double *lower,
+                        BlockPlan plan, Py_ssize_t n_samples, int n_threads) noexcept nogil:
+    """Bounds of every row after Lloyd's first pass (fk_start_bounds per block)."""
+    cdef Py_ssize_t b, start, end
+    cdef int threads = useful_threads(n_threads, plan.n_blocks,
+                                      <double>n_samples * (bounds.d + bounds.n_groups))
+    for b in prange(plan.n_blocks, schedule="dynamic", num_threads=threads,
+                    use_threads_if=threads > 1):
+        start = b * plan.block_rows
+        end = min(n_samples, start + plan.block_rows)
+        if floating is float:
+            fk_start_bounds_f32(bounds, X, start, end, <const int32_t *>labels, group_gap,
+                                upper, lower)
+        else:
+            fk_start_bounds_f64(bounds, X, start, end, <const int32_t *>labels, group_gap,
+                                upper, lower)
+
+
+def accelerated_run(
+    const floating[:, ::1] X,         # IN (n_samples, n_features)
+    const double[::1] sample_weight,  # IN (n_samples,)
+    floating[:, ::1] centers,         # INOUT (n_clusters, n_features)
+    int[::1] labels,                  # OUT (n_samples,)
+    int max_iter,
+    double tol,
+    int n_threads,
+    list history,                     # OUT: (inertia, shift, seconds, distances) per iteration
+    str algorithm,
+    int path=-1,
+    object on_iteration=None,
+):
+    """Lloyd's iterations with triangle-inequality bounds: ``lloyd_run``'s
+    contract, results and stopping rules, fewer distance evaluations.
+
+    Parameters
+    ----------
+    X, sample_weight, centers, labels, max_iter, tol, n_threads, path, on_iteration
+        As in :func:`fastkmeans._lloyd.lloyd_run`.
+    history : list
+        Receives one ``(inertia, center_shift, seconds, distance_evaluations)``
+        tuple per iteration, as lloyd_run.
+    algorithm : {'hamerly', 'yinyang', 'elkan'}
+        How the centers are grouped (see the module docstring).
+
+    Returns
+    -------
+    n_iter : int
+    converged : bool
+    labels_match_centers : bool
+        As :func:`fastkmeans._lloyd.lloyd_run`.
+    """
+    cdef Py_ssize_t n_samples = X.shape[0], n_features = X.shape[1]
+    cdef Py_ssize_t n_clusters = centers.shape[0]
+    cdef _Workspace ws = _Workspace(n_samples, n_clusters, n_features, n_threads)
+    cdef BlockPlan plan = ws.plan
+    cdef fk_bounds bounds
+    cdef fk_model model
+    cdef fk_bounds_stats stats[MAX_BLOCKS]
+    cdef int status[MAX_BLOCKS]
+    cdef double inertia, shift, unit
+    cdef Py_ssize_t n_changed, n_distances, b, n_groups
+    cdef const floating *X_ptr = &X[0, 0]
+    cdef floating *centers_ptr = &centers[0, 0]
+    cdef int *labels_ptr = &labels[0]
+    cdef int iteration = 0, n_relocated = 0
+    cdef bint converged = False, strict = False
+
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"algorithm must be one of {ALGORITHMS}, got {algorithm!r}")
+    if algorithm == "elkan":
+        check_elkan_memory(n_samples, n_clusters, X.nbytes)
+    if path < 0:
+        path = active_path_id()
+    dtype = np.float32 if floating is float else np.float64
+    unit = 2.0 ** -24 if floating is float else EPS64
+
+    group_of = center_groups(np.asarray(centers), algorithm)
+    n_groups = int(group_of.max()) + 1
+    center_at = np.argsort(group_of, kind="stable").astype(np.int32)
+    group_start = np.searchsorted(group_of[center_at], np.arange(n_groups + 1)).astype(np.int32)
+    x_norm = _row_norms(X)
+    upper = np.empty(n_samples)
+    lower = np.empty((n_samples, n_groups))
+    spare = np.empty((n_clusters, n_features), dtype=dtype)
+    current = np.asarray(centers)
+    moves = np.zeros(n_clusters)
+    group_moves = np.zeros(n_groups)
+    half_gap = np.empty(n_clusters)
+    group_gap = np.empty((n_clusters, n_groups))
+    side = n_clusters if algorithm == "elkan" else 1
+    center_dist = np.empty((side, side))
+    # sums, not np.dot: BLAS threads would spin beside the OpenMP team
+    weighted_sq_norms = float((np.asarray(sample_weight) * x_norm * x_norm).sum())
+
+    cdef const int32_t[::1] group_start_view = group_start
+    cdef const int32_t[::1] group_of_view = group_of
+    cdef const int32_t[::1] center_at_view = center_at
+    cdef const double[::1] x_norm_view = x_norm
+    cdef double[::1] upper_view = upper
+    cdef double[:, ::1] lower_view = lower
+    cdef floating[:, ::1] spare_view = spare
+    cdef const floating[:, ::1] soa_view
+    cdef const double[::1] moves_view, group_moves_view
+    cdef double[::1] half_gap_view = half_gap
+    cdef double[:, ::1] center_dist_view = center_dist
+    cdef const double[:, ::1] centers_t_view
+    cdef _Hook hook
+    cdef double[:, ::1] group_gap_view = group_gap
+    cdef double error
+    cdef const double *x_norm_ptr = &x_norm_view[0]
+    cdef double *upper_ptr = &upper_view[0]
+    cdef double *lower_ptr = &lower_view[0, 0]
+
+    bounds.d = n_features
+    bounds.k = n_clusters
+    bounds.n_groups = n_groups
+    bounds.group_start = &group_start_view[0]
+    bounds.group_of = &group_of_view[0]
+    bounds.center_at = &center_at_view[0]
+    bounds.centers = centers_ptr
+    # Lloyd's error on a squared distance (see _bounds.h), with room to
+    # spare, and the error of the distances computed here
+    bounds.kappa = (16 * n_features + 48) * unit
+    bounds.gamma = (2 * n_features + 8) * unit
+    bounds.model = &model
+    hook.bounds = &bounds
+    hook.X = X_ptr
+    hook.is_float = floating is float
+    hook.x_norm = x_norm_ptr
+    hook.labels = labels_ptr
+    hook.upper = upper_ptr
+    hook.lower = lower_ptr
+    hook.stats = stats
+    hook.status = status
+    labels[:] = -1
+    for iteration in range(max_iter):
+        started = perf_counter()
+        centers64 = current.astype(np.float64)
+        mean = centers64.mean(axis=0)
+        bounds.center_norm = float(np.sqrt((mean * mean).sum()))
+        # the kernel centers by the mean rounded to the input precision
+        bounds.spread = (float(np.sqrt(np.max(((centers64 - mean) ** 2).sum(axis=1))))
+                         + 4 * unit * bounds.center_norm)
+        soa = np.ascontiguousarray(current[center_at].T)
+        soa_view = soa
+        bounds.soa = &soa_view[0, 0]
+        moves_view = moves
+        group_moves_view = group_moves
+        bounds.shift = &moves_view[0]
+        bounds.group_shift = &group_moves_view[0]
+        bounds.half_gap = NULL
+        bounds.center_dist = NULL
+        if iteration == 0 or algorithm != "yinyang":
+            centers_t = np.ascontiguousarray(centers64.T)
+            centers_t_view = centers_t
+            _center_gaps(&centers_t_view[0, 0], n_clusters, n_features,
+                         &center_dist_view[0, 0] if side > 1 else NULL, &half_gap_view[0],
+                         &group_of_view[0], n_groups,
+                         &group_gap_view[0, 0] if iteration == 0 else NULL, n_threads)
+            if algorithm != "yinyang":
+                bounds.half_gap = &half_gap_view[0]
+            if side > 1:
+                bounds.center_dist = &center_dist_view[0, 0]
+        if iteration == 0:
+            # no bounds yet: Lloyd's own pass labels every point (the
+            # fastest way to compute all the distances), then the bounds
+            # start from the triangle inequality
+            _pass(ws, X, sample_weight, centers_ptr, labels_ptr, n_threads, path,
+                  &inertia, &n_changed)
+            _start_bounds(&bounds, X_ptr, labels_ptr, &group_gap_view[0, 0], upper_ptr,
+                          lower_ptr, plan, n_samples, n_threads)
+            group_gap = group_gap_view = None
+            n_distances = n_samples * (n_clusters + 1)
+        else:
+            if model_init(&model, path, centers_ptr, n_clusters, n_features) != 0:
+                raise MemoryError("fastkmeans: no memory for the packed centers")
+            # one pass over X, as Lloyd's: each block is labelled (the hook),
+            # then summed while its rows are in cache, in Lloyd's order
+            _pass(ws, X, sample_weight, <const floating *>NULL, labels_ptr, n_threads, path,
+                  &inertia, &n_changed, _bounded_block, &hook, n_groups + 2)
+            fk_model_free(&model)
+            n_changed = n_distances = 0
+            for b in range(plan.n_blocks):
+                if status[b] != 0:
+                    raise MemoryError("fastkmeans: no memory for the bounds' scratch buffers")
+                n_changed += stats[b].changed
+                n_distances += stats[b].distances
+            inertia = _inertia_from_sums(ws.sums, ws.weights, centers_ptr, n_clusters,
+                                         n_features, weighted_sq_norms, &error)
+            if error > INERTIA_RTOL * inertia:
+                # cancellation (data far from the origin): the exact distances
+                inertia = exact_inertia(X, sample_weight, centers, labels, n_threads)
+        n_relocated = 0
+        if _has_empty_cluster(ws.weights, n_clusters):
+            n_relocated = relocate_empty_clusters(
+                X, sample_weight, centers, labels,
+                <double[:n_clusters, :n_features]>ws.sums,
+                <double[:n_clusters]>ws.weights, n_threads)
+        shift = _average_and_shift(ws.sums, ws.weights, &centers[0, 0], &spare_view[0, 0],
+                                   n_clusters, n_features)
+        moves = _center_moves(current, spare)
+        group_moves = np.maximum.reduceat(moves[center_at], group_start[:n_groups])
+        memcpy(&centers[0, 0], &spare_view[0, 0], n_clusters * n_features * sizeof(floating))
+
+        history.append((inertia, shift, perf_counter() - started, n_distances))
+        if n_changed == 0:
+            converged = strict = True
+        elif shift <= tol:
+            converged = True
+        if on_iteration is not None and on_iteration():
+            break
+        if converged:
+            break
+    return iteration + 1, converged, strict and n_relocated == 0

@@ -1,0 +1,74 @@
+"""Which iteration to run: ``algorithm="auto"``, and Elkan's memory budget.
+
+All the variants give the same result (Lloyd's); ``auto`` only picks the one
+expected to be fastest for the shape of the data. The crossovers come from
+``benchmarks/accelerated_crossover.py`` (blobs with k clusters, 50,000
+samples, k-means++ start, default tol, full fits, one thread, median of 3 on
+a shared 2-core AMD EPYC; time over Lloyd's; see docs/accelerated.md for
+the whole table):
+
+====  =====  =========  =========
+d     k      hamerly    yinyang
+====  =====  =========  =========
+2     100    1.81       2.76
+2     300    1.16       1.18
+2     500    1.30       0.85
+2     1000   1.44       0.60
+4     100    1.11       1.68
+4     300    1.05       0.89
+4     500    1.35       0.81
+4     1000   1.71       0.59
+8     10     1.38       1.68
+8     32     0.85       1.09
+8     100    0.43       0.87
+8     500    0.39       0.52
+8     1000   0.69       0.49
+16    100    0.40       0.59
+16    300    0.24       0.31
+32    100    0.81       0.88
+32    300    0.23       0.29
+32    1000   0.37       0.33
+64    10     0.96       0.97
+64    100    0.47       0.50
+64    1000   0.40       0.39
+====  =====  =========  =========
+
+Below 8 features Lloyd's low-d kernel computes a distance in a fraction of
+a nanosecond, and checking a point's bounds costs as much as dozens of its
+distances: only Yinyang with many clusters wins there. With fewer than 32
+clusters there is little to skip. Elkan (k bounds per point) was never the
+fastest.
+"""
+from fastkmeans._accelerated import check_elkan_memory
+
+#: auto: Yinyang from this many clusters, or from YINYANG_LOWD_MIN_CLUSTERS
+#: below HAMERLY_MIN_FEATURES features ...
+YINYANG_MIN_CLUSTERS = 1000
+YINYANG_LOWD_MIN_CLUSTERS = 500
+#: ... else Hamerly from this many features and clusters, else Lloyd.
+HAMERLY_MIN_FEATURES = 8
+HAMERLY_MIN_CLUSTERS = 32
+
+
+def choose_algorithm(n_samples: int, n_features: int, n_clusters: int) -> str:
+    """The variant ``algorithm="auto"`` runs for this shape (see the module docstring).
+
+    ``n_samples`` does not matter in the measurements so far: every variant's
+    cost grows linearly with it.
+    """
+    if n_clusters >= YINYANG_MIN_CLUSTERS or (
+            n_features < HAMERLY_MIN_FEATURES and n_clusters >= YINYANG_LOWD_MIN_CLUSTERS):
+        return "yinyang"
+    if n_features >= HAMERLY_MIN_FEATURES and n_clusters >= HAMERLY_MIN_CLUSTERS:
+        return "hamerly"
+    return "lloyd"
+
+
+def resolve_algorithm(algorithm: str, n_samples: int, n_features: int, n_clusters: int,
+                      x_bytes: int) -> str:
+    """``algorithm`` with ``'auto'`` resolved; refuses Elkan beyond its budget."""
+    if algorithm == "auto":
+        algorithm = choose_algorithm(n_samples, n_features, n_clusters)
+    if algorithm == "elkan":
+        check_elkan_memory(n_samples, n_clusters, x_bytes)
+    return algorithm

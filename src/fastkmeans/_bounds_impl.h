@@ -1,0 +1,292 @@
+/*
+ * One precision of the bounded assignment (see _bounds.h): a template
+ * that _bounds.c includes with FK_T (float or double) and FK_SUF (f32/f64).
+ */
+#define FK_B_CAT_(a, b) a##_##b
+#define FK_B_CAT(a, b) FK_B_CAT_(a, b)
+#define FK_B(name) FK_B_CAT(name, FK_SUF)
+
+/* The two smallest squared distances from x to the centers at positions
+ * [j0, j1) of the feature-major layout soa (row stride k), and the position
+ * of the smallest (the first one on ties). Centers in the vector lanes: a
+ * block of them in registers while streaming the features, then each lane
+ * keeps its two smallest; the lanes are merged at the end. */
+FK_B_INLINE void FK_B(soa_min2)(const FK_T *x, ptrdiff_t d, const FK_T *soa, ptrdiff_t k,
+                                ptrdiff_t j0, ptrdiff_t j1, double *min1, double *min2,
+                                ptrdiff_t *arg1)
+{
+    FK_T low[FK_B_BLOCK], next[FK_B_BLOCK];
+    int32_t at[FK_B_BLOCK];
+    for (int l = 0; l < FK_B_BLOCK; l++) {
+        low[l] = next[l] = (FK_T)INFINITY;
+        at[l] = 0;
+    }
+    for (ptrdiff_t j = j0; j < j1; j += FK_B_BLOCK) {
+        const ptrdiff_t width = j1 - j < FK_B_BLOCK ? j1 - j : FK_B_BLOCK;
+        FK_T acc[FK_B_BLOCK];
+        for (int l = 0; l < FK_B_BLOCK; l++) acc[l] = 0;
+        if (width == FK_B_BLOCK) {
+            for (ptrdiff_t f = 0; f < d; f++) {
+                const FK_T xf = x[f];
+                const FK_T *row = soa + f * k + j;
+#pragma omp simd
+                for (int l = 0; l < FK_B_BLOCK; l++) {
+                    FK_T diff = xf - row[l];
+                    acc[l] += diff * diff;
+                }
+            }
+        } else {
+            for (ptrdiff_t f = 0; f < d; f++) {
+                const FK_T xf = x[f];
+                const FK_T *row = soa + f * k + j;
+#pragma omp simd
+                for (ptrdiff_t l = 0; l < width; l++) {
+                    FK_T diff = xf - row[l];
+                    acc[l] += diff * diff;
+                }
+            }
+            for (ptrdiff_t l = width; l < FK_B_BLOCK; l++) acc[l] = (FK_T)INFINITY;
+        }
+        const int32_t base = (int32_t)(j - j0);
+#pragma omp simd
+        for (int l = 0; l < FK_B_BLOCK; l++) {
+            const FK_T v = acc[l];
+            const int better = v < low[l];  /* strict: the first position stays */
+            next[l] = better ? low[l] : (v < next[l] ? v : next[l]);
+            at[l] = better ? base + l : at[l];
+            low[l] = better ? v : low[l];
+        }
+    }
+    /* merge the lanes: the smallest, its first position, then the second
+     * smallest (low <= next in every lane) */
+    FK_T first = (FK_T)INFINITY, second = (FK_T)INFINITY;
+    int32_t position = INT32_MAX;
+#pragma omp simd reduction(min:first)
+    for (int l = 0; l < FK_B_BLOCK; l++) first = low[l] < first ? low[l] : first;
+#pragma omp simd reduction(min:position)
+    for (int l = 0; l < FK_B_BLOCK; l++) {
+        const int32_t p = low[l] == first ? at[l] : INT32_MAX;
+        position = p < position ? p : position;
+    }
+#pragma omp simd reduction(min:second)
+    for (int l = 0; l < FK_B_BLOCK; l++) {
+        const FK_T v = (low[l] == first && at[l] == position) ? next[l] : low[l];
+        second = v < second ? v : second;
+    }
+    *min1 = (double)first;
+    *min2 = (double)second;
+    *arg1 = position;
+}
+
+/* Squared distance of two rows, in FK_T. */
+FK_B_INLINE FK_T FK_B(row_sq_dist)(const FK_T *x, const FK_T *c, ptrdiff_t d)
+{
+    FK_T sum = 0;
+#pragma omp simd reduction(+:sum)
+    for (ptrdiff_t f = 0; f < d; f++) {
+        FK_T diff = x[f] - c[f];
+        sum += diff * diff;
+    }
+    return sum;
+}
+
+/* Distances of x to every center of group g: the two smallest (values
+ * computed here) and the center of the smallest. */
+FK_B_INLINE ptrdiff_t FK_B(group_min2)(const fk_bounds *b, const FK_T *x, ptrdiff_t g,
+                                       double *min1, int32_t *arg1, double *min2)
+{
+    const ptrdiff_t d = b->d, j0 = b->group_start[g], j1 = b->group_start[g + 1];
+    double m1 = INFINITY, m2 = INFINITY;
+    int32_t a1 = -1;
+    if (j1 - j0 < FK_B_SMALL_GROUP || (d >= FK_B_ROW_MIN_D && j1 - j0 < FK_B_BLOCK)) {
+        /* few centers: the rows of the row-major centers */
+        for (ptrdiff_t p = j0; p < j1; p++) {
+            const int32_t j = b->center_at[p];
+            const double v = (double)FK_B(row_sq_dist)(x, (const FK_T *)b->centers + j * d, d);
+            if (v < m1 || (v == m1 && j < a1)) {
+                m2 = m1;
+                m1 = v;
+                a1 = j;
+            } else if (v < m2) {
+                m2 = v;
+            }
+        }
+    } else {
+        ptrdiff_t position;
+        FK_B(soa_min2)(x, d, (const FK_T *)b->soa, b->k, j0, j1, &m1, &m2, &position);
+        a1 = b->center_at[j0 + position];
+    }
+    *min1 = m1;
+    *arg1 = a1;
+    *min2 = m2;
+    return j1 - j0;
+}
+
+FK_B_TARGETS int FK_B(fk_bounded_rows)(
+    const fk_bounds *b, const FK_T *X, const double *x_norm, ptrdiff_t start,
+    ptrdiff_t end, int32_t *labels, double *upper, double *lower, fk_bounds_stats *stats)
+{
+    /* locals, so that stores to the bounds cannot alias them */
+    const ptrdiff_t d = b->d, t = b->n_groups;
+    const double gamma = b->gamma, kappa2 = 2.0 * b->kappa;
+    const double spread = b->spread, center_norm = b->center_norm;
+    const double *restrict shift = b->shift;
+    const double *restrict group_shift = b->group_shift;
+    const double *restrict half_gap = b->half_gap;
+    const FK_T *restrict centers = (const FK_T *)b->centers;
+    double *min1 = (double *)malloc((size_t)t * 2 * sizeof(double));
+    int32_t *arg1 = (int32_t *)malloc((size_t)t * sizeof(int32_t));
+    unsigned char *seen = (unsigned char *)malloc((size_t)t);
+    if (!min1 || !arg1 || !seen) {
+        free(min1);
+        free(arg1);
+        free(seen);
+        return -1;
+    }
+    double *min2 = min1 + t;
+    ptrdiff_t changed = 0, distances = 0;
+
+    for (ptrdiff_t i = start; i < end; i++) {
+        const FK_T *x = X + i * d;
+        double *restrict lg = lower + i * t;
+        /* 2E with |x - m| <= u + spread (see fk_bounds.kappa): u is an
+         * upper bound on |x - c_a| at every use below */
+        const double far = spread * (x_norm[i] + center_norm + spread);
+#define FK_B_MARGIN(u) (kappa2 * (far + ((u) + 2.0 * spread) * ((u) + 2.0 * spread)))
+        const int32_t a = labels[i];
+        double u, dist_a;
+        {
+            /* the centers moved: widen the bounds */
+            u = fk_add_up(upper[i], shift[a]);
+            double lowest;
+            if (t == 1) {
+                lowest = lg[0] = fk_sub_down(lg[0], group_shift[0]);
+            } else {
+                lowest = INFINITY;
+#pragma omp simd reduction(min:lowest)
+                for (ptrdiff_t g = 0; g < t; g++) {
+                    const double v = fk_sub_down(lg[g], group_shift[g]);
+                    lg[g] = v;
+                    lowest = v < lowest ? v : lowest;
+                }
+            }
+            double beyond = lowest;
+            if (half_gap) beyond = fk_max(beyond, fk_sub_down(2.0 * half_gap[a], u));
+            if (fk_certain(beyond, u, FK_B_MARGIN(u))) {
+                upper[i] = u;
+                continue;
+            }
+            /* tighten u to the distance itself, and try again */
+            dist_a = (double)FK_B(row_sq_dist)(x, centers + a * d, d);
+            distances++;
+            u = fk_up(dist_a, gamma);
+            beyond = lowest;
+            if (half_gap) beyond = fk_max(beyond, fk_sub_down(2.0 * half_gap[a], u));
+            if (fk_certain(beyond, u, FK_B_MARGIN(u))) {
+                upper[i] = u;
+                continue;
+            }
+        }
+        const double margin = FK_B_MARGIN(u);
+
+        /* search the groups the bounds cannot rule out */
+        int32_t best = a;
+        double best_dist = dist_a, best_u = u;
+        for (ptrdiff_t g = 0; g < t; g++) {
+            seen[g] = 0;
+            if (fk_certain(lg[g], best_u, margin)) continue;
+            if (b->center_dist && b->group_start[g + 1] - b->group_start[g] == 1) {
+                /* Elkan: |x - c_j| >= |c_a - c_j| - |x - c_a| */
+                const int32_t j = b->center_at[b->group_start[g]];
+                if (j != a) {
+                    lg[g] = fk_max(lg[g], fk_sub_down(b->center_dist[a * b->k + j], u));
+                    if (fk_certain(lg[g], best_u, margin)) continue;
+                }
+            }
+            seen[g] = 1;
+            distances += FK_B(group_min2)(b, x, g, &min1[g], &arg1[g], &min2[g]);
+            if (min1[g] < best_dist || (min1[g] == best_dist && arg1[g] < best)) {
+                best = arg1[g];
+                best_dist = min1[g];
+                best_u = fk_up(best_dist, gamma);
+            }
+        }
+
+        /* is best clear of every other center by the margin? */
+        const ptrdiff_t group_a = b->group_of[a];
+        double second = INFINITY;
+        for (ptrdiff_t g = 0; g < t; g++) {
+            const double v = seen[g] ? fk_down(arg1[g] == best ? min2[g] : min1[g], gamma)
+                                     : lg[g];
+            if (v < second) second = v;
+        }
+        if (a != best && !seen[group_a]) second = fmin(second, fk_down(dist_a, gamma));
+        int32_t label = best;
+        if (!fk_certain(second, best_u, margin)) {
+            /* a near-tie: Lloyd's kernel decides, then every distance anew */
+            FK_T unused;
+            FK_B_ASSIGN(b->model, x, 0, 1, &label, &unused);  /* x: its own one-row matrix */
+            distances += b->k;
+            for (ptrdiff_t g = 0; g < t; g++) {
+                seen[g] = 1;
+                distances += FK_B(group_min2)(b, x, g, &min1[g], &arg1[g], &min2[g]);
+            }
+        }
+
+        /* new bounds around the label */
+        const ptrdiff_t group_label = b->group_of[label];
+        double label_dist;
+        if (seen[group_label] && arg1[group_label] == label) {
+            label_dist = min1[group_label];
+        } else if (label == a) {
+            label_dist = dist_a;
+        } else {  /* Lloyd chose a center that ties with its group's argmin */
+            label_dist = (double)FK_B(row_sq_dist)(x, (const FK_T *)b->centers + label * d, d);
+            distances++;
+        }
+        upper[i] = fk_up(label_dist, gamma);
+        /* a seen group's lower bound excludes the label alone */
+        for (ptrdiff_t g = 0; g < t; g++)
+            if (seen[g]) lg[g] = fk_down(arg1[g] == label ? min2[g] : min1[g], gamma);
+        if (a != label && !seen[group_a]) lg[group_a] = fmin(lg[group_a], fk_down(dist_a, gamma));
+        if (label != labels[i]) {
+            labels[i] = label;
+            changed++;
+        }
+    }
+    free(min1);
+    free(arg1);
+    free(seen);
+    stats->changed = changed;
+    stats->distances = distances;
+    return 0;
+}
+
+/* Bounds for rows [start, end) just labelled by Lloyd's own pass: u from
+ * the distance to the label, each group's lower bound from the triangle
+ * inequality, |x - c_j| >= |c_a - c_j| - |x - c_a| (group_gap[a, g]: a
+ * lower bound on the distance from center a to the other centers of g). */
+FK_B_TARGETS void FK_B(fk_start_bounds)(
+    const fk_bounds *b, const FK_T *X, ptrdiff_t start, ptrdiff_t end,
+    const int32_t *labels, const double *group_gap, double *upper, double *lower)
+{
+    const ptrdiff_t d = b->d, t = b->n_groups;
+    const FK_T *centers = (const FK_T *)b->centers;
+    for (ptrdiff_t i = start; i < end; i++) {
+        const int32_t a = labels[i];
+        const double u = fk_up((double)FK_B(row_sq_dist)(X + i * d, centers + a * d, d),
+                               b->gamma);
+        const double *gaps = group_gap + a * t;
+        double *restrict lg = lower + i * t;
+        upper[i] = u;
+        for (ptrdiff_t g = 0; g < t; g++) lg[g] = fk_sub_down(gaps[g], u);
+    }
+}
+
+#undef FK_B_MARGIN
+#undef FK_B_CAT_
+#undef FK_B_CAT
+#undef FK_B
+#undef FK_T
+#undef FK_SUF
+#undef FK_B_ASSIGN

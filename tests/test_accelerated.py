@@ -1,0 +1,197 @@
+"""Hamerly, Elkan and Yinyang give Lloyd's answer: labels at every iteration,
+centers, iteration count, inertia; for any dtype, weights and thread count."""
+import numpy as np
+import pytest
+
+import fastkmeans
+from fastkmeans import _accelerated, _reference as ref
+from fastkmeans._lloyd import lloyd_run
+from helpers import clear_of_ties, make_blobs, random_weights
+
+ACCELERATED = ["hamerly", "elkan", "yinyang"]
+
+
+def _init(X, n_clusters, seed=0):
+    rng = np.random.default_rng(seed)
+    return X[rng.choice(X.shape[0], n_clusters, replace=False)].copy()
+
+
+def _assert_same_fit(result, expected, dtype, bitwise_centers=False):
+    """Same labels and iterations; centers to rounding, or bitwise where Lloyd
+    sums rows in order (its low-d pass with few clusters sums in SIMD lanes)."""
+    assert result.n_iter == expected.n_iter
+    assert result.converged == expected.converged
+    np.testing.assert_array_equal(result.labels, expected.labels)
+    if bitwise_centers:
+        np.testing.assert_array_equal(result.centers, expected.centers)
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(result.centers, expected.centers, rtol=rtol, atol=rtol)
+    assert result.inertia == pytest.approx(expected.inertia,
+                                           rel=1e-9 if dtype == np.float64 else 1e-5)
+
+
+def _run_labels(run, X, weights, centers, *args):
+    """Labels after every iteration of a run function, via its on_iteration hook."""
+    labels = np.empty(X.shape[0], dtype=np.int32)
+    seen = []
+    run(X, weights, centers, labels, 300, 0.0, *args,
+        on_iteration=lambda: seen.append(labels.copy()))
+    return seen
+
+
+@pytest.mark.parametrize("algorithm", ACCELERATED)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("shape", [(1500, 2, 30), (800, 9, 40), (600, 40, 25)])
+def test_same_fit_as_lloyd(algorithm, dtype, weighted, shape):
+    n_samples, n_features, n_clusters = shape
+    X, _ = make_blobs(n_samples, n_features, n_clusters // 2, seed=n_features, dtype=dtype)
+    weights = random_weights(n_samples) if weighted else None
+    init = _init(X, n_clusters)
+    expected = fastkmeans.fit(X, n_clusters, init=init, sample_weight=weights, n_threads=2)
+    result = fastkmeans.fit(X, n_clusters, init=init, sample_weight=weights, n_threads=2,
+                            algorithm=algorithm)
+    _assert_same_fit(result, expected, dtype, bitwise_centers=True)
+    # Lloyd's per-iteration inertia sums the kernel's distances (float32 for
+    # float32 data); the accelerated runs compute it in float64
+    np.testing.assert_allclose(result.history.inertia, expected.history.inertia,
+                               rtol=1e-9 if dtype == np.float64 else 1e-6)
+    np.testing.assert_array_equal(result.history.center_shift, expected.history.center_shift)
+
+
+@pytest.mark.parametrize("algorithm", ACCELERATED)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_same_labels_at_every_iteration(algorithm, dtype):
+    X, _ = make_blobs(1200, 3, 12, seed=5, dtype=dtype)
+    init = _init(X, 24)
+    weights = np.ones(X.shape[0])
+    expected = _run_labels(lloyd_run, X, weights, init.copy(), 2, [])
+    result = _run_labels(_accelerated.accelerated_run, X, weights, init.copy(), 2, [],
+                         algorithm)
+    assert len(result) == len(expected) > 3
+    for got, want in zip(result, expected):
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("algorithm", ACCELERATED)
+def test_exact_on_a_grid_full_of_ties(algorithm):
+    # integer points and centers: many exact ties, decided as Lloyd decides them
+    rng = np.random.default_rng(3)
+    X = rng.integers(0, 12, size=(2000, 2)).astype(np.float64)
+    init = X[:24].copy() + 0.5
+    expected = fastkmeans.fit(X, 24, init=init, tol=0)
+    result = fastkmeans.fit(X, 24, init=init, tol=0, algorithm=algorithm)
+    _assert_same_fit(result, expected, np.float64, bitwise_centers=True)
+
+
+@pytest.mark.parametrize("algorithm", ACCELERATED)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_exact_far_from_the_origin(algorithm, dtype):
+    # a large offset makes Lloyd's rounding large next to the gaps between
+    # distances: the bounds' margins (and Lloyd's own kernel on near-ties)
+    # must still give its labels at every iteration
+    X, _ = make_blobs(1500, 6, 10, seed=11)
+    X = (X + 3e3).astype(dtype)
+    init = _init(X, 32)
+    weights = np.ones(X.shape[0])
+    expected = _run_labels(lloyd_run, X, weights, init.copy(), 2, [])
+    result = _run_labels(_accelerated.accelerated_run, X, weights, init.copy(), 2, [],
+                         algorithm)
+    assert len(result) == len(expected)
+    for got, want in zip(result, expected):
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("algorithm", ACCELERATED)
+def test_identical_for_any_thread_count(algorithm):
+    X, _ = make_blobs(3000, 5, 20, seed=2, dtype=np.float32)
+    init = _init(X, 40)
+    results = [fastkmeans.fit(X, 40, init=init, n_threads=t, algorithm=algorithm)
+               for t in (1, 2, 3)]
+    for result in results[1:]:
+        _assert_same_fit(result, results[0], np.float32, bitwise_centers=True)
+        np.testing.assert_array_equal(result.history.distance_evaluations,
+                                      results[0].history.distance_evaluations)
+
+
+@pytest.mark.parametrize("algorithm", ACCELERATED)
+@pytest.mark.parametrize("case", ["duplicates", "empty_cluster", "one_cluster",
+                                  "as_many_clusters_as_points"])
+def test_degenerate_cases(algorithm, case):
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(300, 3))
+    n_clusters = 12
+    if case == "duplicates":
+        X = np.repeat(X[:40], 8, axis=0)
+        init = X[::25].copy()
+    elif case == "empty_cluster":
+        init = np.vstack([X[:n_clusters - 2], [[50.0, 50.0, 50.0], [-60.0, 0.0, 0.0]]])
+    elif case == "one_cluster":
+        n_clusters = 1
+        init = X[:1].copy()
+    else:
+        X = X[:40]
+        n_clusters = 40
+        init = X[::-1].copy()
+    n_clusters = init.shape[0]
+    expected = fastkmeans.fit(X, n_clusters, init=init)
+    result = fastkmeans.fit(X, n_clusters, init=init, algorithm=algorithm)
+    _assert_same_fit(result, expected, np.float64)
+
+
+@pytest.mark.parametrize("algorithm", ACCELERATED)
+def test_distance_evaluations_show_the_pruning(algorithm):
+    X, _ = make_blobs(4000, 4, 30, seed=6)
+    init = _init(X, 30)
+    lloyd = fastkmeans.fit(X, 30, init=init)
+    result = fastkmeans.fit(X, 30, init=init, algorithm=algorithm)
+    n_all = X.shape[0] * 30
+    np.testing.assert_array_equal(lloyd.history.distance_evaluations, n_all)
+    evaluations = result.history.distance_evaluations
+    assert evaluations.dtype == np.int64 and len(evaluations) == result.n_iter
+    assert evaluations[0] >= n_all  # no bounds yet: every distance
+    assert evaluations[-1] < 0.2 * n_all  # converged: most are skipped
+
+
+@pytest.mark.parametrize("algorithm", ACCELERATED)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_reference_bounds_give_reference_lloyd(algorithm, dtype):
+    X, _ = make_blobs(900, 3, 10, seed=8, dtype=dtype)
+    init = _init(X, 20)
+    expected = ref.lloyd(X, init)
+    result = ref.lloyd(X, init, algorithm=algorithm)
+    assert result.n_iter == expected.n_iter
+    np.testing.assert_array_equal(result.labels, expected.labels)
+    np.testing.assert_allclose(result.centers, expected.centers, rtol=1e-6)
+    assert result.history.distance_evaluations[-1] < X.shape[0] * 20
+    # and the kernels agree with the reference on points clear of ties
+    kernel = fastkmeans.fit(X, 20, init=init, algorithm=algorithm)
+    clear = clear_of_ties(X, kernel.centers)
+    np.testing.assert_array_equal(kernel.labels[clear], result.labels[clear])
+    assert kernel.n_iter == result.n_iter
+
+
+def test_auto_matches_lloyd_and_picks_a_known_algorithm():
+    from fastkmeans._algorithm import choose_algorithm
+    X, _ = make_blobs(2000, 2, 20, seed=9)
+    init = _init(X, 20)
+    assert choose_algorithm(*X.shape, 20) in ("lloyd", *ACCELERATED)
+    _assert_same_fit(fastkmeans.fit(X, 20, init=init, algorithm="auto"),
+                     fastkmeans.fit(X, 20, init=init), np.float64)
+
+
+def test_elkan_refuses_bounds_over_the_budget(monkeypatch):
+    monkeypatch.setattr(_accelerated, "ELKAN_MEMORY_BUDGET", 1 << 10)
+    X, _ = make_blobs(500, 2, 5, seed=1)
+    with pytest.raises(ValueError, match=r"algorithm='elkan' needs .* MiB .* budget"):
+        fastkmeans.fit(X, 10, algorithm="elkan")
+    with pytest.raises(ValueError, match="algorithm='elkan'"):
+        _accelerated.accelerated_run(X, np.ones(500), X[:10].copy(),
+                                     np.empty(500, dtype=np.int32), 5, 0.0, 1, [], "elkan")
+
+
+@pytest.mark.parametrize("algorithm, error", [("fast", ValueError), ("Elkan", ValueError),
+                                              (None, TypeError), (3, TypeError)])
+def test_invalid_algorithm_is_named(algorithm, error):
+    with pytest.raises(error, match="algorithm"):
+        fastkmeans.fit(np.zeros((10, 2)), 2, algorithm=algorithm)
