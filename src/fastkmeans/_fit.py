@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 
+from fastkmeans import _sparse_fit
 from fastkmeans._assign import assign_labels, inertia
 from fastkmeans._init import initial_centers
 from fastkmeans._lloyd import lloyd_run
@@ -18,7 +19,7 @@ from fastkmeans._threads import resolve_n_threads
 from fastkmeans._validation import (
     check_centers, check_data, check_init, check_magnitude, check_n_clusters,
     check_n_init, check_positive_int, check_random_state, check_sample_weight,
-    check_tol,
+    check_tol, is_csr_data,
 )
 from fastkmeans._warnings import ConvergenceWarning
 
@@ -68,10 +69,11 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Data: NumPy arrays in any memory order, lists, pandas DataFrames.
-        float32 stays float32; integers and booleans become float64. Never
-        modified.
+    X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
+        Data: NumPy arrays in any memory order, lists, pandas DataFrames, or
+        SciPy sparse matrices and arrays (CSR with int32 or int64 indices is
+        used as is; other formats are converted to CSR, a copy). float32
+        stays float32; integers and booleans become float64. Never modified.
     n_clusters : int
         Number of clusters, ``1 <= n_clusters <= n_samples``.
     init : {'k-means++', 'random'}, array-like or callable, default='k-means++'
@@ -120,7 +122,8 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
     Notes
     -----
     Memory above ``X`` is O(n_samples + n_clusters * n_features * n_threads);
-    no n_samples x n_clusters array is ever formed.
+    no n_samples x n_clusters array is ever formed. For sparse ``X`` it is
+    O(n_samples + n_clusters * n_features), independent of the thread count.
 
     Examples
     --------
@@ -144,11 +147,15 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
     tol = check_tol(tol)
     rng = check_random_state(random_state)
 
-    tol = tol * _mean_feature_variance(X) if tol > 0 else 0.0
+    sparse = is_csr_data(X)
+    variance = _sparse_fit.mean_feature_variance if sparse else _mean_feature_variance
+    start = _sparse_fit.initial_centers if sparse else initial_centers
+    lloyd = _sparse_fit.lloyd if sparse else _lloyd
+    tol = tol * variance(X) if tol > 0 else 0.0
     best = None
     for _ in range(n_init):
-        centers = initial_centers(init, X, n_clusters, sample_weight, rng, n_threads)
-        run = _lloyd(X, sample_weight, centers, max_iter, tol, n_threads)
+        centers = start(init, X, n_clusters, sample_weight, rng, n_threads)
+        run = lloyd(X, sample_weight, centers, max_iter, tol, n_threads)
         if best is None or run.inertia < best.inertia:
             best = run
 
@@ -166,8 +173,8 @@ def predict(X, centers, *, return_distances=False, n_threads=None):
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Data (validated as in :func:`fit`).
+    X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
+        Data (validated as in :func:`fit`; sparse CSR accepted).
     centers : array-like of shape (n_clusters, n_features)
         Centers, e.g. ``fit(...).centers``; cast to the dtype of ``X``.
     return_distances : bool, default=False
@@ -186,6 +193,9 @@ def predict(X, centers, *, return_distances=False, n_threads=None):
     X, max_abs = check_data(X, n_threads)
     centers = check_centers(centers, X.shape[1], X.dtype, n_threads)
     check_magnitude(max_abs, X.shape[1], X.dtype, 1.0)
+    if is_csr_data(X):
+        labels, sq_distances = _sparse_fit.predict(X, centers, n_threads)
+        return (labels, sq_distances) if return_distances else labels
     labels = np.empty(X.shape[0], dtype=np.int32)
     sq_distances = np.empty(X.shape[0], dtype=X.dtype)
     assign_labels(X, centers, labels, sq_distances, n_threads)

@@ -185,3 +185,18 @@ def fit(X, n_clusters, *, init="k-means++", n_init=1, max_iter=300, tol=1e-4,
         if best is None or run.inertia < best.inertia:
             best = run
     return best
+
+
+def densify(data, indices, indptr, shape):
+    """The dense array of CSR arrays, duplicate entries summed (SciPy not needed)."""
+    dense = np.zeros(shape, dtype=np.result_type(data.dtype, np.float32))
+    rows = np.repeat(np.arange(shape[0]), np.diff(indptr))
+    nnz = indptr[-1]
+    np.add.at(dense, (rows, indices[:nnz]), data[:nnz])
+    return dense
+
+
+def center_distances(X, centers):
+    """``D[i, j] = |X[i] - centers[j]|`` in float64."""
+    return np.sqrt(squared_distances(np.asarray(X, dtype=np.float64),
+                                     np.asarray(centers, dtype=np.float64)))
