@@ -12,6 +12,9 @@
 #define FK_CAT(a, b) FK_CAT_(a, b)
 #define FK_NAME(name) FK_CAT(name, FK_SUF)
 #define FK_LINE (FK_SPARSE_LINE_BYTES / (ptrdiff_t)sizeof(FK_T))
+#ifndef FK_PREFETCH_AHEAD
+#define FK_PREFETCH_AHEAD 16
+#endif
 
 typedef FK_T FK_NAME(line) __attribute__((vector_size(FK_SPARSE_LINE_BYTES)));
 #define V FK_NAME(line)
@@ -30,6 +33,12 @@ FK_TARGET static inline __attribute__((always_inline)) void FK_NAME(dot_lines)(
     }
     ptrdiff_t p = p0;
     for (; p + 2 <= p1; p += 2) {
+        if (FK_PREFETCH_AHEAD > 0 && p + FK_PREFETCH_AHEAD + 2 <= p1) {
+            for (int g = 0; g < G; g++) {
+                __builtin_prefetch((const V *)(ct + (ptrdiff_t)indices[p + FK_PREFETCH_AHEAD] * width) + g0 + g);
+                __builtin_prefetch((const V *)(ct + (ptrdiff_t)indices[p + FK_PREFETCH_AHEAD + 1] * width) + g0 + g);
+            }
+        }
         const V *c0 = (const V *)(ct + (ptrdiff_t)indices[p] * width) + g0;
         const V *c1 = (const V *)(ct + (ptrdiff_t)indices[p + 1] * width) + g0;
         const FK_T v0 = data[p], v1 = data[p + 1];
