@@ -6,8 +6,9 @@ stops when no label changes; the iteration counts are printed and checked),
 both on the same number of threads (threadpoolctl for scikit-learn,
 ``n_threads`` for fastkmeans). Reports the whole fit and one Lloyd iteration
 (assignment and update: ``LloydWorkspace.iteration`` against scikit-learn's
-``lloyd_iter_chunked_sparse``), as the ratio scikit-learn / fastkmeans of the
-best of ``--repeat`` runs, measured alternately in one process.
+``lloyd_iter_chunked_sparse``) and greedy k-means++ (``2 + ln k`` candidates
+per center in both), as the ratio scikit-learn / fastkmeans of the best of
+``--repeat`` runs, measured in one process.
 
 Usage (reference workload of issue 5)::
 
@@ -44,19 +45,25 @@ def make_data(n_samples, n_features, density, n_clusters, dtype, seed=0):
     return X.astype(dtype)
 
 
-def best_of(function, repeat):
-    """Fastest of ``repeat`` calls, in seconds, and the last result."""
-    best, result = np.inf, None
+def best_of_alternating(functions, repeat):
+    """Fastest of ``repeat`` calls of each function, in seconds, calls alternating.
+
+    Alternating (a, b, a, b, ...) exposes both sides alike to the load of a
+    shared machine. Returns the times and the last result of each function.
+    """
+    best = [np.inf] * len(functions)
+    results = [None] * len(functions)
     for _ in range(repeat):
-        started = time.perf_counter()
-        result = function()
-        best = min(best, time.perf_counter() - started)
-    return best, result
+        for position, function in enumerate(functions):
+            started = time.perf_counter()
+            results[position] = function()
+            best[position] = min(best[position], time.perf_counter() - started)
+    return best, results
 
 
 def compare(X, init, max_iter, n_threads, repeat):
     """Times of the whole fit and of one iteration for both libraries."""
-    from sklearn.cluster import KMeans
+    from sklearn.cluster import KMeans, kmeans_plusplus
     from sklearn.cluster._k_means_lloyd import lloyd_iter_chunked_sparse
     from threadpoolctl import threadpool_limits
 
@@ -94,11 +101,20 @@ def compare(X, init, max_iter, n_threads, repeat):
             lloyd_iter_chunked_sparse(X, sk_weights, init.copy(), centers_new,
                                       weight_in_clusters, sk_labels, center_shift, n_threads)
 
+    def our_kmeans_plusplus():
+        fastkmeans.kmeans_plusplus(X, n_clusters, random_state=0, n_threads=n_threads)
+
+    def their_kmeans_plusplus():
+        with threadpool_limits(n_threads):
+            kmeans_plusplus(X, n_clusters, random_state=0)
+
     times = {}
-    times["fit", "fastkmeans"], ours_result = best_of(ours, repeat)
-    times["fit", "sklearn"], their_result = best_of(theirs, repeat)
-    times["iteration", "fastkmeans"], _ = best_of(our_iteration, repeat)
-    times["iteration", "sklearn"], _ = best_of(their_iteration, repeat)
+    (times["fit", "fastkmeans"], times["fit", "sklearn"]), (ours_result, their_result) = \
+        best_of_alternating([ours, theirs], repeat)
+    (times["iteration", "fastkmeans"], times["iteration", "sklearn"]), _ = \
+        best_of_alternating([our_iteration, their_iteration], 3 * repeat)
+    (times["k-means++", "fastkmeans"], times["k-means++", "sklearn"]), _ = \
+        best_of_alternating([our_kmeans_plusplus, their_kmeans_plusplus], repeat)
     checks = {
         "n_iter": (ours_result.n_iter, int(their_result.n_iter_)),
         "inertia_rel_diff": abs(ours_result.inertia / their_result.inertia_ - 1),
@@ -123,8 +139,9 @@ def main():
           f"k={args.n_clusters}, max_iter={args.max_iter}, tol=0, n_init=1, same init")
     print("| dtype | threads | fit: sklearn s | fit: fastkmeans s | fit ratio "
           "| iteration: sklearn s | iteration: fastkmeans s | iteration ratio "
+          "| k-means++: sklearn s | k-means++: fastkmeans s | k-means++ ratio "
           "| n_iter (ours, sklearn) | inertia rel. diff | same labels |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for dtype in args.dtypes:
         X = make_data(args.n_samples, args.n_features, args.density, args.n_clusters, dtype)
         init = X[np.random.default_rng(1).choice(X.shape[0], args.n_clusters,
@@ -133,10 +150,13 @@ def main():
             times, checks = compare(X, init, args.max_iter, n_threads, args.repeat)
             fit_ratio = times["fit", "sklearn"] / times["fit", "fastkmeans"]
             iteration_ratio = times["iteration", "sklearn"] / times["iteration", "fastkmeans"]
+            plusplus_ratio = times["k-means++", "sklearn"] / times["k-means++", "fastkmeans"]
             print(f"| {dtype} | {n_threads} | {times['fit', 'sklearn']:.3f} "
                   f"| {times['fit', 'fastkmeans']:.3f} | {fit_ratio:.2f}x "
                   f"| {times['iteration', 'sklearn']:.4f} "
                   f"| {times['iteration', 'fastkmeans']:.4f} | {iteration_ratio:.2f}x "
+                  f"| {times['k-means++', 'sklearn']:.3f} "
+                  f"| {times['k-means++', 'fastkmeans']:.3f} | {plusplus_ratio:.2f}x "
                   f"| {checks['n_iter']} | {checks['inertia_rel_diff']:.1e} "
                   f"| {checks['labels_equal']:.4f} |", flush=True)
 

@@ -322,8 +322,7 @@ def assign_pass(
         n_threads, plan.n_blocks, <double>indptr[n_samples] * width + n_samples * width)
     if path < 0:
         path = active_path_id()
-    if (<size_t>&ct[0, 0]) % FK_SPARSE_LINE_BYTES or (width * sizeof(floating)) % FK_SPARSE_LINE_BYTES:
-        raise ValueError("ct must be aligned to LINE_BYTES and fill whole lines")
+    _check_layout(&ct[0, 0], width * sizeof(floating))
     with nogil:
         for b in prange(plan.n_blocks, schedule="dynamic", num_threads=threads,
                         use_threads_if=threads > 1):
@@ -511,46 +510,86 @@ def sq_distances_to_all(
                     out[i, t] = <floating>(sqrt(dist[t]) if take_sqrt else dist[t])
 
 
+def row_sq_norms(
+    const floating[::1] data,            # IN (nnz,)
+    const index_t[::1] indptr,           # IN (n_samples + 1,)
+    double[::1] out,                     # OUT (n_samples,)
+):
+    """``out[i] = |x_i|^2`` in float64, summed in column order."""
+    cdef Py_ssize_t i, p
+    cdef double total, v
+    with nogil:
+        for i in range(indptr.shape[0] - 1):
+            total = 0.0
+            for p in range(indptr[i], indptr[i + 1]):
+                v = <double>data[p]
+                total += v * v
+            out[i] = total
+
+
 def candidate_potentials(
     const floating[::1] data,            # IN (nnz,)
     const index_t[::1] indices,          # IN (nnz,)
     const index_t[::1] indptr,           # IN (n_samples + 1,)
     const double[::1] sample_weight,     # IN (n_samples,)
+    const double[::1] x_sq,              # IN (n_samples,)
     const double[::1] closest_sq,        # IN (n_samples,)
-    const double[:, ::1] ct,             # IN (n_features, n_candidates)
+    const floating[:, ::1] ct,           # IN (n_features, width), aligned
     const double[::1] candidates_sq,     # IN (n_candidates,)
     double[::1] potentials,              # OUT (n_candidates,)
-    double[:, ::1] scratch,              # scratch (n_blocks, 3 * n_candidates)
+    floating[:, ::1] scratch,            # scratch (n_blocks, width)
+    double[:, ::1] block_potentials,     # scratch (n_blocks, n_candidates)
     int n_threads,
+    int path=-1,
 ):
     """k-means++: ``sum(w * min(closest_sq, |x - candidate|^2))`` for every candidate.
 
-    Exact distances in float64; per-block sums added in block order.
+    Candidates are scored as the dense path scores them, from an expansion:
+    ``|x|^2 + |c|^2 - 2 x.c`` (clamped at 0), with the dot products of the
+    assignment kernel (candidates transposed in ``ct``, as centers). The
+    chosen candidate's exact distances then go into ``update_closest``.
+    Per-block sums are added in block order.
     """
-    cdef Py_ssize_t n_samples = indptr.shape[0] - 1, n_candidates = ct.shape[1]
+    cdef Py_ssize_t n_samples = indptr.shape[0] - 1, n_candidates = candidates_sq.shape[0]
+    cdef Py_ssize_t width = ct.shape[1]
     cdef BlockPlan plan = plan_blocks(n_samples)
     cdef Py_ssize_t b, i, t
-    cdef double *dist
+    cdef double dist
+    cdef floating *dots
     cdef double *block_potential
     cdef int threads = useful_threads(n_threads, plan.n_blocks,
-                                      <double>(indptr[n_samples] + n_samples) * n_candidates)
+                                      <double>(indptr[n_samples] + n_samples) * width)
+    if path < 0:
+        path = active_path_id()
+    _check_layout(&ct[0, 0], width * sizeof(floating))
     with nogil:
         for b in prange(plan.n_blocks, schedule="dynamic", num_threads=threads,
                         use_threads_if=threads > 1):
-            dist = &scratch[b, 0]
-            block_potential = dist + 2 * n_candidates
+            dots = &scratch[b, 0]
+            block_potential = &block_potentials[b, 0]
             for t in range(n_candidates):
                 block_potential[t] = 0.0
             for i in range(b * plan.block_rows, min(n_samples, (b + 1) * plan.block_rows)):
-                _row_sq_dists(&data[0], &indices[0], indptr[i], indptr[i + 1], &ct[0, 0],
-                              &candidates_sq[0], n_candidates, dist, dist + n_candidates)
+                _row_dots(path, &data[0], &indices[0], indptr[i], indptr[i + 1], &ct[0, 0],
+                          width, dots)
                 for t in range(n_candidates):
-                    block_potential[t] += sample_weight[i] * (
-                        dist[t] if dist[t] < closest_sq[i] else closest_sq[i])
+                    dist = x_sq[i] + candidates_sq[t] - 2.0 * <double>dots[t]
+                    if dist > closest_sq[i]:
+                        dist = closest_sq[i]
+                    elif dist < 0:
+                        dist = 0.0
+                    block_potential[t] += sample_weight[i] * dist
     for t in range(n_candidates):
         potentials[t] = 0.0
         for b in range(plan.n_blocks):
-            potentials[t] += scratch[b, 2 * n_candidates + t]
+            potentials[t] += block_potentials[b, t]
+
+
+cdef int _check_layout(const void *ct, size_t row_bytes) except -1:
+    """The C dot kernel reads whole, aligned cache lines of the transposed centers."""
+    if (<size_t>ct) % FK_SPARSE_LINE_BYTES or row_bytes % FK_SPARSE_LINE_BYTES:
+        raise ValueError("ct must be aligned to LINE_BYTES and fill whole lines")
+    return 0
 
 
 def update_closest(

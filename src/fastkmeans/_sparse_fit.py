@@ -208,31 +208,28 @@ def predict(X: CSRData, centers, n_threads: int):
     return labels, sq_dist.astype(X.dtype, copy=False)
 
 
-def _transposed(rows: np.ndarray) -> tuple:
-    """``(ct, sq)``: rows as float64 columns, and their squared norms in feature order."""
-    sq = np.empty(rows.shape[0])
-    _sparse.dense_sq_norms(np.ascontiguousarray(rows), sq)
-    return np.ascontiguousarray(rows.T, dtype=np.float64), sq
-
-
 def kmeans_plusplus(X: CSRData, n_clusters, sample_weight, rng, n_threads,
                     n_local_trials=None):
     """Greedy k-means++ on CSR rows, drawing from ``rng`` as ``_init._kmeans_plusplus``.
 
-    Candidate potentials and closest distances are exact (float64), from
-    the candidates densified and transposed: O(n_features x n_local_trials)
-    extra memory besides O(n_samples).
+    Candidates are scored by the assignment's dot-product kernel (see
+    ``_sparse.candidate_potentials``); the chosen center's distances are
+    exact. Extra memory: O(n_samples) and the candidates, densified and
+    transposed (``n_features x n_local_trials``, padded to a cache line).
     """
-    n_samples = X.shape[0]
+    n_samples, n_features = X.shape
     if n_local_trials is None:
         n_local_trials = 2 + int(math.log(n_clusters))
     probabilities = sample_weight / sample_weight.sum()
-    centers = np.empty((n_clusters, X.shape[1]), dtype=X.dtype)
+    centers = np.empty((n_clusters, n_features), dtype=X.dtype)
     indices = np.empty(n_clusters, dtype=np.intp)
     closest_sq = np.full(n_samples, np.inf)
     cumulative = np.empty(n_samples)
+    x_sq = np.empty(n_samples)
+    _sparse.row_sq_norms(X.data, X.indptr, x_sq)
     potentials = np.empty(n_local_trials)
-    scratch = np.empty((_n_blocks(n_samples), 3 * n_local_trials))
+    layout = _Centers(n_local_trials, n_features, X.dtype, _n_blocks(n_samples))
+    block_potentials = np.empty((_n_blocks(n_samples), n_local_trials))
     center_sq = np.empty(1)
 
     def choose(c, index):
@@ -245,9 +242,10 @@ def kmeans_plusplus(X: CSRData, n_clusters, sample_weight, rng, n_threads,
     choose(0, rng.choice(n_samples, p=probabilities))
     for c in range(1, n_clusters):
         candidates = draw_candidates(cumulative, rng, n_local_trials, probabilities)
-        ct, candidates_sq = _transposed(X.dense_rows(candidates))
-        _sparse.candidate_potentials(*X.arrays, sample_weight, closest_sq, ct, candidates_sq,
-                                     potentials, scratch, n_threads)
+        layout.load(X.dense_rows(candidates))
+        _sparse.candidate_potentials(*X.arrays, sample_weight, x_sq, closest_sq, layout.ct,
+                                     layout.sq, potentials, layout.scratch, block_potentials,
+                                     n_threads)
         choose(c, candidates[np.argmin(potentials)])
     return centers, indices
 

@@ -16,25 +16,33 @@
 #define FK_T float
 #define FK_IDX int32_t
 #define FK_SUF f32_i32_generic
-#define FK_TARGET 
+#define FK_TARGET
+#define FK_LINES 1  /* 16 SSE2/NEON registers: 2 sets x 1 line x 4 */
+#define FK_VBYTES 16
 #include "_sparse_kernels_impl.h"
 
 #define FK_T float
 #define FK_IDX int64_t
 #define FK_SUF f32_i64_generic
-#define FK_TARGET 
+#define FK_TARGET
+#define FK_LINES 1  /* 16 SSE2/NEON registers: 2 sets x 1 line x 4 */
+#define FK_VBYTES 16
 #include "_sparse_kernels_impl.h"
 
 #define FK_T double
 #define FK_IDX int32_t
 #define FK_SUF f64_i32_generic
-#define FK_TARGET 
+#define FK_TARGET
+#define FK_LINES 1  /* 16 SSE2/NEON registers: 2 sets x 1 line x 4 */
+#define FK_VBYTES 16
 #include "_sparse_kernels_impl.h"
 
 #define FK_T double
 #define FK_IDX int64_t
 #define FK_SUF f64_i64_generic
-#define FK_TARGET 
+#define FK_TARGET
+#define FK_LINES 1  /* 16 SSE2/NEON registers: 2 sets x 1 line x 4 */
+#define FK_VBYTES 16
 #include "_sparse_kernels_impl.h"
 
 #if FK_X86
@@ -45,48 +53,64 @@
 #define FK_IDX int32_t
 #define FK_SUF f32_i32_avx2
 #define FK_TARGET FK_TARGET_AVX2
+#define FK_LINES 2  /* 16 AVX2 registers: 2 sets x 2 lines x 2 */
+#define FK_VBYTES 32
 #include "_sparse_kernels_impl.h"
 
 #define FK_T float
 #define FK_IDX int64_t
 #define FK_SUF f32_i64_avx2
 #define FK_TARGET FK_TARGET_AVX2
+#define FK_LINES 2  /* 16 AVX2 registers: 2 sets x 2 lines x 2 */
+#define FK_VBYTES 32
 #include "_sparse_kernels_impl.h"
 
 #define FK_T double
 #define FK_IDX int32_t
 #define FK_SUF f64_i32_avx2
 #define FK_TARGET FK_TARGET_AVX2
+#define FK_LINES 2  /* 16 AVX2 registers: 2 sets x 2 lines x 2 */
+#define FK_VBYTES 32
 #include "_sparse_kernels_impl.h"
 
 #define FK_T double
 #define FK_IDX int64_t
 #define FK_SUF f64_i64_avx2
 #define FK_TARGET FK_TARGET_AVX2
+#define FK_LINES 2  /* 16 AVX2 registers: 2 sets x 2 lines x 2 */
+#define FK_VBYTES 32
 #include "_sparse_kernels_impl.h"
 
 #define FK_T float
 #define FK_IDX int32_t
 #define FK_SUF f32_i32_avx512
 #define FK_TARGET FK_TARGET_AVX512
+#define FK_LINES 4  /* 32 AVX-512 registers: 2 sets x 4 lines */
+#define FK_VBYTES 64
 #include "_sparse_kernels_impl.h"
 
 #define FK_T float
 #define FK_IDX int64_t
 #define FK_SUF f32_i64_avx512
 #define FK_TARGET FK_TARGET_AVX512
+#define FK_LINES 4  /* 32 AVX-512 registers: 2 sets x 4 lines */
+#define FK_VBYTES 64
 #include "_sparse_kernels_impl.h"
 
 #define FK_T double
 #define FK_IDX int32_t
 #define FK_SUF f64_i32_avx512
 #define FK_TARGET FK_TARGET_AVX512
+#define FK_LINES 4  /* 32 AVX-512 registers: 2 sets x 4 lines */
+#define FK_VBYTES 64
 #include "_sparse_kernels_impl.h"
 
 #define FK_T double
 #define FK_IDX int64_t
 #define FK_SUF f64_i64_avx512
 #define FK_TARGET FK_TARGET_AVX512
+#define FK_LINES 4  /* 32 AVX-512 registers: 2 sets x 4 lines */
+#define FK_VBYTES 64
 #include "_sparse_kernels_impl.h"
 #endif /* FK_X86 */
 

@@ -2,10 +2,17 @@
 import numpy as np
 
 from fastkmeans import _sparse
-from fastkmeans._sparse_fit import _n_blocks, _transposed
+from fastkmeans._sparse_fit import _n_blocks
 from fastkmeans._sparse_input import check_sparse_data
 from fastkmeans._threads import resolve_n_threads
 from fastkmeans._validation import check_centers
+
+
+def _transposed(rows: np.ndarray) -> tuple:
+    """``(ct, sq)``: rows as float64 columns, and their squared norms in feature order."""
+    sq = np.empty(rows.shape[0])
+    _sparse.dense_sq_norms(np.ascontiguousarray(rows), sq)
+    return np.ascontiguousarray(rows.T, dtype=np.float64), sq
 
 
 def center_distances(X, centers, n_threads=None, *, squared=False) -> np.ndarray:
