@@ -439,3 +439,29 @@ def test_fuzz_sparse_fit_is_valid_and_predict_matches_the_reference(problem, see
     distances = center_distances(X, result.centers, squared=True)
     np.testing.assert_allclose(distances, ref.center_distances(dense, result.centers) ** 2,
                                rtol=1e-5, atol=1e-4 * (1 + np.abs(dense).max()) ** 2 * scale)
+
+
+# --- memory --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("what", ["fit", "fit-k-means++", "predict"])
+def test_peak_memory_is_a_fraction_of_x(what):
+    import tracemalloc
+
+    # 40 nonzeros a row: 320 bytes of float32 values and int32 indices, against
+    # a few dozen bytes a row of labels, row order and k-means++ distances
+    X = sp.random(50_000, 2_000, density=0.02, format="csr", dtype=np.float32,
+                  random_state=np.random.default_rng(0))
+    x_bytes = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+    init = X[:64].toarray()
+    calls = {
+        "fit": lambda: fastkmeans.fit(X, 64, init=init, max_iter=3, tol=0.0),
+        "fit-k-means++": lambda: fastkmeans.fit(X, 64, max_iter=3, random_state=0),
+        "predict": lambda: fastkmeans.predict(X, init),
+    }
+    tracemalloc.start()
+    try:
+        calls[what]()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 0.5 * x_bytes, f"{what} allocated {peak / x_bytes:.2f} x X"
