@@ -209,6 +209,13 @@ def dense_sq_norms(
 
     The order matters: a center equal to a row of the data then has exactly
     the norm the row's nonzeros sum to, and its distance to that row is 0.
+
+    Parameters
+    ----------
+    centers : ndarray of shape (n_clusters, n_features), float32 or float64
+        Dense centers.
+    out : ndarray of shape (n_clusters,), float64
+        Receives the squared norms.
     """
     cdef Py_ssize_t c, j
     cdef double total, v
@@ -231,6 +238,18 @@ def mean_feature_variance(
 
     ``var_j = (sum_nz (x_ij - m_j)^2 + (n_samples - nnz_j) m_j^2) / n_samples``:
     no cancellation, O(n_features) memory. Serial: a fixed order.
+
+    Parameters
+    ----------
+    data, indices : ndarrays
+        Values and columns of a canonical CSR matrix.
+    n_samples, n_features : int
+        Its shape.
+
+    Returns
+    -------
+    float
+        The mean over the features of their variance (implicit zeros included).
     """
     cdef double[::1] means = np.zeros(n_features)
     cdef double[::1] squares = np.zeros(n_features)
@@ -365,6 +384,15 @@ def group_rows_by_label(
     """Rows sorted by label, stably: cluster ``c`` holds ``order[offsets[c]:offsets[c + 1]]``.
 
     A counting sort, O(n_samples + n_clusters).
+
+    Parameters
+    ----------
+    labels : ndarray of shape (n_samples,), int32
+        Cluster of every row, each in ``[0, n_clusters)``.
+    order : ndarray of shape (n_samples,), intp
+        Receives the rows, cluster by cluster, in row order within a cluster.
+    offsets : ndarray of shape (n_clusters + 1,), intp
+        Receives where each cluster starts in ``order``.
     """
     cdef Py_ssize_t n_samples = labels.shape[0], n_clusters = offsets.shape[0] - 1
     cdef Py_ssize_t i, c
@@ -400,6 +428,22 @@ def cluster_sums(
     (``order``/``offsets`` from ``group_rows_by_label``): no buffer beyond
     ``sums`` itself, and the same bits for any thread count. A cluster
     holding most of the nonzeros is the longest task.
+
+    Parameters
+    ----------
+    data, indices, indptr : ndarrays
+        The canonical CSR matrix (n_samples x n_features), float32 or
+        float64 values, int32 or int64 indices.
+    sample_weight : ndarray of shape (n_samples,), float64
+        Weight of every row.
+    order, offsets : ndarrays, intp
+        The rows of every cluster (see ``group_rows_by_label``).
+    sums : ndarray of shape (n_clusters, n_features), float64
+        Receives ``sum(w * x)`` over the rows of every cluster.
+    weights : ndarray of shape (n_clusters,), float64
+        Receives the total weight of every cluster.
+    n_threads : int
+        OpenMP threads to use.
     """
     cdef Py_ssize_t n_clusters = sums.shape[0], n_features = sums.shape[1]
     cdef Py_ssize_t c, q, i, p
@@ -432,7 +476,24 @@ def label_sq_distances(
     double[::1] out,                     # OUT (n_samples,)
     int n_threads,
 ):
-    """Exact squared distance of every row to the center it is labelled with."""
+    """Exact squared distance of every row to the center it is labelled with.
+
+    Parameters
+    ----------
+    data, indices, indptr : ndarrays
+        The canonical CSR matrix (n_samples x n_features), float32 or
+        float64 values, int32 or int64 indices.
+    centers : ndarray of shape (n_clusters, n_features), dtype of data
+        Dense centers.
+    centers_sq : ndarray of shape (n_clusters,), float64
+        ``dense_sq_norms(centers)``.
+    labels : ndarray of shape (n_samples,), int32
+        Center of every row.
+    out : ndarray of shape (n_samples,), float64
+        Receives ``|x_i - centers[labels[i]]|^2``.
+    n_threads : int
+        OpenMP threads to use.
+    """
     cdef Py_ssize_t n_samples = indptr.shape[0] - 1
     cdef BlockPlan plan = plan_blocks(n_samples)
     cdef Py_ssize_t b, i
@@ -455,7 +516,25 @@ def inertia(
     const int[::1] labels,               # IN (n_samples,)
     int n_threads,
 ):
-    """``sum(w * |x - centers[label]|^2)`` from exact distances, per block then in block order."""
+    """``sum(w * |x - centers[label]|^2)`` from exact distances, per block then in block order.
+
+    Parameters
+    ----------
+    data, indices, indptr : ndarrays
+        The canonical CSR matrix (n_samples x n_features), float32 or
+        float64 values, int32 or int64 indices.
+    sample_weight : ndarray of shape (n_samples,), float64
+        Weight of every row.
+    centers, centers_sq, labels
+        As in ``label_sq_distances``.
+    n_threads : int
+        OpenMP threads to use.
+
+    Returns
+    -------
+    float
+        The weighted inertia, float64, the same for any ``n_threads``.
+    """
     cdef Py_ssize_t n_samples = indptr.shape[0] - 1
     cdef BlockPlan plan = plan_blocks(n_samples)
     cdef double block_sum[MAX_BLOCKS]
@@ -492,6 +571,24 @@ def sq_distances_to_all(
 
     ``out[i, t] = |x_i - t|^2`` (its square root with ``take_sqrt``),
     computed in float64 from the transposed targets ``ct``.
+
+    Parameters
+    ----------
+    data, indices, indptr : ndarrays
+        The canonical CSR matrix (n_samples x n_features), float32 or
+        float64 values, int32 or int64 indices.
+    ct : ndarray of shape (n_features, n_targets), float64
+        The targets (centers), transposed.
+    target_sq : ndarray of shape (n_targets,), float64
+        ``dense_sq_norms`` of the targets.
+    out : ndarray of shape (n_samples, n_targets), dtype of data
+        Receives the distances, rounded to the dtype of the data.
+    take_sqrt : bool
+        Euclidean distances if true, squared distances if false.
+    scratch : ndarray of shape (n_blocks, 2 * n_targets), float64
+        Work space, one row per block of rows.
+    n_threads : int
+        OpenMP threads to use.
     """
     cdef Py_ssize_t n_samples = indptr.shape[0] - 1, n_targets = ct.shape[1]
     cdef BlockPlan plan = plan_blocks(n_samples)
@@ -515,7 +612,15 @@ def row_sq_norms(
     const index_t[::1] indptr,           # IN (n_samples + 1,)
     double[::1] out,                     # OUT (n_samples,)
 ):
-    """``out[i] = |x_i|^2`` in float64, summed in column order."""
+    """``out[i] = |x_i|^2`` in float64, summed in column order.
+
+    Parameters
+    ----------
+    data, indptr : ndarrays
+        Values and row pointers of a canonical CSR matrix.
+    out : ndarray of shape (n_samples,), float64
+        Receives the squared norms of the rows.
+    """
     cdef Py_ssize_t i, p
     cdef double total, v
     with nogil:
@@ -549,6 +654,33 @@ def candidate_potentials(
     assignment kernel (candidates transposed in ``ct``, as centers). The
     chosen candidate's exact distances then go into ``update_closest``.
     Per-block sums are added in block order.
+
+    Parameters
+    ----------
+    data, indices, indptr : ndarrays
+        The canonical CSR matrix (n_samples x n_features), float32 or
+        float64 values, int32 or int64 indices.
+    sample_weight : ndarray of shape (n_samples,), float64
+        Weight of every row.
+    x_sq : ndarray of shape (n_samples,), float64
+        ``row_sq_norms`` of the rows.
+    closest_sq : ndarray of shape (n_samples,), float64
+        Squared distance of every row to its closest chosen center.
+    ct : ndarray of shape (n_features, width), dtype of data
+        The candidates transposed and padded, as the centers of
+        ``assign_pass``.
+    candidates_sq : ndarray of shape (n_candidates,), float64
+        ``dense_sq_norms`` of the candidates.
+    potentials : ndarray of shape (n_candidates,), float64
+        Receives the potential of every candidate.
+    scratch : ndarray of shape (n_blocks, width), dtype of data
+        Dot products of the row in work, one row per block.
+    block_potentials : ndarray of shape (n_blocks, n_candidates), float64
+        Work space: the potentials of every block.
+    n_threads : int
+        OpenMP threads to use.
+    path : int, optional
+        Instruction-set path; the active one by default.
     """
     cdef Py_ssize_t n_samples = indptr.shape[0] - 1, n_candidates = candidates_sq.shape[0]
     cdef Py_ssize_t width = ct.shape[1]
@@ -603,7 +735,27 @@ def update_closest(
     double[::1] weighted_sq,             # OUT (n_samples,)
     int n_threads,
 ):
-    """k-means++: ``closest_sq = min(closest_sq, |x - center|^2)``; ``weighted_sq = w * closest_sq``."""
+    """k-means++: ``closest_sq = min(closest_sq, |x - center|^2)``; ``weighted_sq = w * closest_sq``.
+
+    Parameters
+    ----------
+    data, indices, indptr : ndarrays
+        The canonical CSR matrix (n_samples x n_features), float32 or
+        float64 values, int32 or int64 indices.
+    sample_weight : ndarray of shape (n_samples,), float64
+        Weight of every row.
+    center : ndarray of shape (n_features,), dtype of data
+        The center just chosen (a row of the data, densified).
+    center_sq : float
+        Its ``dense_sq_norms``: the row's own distance is then exactly 0.
+    closest_sq : ndarray of shape (n_samples,), float64
+        Distances to the closest chosen center (``inf`` at first); updated
+        with exact distances.
+    weighted_sq : ndarray of shape (n_samples,), float64
+        Receives ``sample_weight * closest_sq``.
+    n_threads : int
+        OpenMP threads to use.
+    """
     cdef Py_ssize_t n_samples = indptr.shape[0] - 1
     cdef BlockPlan plan = plan_blocks(n_samples)
     cdef Py_ssize_t b, i
