@@ -182,6 +182,17 @@ def test_same_result_as_sklearn_on_sparse_input(dtype, weighted):
     assert ours.inertia == pytest.approx(theirs.inertia_, rel=1e-9 if dtype == np.float64 else 1e-4)
 
 
+def test_center_distances_and_predict_match_sklearn_transform_and_predict():
+    sklearn_cluster = pytest.importorskip("sklearn.cluster")
+    X, dense = sparse_blobs(n_samples=300, seed=20)
+    kmeans = sklearn_cluster.KMeans(5, init=dense[:5], n_init=1).fit(X)
+    np.testing.assert_allclose(center_distances(X, kmeans.cluster_centers_),
+                               kmeans.transform(X), rtol=1e-9)
+    clear = clear_of_ties(dense, kmeans.cluster_centers_)
+    np.testing.assert_array_equal(fastkmeans.predict(X, kmeans.cluster_centers_)[clear],
+                                  kmeans.predict(X)[clear])
+
+
 # --- determinism and the Lloyd loop contract ------------------------------------------
 
 def test_any_thread_count_gives_bitwise_the_same_fit():
@@ -465,3 +476,20 @@ def test_peak_memory_is_a_fraction_of_x(what):
     finally:
         tracemalloc.stop()
     assert peak < 0.5 * x_bytes, f"{what} allocated {peak / x_bytes:.2f} x X"
+
+
+def test_kernels_refuse_scratch_too_small_or_misaligned_centers():
+    X, dense = sparse_blobs(n_samples=3000, seed=21)
+    data, _ = check_sparse_data(X, 1)
+    workspace = LloydWorkspace(data, np.ones(3000), 5, n_threads=1)
+    layout = workspace.layout
+    layout.load(dense[:5].copy())
+    labels = np.empty(3000, dtype=np.int32)
+    arguments = (*data.arrays, np.ones(3000), layout.ct, layout.ct_sq, layout.rows, layout.sq,
+                 labels, np.empty(0))
+    assert layout.scratch.shape[0] == _sparse.n_blocks(3000) > 1
+    with pytest.raises(ValueError, match="scratch must have shape"):
+        _sparse.assign_pass(*arguments, layout.scratch[:1], 1)
+    misaligned = np.zeros(layout.ct.size + 1)[1:].reshape(layout.ct.shape)
+    with pytest.raises(ValueError, match="aligned"):
+        _sparse.assign_pass(*arguments[:4], misaligned, *arguments[5:], layout.scratch, 1)

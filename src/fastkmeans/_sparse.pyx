@@ -86,6 +86,21 @@ cdef inline void _row_dots(
             fk_sparse_dots_f64_i64(path, data, indices, p0, p1, ct, width, dots)
 
 
+def n_blocks(Py_ssize_t n_samples):
+    """Blocks of rows the kernels split ``n_samples`` rows into (``_common.plan_blocks``):
+    the rows of every per-block scratch array."""
+    return plan_blocks(n_samples).n_blocks
+
+
+cdef int _check_scratch(Py_ssize_t rows, Py_ssize_t columns, BlockPlan plan,
+                        Py_ssize_t needed) except -1:
+    """Every block writes its own row of the scratch: refuse one too small."""
+    if rows < plan.n_blocks or columns < needed:
+        raise ValueError(f"scratch must have shape at least ({plan.n_blocks}, {needed}), "
+                         f"got ({rows}, {columns})")
+    return 0
+
+
 cdef inline double _row_sq_dist(
     const floating *data,      # IN (nnz,)
     const index_t *indices,    # IN (nnz,)
@@ -342,6 +357,7 @@ def assign_pass(
     if path < 0:
         path = active_path_id()
     _check_layout(&ct[0, 0], width * sizeof(floating))
+    _check_scratch(scratch.shape[0], scratch.shape[1], plan, width)
     with nogil:
         for b in prange(plan.n_blocks, schedule="dynamic", num_threads=threads,
                         use_threads_if=threads > 1):
@@ -596,6 +612,9 @@ def sq_distances_to_all(
     cdef double *dist
     cdef int threads = useful_threads(n_threads, plan.n_blocks,
                                       <double>(indptr[n_samples] + n_samples) * n_targets)
+    _check_scratch(scratch.shape[0], scratch.shape[1], plan, 2 * n_targets)
+    if out.shape[0] != n_samples or out.shape[1] != n_targets:
+        raise ValueError("out must have shape (n_samples, n_targets)")
     with nogil:
         for b in prange(plan.n_blocks, schedule="dynamic", num_threads=threads,
                         use_threads_if=threads > 1):
@@ -694,6 +713,8 @@ def candidate_potentials(
     if path < 0:
         path = active_path_id()
     _check_layout(&ct[0, 0], width * sizeof(floating))
+    _check_scratch(scratch.shape[0], scratch.shape[1], plan, width)
+    _check_scratch(block_potentials.shape[0], block_potentials.shape[1], plan, n_candidates)
     with nogil:
         for b in prange(plan.n_blocks, schedule="dynamic", num_threads=threads,
                         use_threads_if=threads > 1):

@@ -30,13 +30,14 @@ class _Centers:
     ``_sparse.pyx``).
     """
 
-    def __init__(self, n_clusters: int, n_features: int, dtype, n_blocks: int):
+    def __init__(self, n_clusters: int, n_features: int, dtype, n_samples: int):
         line = LINE_BYTES // np.dtype(dtype).itemsize
         width = -(-n_clusters // line) * line
         self.ct = _aligned_zeros((n_features, width), dtype)
         self.ct_sq = np.zeros(width, dtype=dtype)
         self.sq = np.empty(n_clusters)
-        self.scratch = np.empty((n_blocks, width), dtype=dtype)
+        # one row of dot products per block of rows
+        self.scratch = np.empty((_sparse.n_blocks(n_samples), width), dtype=dtype)
         self.rows = None
 
     def load(self, centers: np.ndarray) -> None:
@@ -54,12 +55,6 @@ def _aligned_zeros(shape, dtype) -> np.ndarray:
     raw = np.zeros(n_bytes + LINE_BYTES, dtype=np.uint8)
     skip = -raw.ctypes.data % LINE_BYTES
     return raw[skip:skip + n_bytes].view(dtype).reshape(shape)
-
-
-def _n_blocks(n_samples: int) -> int:
-    # as _common.plan_blocks: at most 64 blocks of at least 256 rows
-    block_rows = max(256, -(-n_samples // 64))
-    return -(-n_samples // block_rows)
 
 
 def _relocate_empty_clusters(X: CSRData, sample_weight, layout: _Centers, labels,
@@ -107,7 +102,7 @@ class LloydWorkspace:
     def __init__(self, X: CSRData, sample_weight, n_clusters: int, n_threads: int):
         n_samples, n_features = X.shape
         self.X, self.sample_weight, self.n_threads = X, sample_weight, n_threads
-        self.layout = _Centers(n_clusters, n_features, X.dtype, _n_blocks(n_samples))
+        self.layout = _Centers(n_clusters, n_features, X.dtype, n_samples)
         self.order = np.empty(n_samples, dtype=np.intp)
         self.offsets = np.empty(n_clusters + 1, dtype=np.intp)
         self.sums = np.empty((n_clusters, n_features))
@@ -173,7 +168,7 @@ def lloyd(X: CSRData, sample_weight, centers, max_iter, tol, n_threads) -> KMean
     history = []
     n_iter, converged, labels_match = lloyd_run(X, sample_weight, centers, labels,
                                                 max_iter, tol, n_threads, history)
-    layout = _Centers(centers.shape[0], centers.shape[1], X.dtype, _n_blocks(X.shape[0]))
+    layout = _Centers(centers.shape[0], centers.shape[1], X.dtype, X.shape[0])
     layout.load(centers)
     if not labels_match:
         _sparse.assign_pass(*X.arrays, sample_weight, layout.ct, layout.ct_sq, layout.rows,
@@ -199,7 +194,7 @@ def mean_feature_variance(X: CSRData) -> float:
 
 def predict(X: CSRData, centers, n_threads: int):
     """Nearest center of every row and the exact squared distance to it (dtype of X)."""
-    layout = _Centers(centers.shape[0], centers.shape[1], X.dtype, _n_blocks(X.shape[0]))
+    layout = _Centers(centers.shape[0], centers.shape[1], X.dtype, X.shape[0])
     layout.load(centers)
     labels = np.empty(X.shape[0], dtype=np.int32)
     sq_dist = np.empty(X.shape[0])
@@ -228,8 +223,8 @@ def kmeans_plusplus(X: CSRData, n_clusters, sample_weight, rng, n_threads,
     x_sq = np.empty(n_samples)
     _sparse.row_sq_norms(X.data, X.indptr, x_sq)
     potentials = np.empty(n_local_trials)
-    layout = _Centers(n_local_trials, n_features, X.dtype, _n_blocks(n_samples))
-    block_potentials = np.empty((_n_blocks(n_samples), n_local_trials))
+    layout = _Centers(n_local_trials, n_features, X.dtype, n_samples)
+    block_potentials = np.empty((_sparse.n_blocks(n_samples), n_local_trials))
     center_sq = np.empty(1)
 
     def choose(c, index):

@@ -2,7 +2,6 @@
 import numpy as np
 
 from fastkmeans import _sparse
-from fastkmeans._sparse_fit import _n_blocks
 from fastkmeans._sparse_input import check_sparse_data
 from fastkmeans._threads import resolve_n_threads
 from fastkmeans._validation import check_centers
@@ -47,7 +46,7 @@ def center_distances(X, centers, n_threads=None, *, squared=False) -> np.ndarray
     centers = check_centers(centers, X.shape[1], X.dtype, n_threads)
     ct, centers_sq = _transposed(centers)
     out = np.empty((X.shape[0], centers.shape[0]), dtype=X.dtype)
-    scratch = np.empty((_n_blocks(X.shape[0]), 2 * centers.shape[0]))
+    scratch = np.empty((_sparse.n_blocks(X.shape[0]), 2 * centers.shape[0]))
     _sparse.sq_distances_to_all(*X.arrays, ct, centers_sq, out, not squared, scratch,
                                 n_threads)
     return out
