@@ -14,6 +14,7 @@ from fastkmeans import _reference as ref
 from fastkmeans import _sparse
 from fastkmeans._simd import forced_path, supported_paths
 from fastkmeans._sparse_fit import LloydWorkspace, lloyd_run
+from fastkmeans._sparse_fit import lloyd as sparse_lloyd
 from fastkmeans._sparse_input import check_sparse_data
 from fastkmeans._sparse_transform import center_distances
 
@@ -224,6 +225,12 @@ def test_on_iteration_hook_stops_the_run_after_the_history_is_appended():
     assert (n_iter, converged, labels_match) == (2, False, False)
     assert lengths == [1, 2]
     assert all(len(entry) == 3 for entry in history)
+    # through the whole run: the labels are re-assigned to the final centers
+    calls = []
+    result = sparse_lloyd(data, np.ones(X.shape[0]), dense[:5].copy(), 100, 0.0, 1,
+                          lambda: calls.append(1) or len(calls) == 2)
+    assert result.n_iter == 2 and result.history.inertia.size == 2
+    np.testing.assert_array_equal(result.labels, fastkmeans.predict(X, result.centers))
 
 
 def test_cluster_sums_equal_the_reference():

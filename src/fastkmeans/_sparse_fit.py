@@ -162,12 +162,17 @@ def lloyd_run(X: CSRData, sample_weight, centers, labels, max_iter: int, tol: fl
     return iteration + 1, converged, strict and n_relocated == 0
 
 
-def lloyd(X: CSRData, sample_weight, centers, max_iter, tol, n_threads) -> KMeansResult:
-    """One Lloyd run from ``centers`` (private, updated in place), as ``_fit._lloyd``."""
+def lloyd(X: CSRData, sample_weight, centers, max_iter, tol, n_threads,
+          on_iteration=None) -> KMeansResult:
+    """One Lloyd run from ``centers`` (private, updated in place), as ``_fit._lloyd``.
+
+    ``on_iteration`` is passed to :func:`lloyd_run`.
+    """
     labels = np.empty(X.shape[0], dtype=np.int32)
     history = []
     n_iter, converged, labels_match = lloyd_run(X, sample_weight, centers, labels,
-                                                max_iter, tol, n_threads, history)
+                                                max_iter, tol, n_threads, history,
+                                                on_iteration)
     layout = _Centers(centers.shape[0], centers.shape[1], X.dtype, X.shape[0])
     layout.load(centers)
     if not labels_match:
