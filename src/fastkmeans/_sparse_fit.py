@@ -81,16 +81,6 @@ def _relocate_empty_clusters(X: CSRData, sample_weight, layout: _Centers, labels
     return empty.size
 
 
-def _average_and_shift(sums, weights, centers):
-    """As the dense loop: new centers are ``sums / weights`` (kept where a cluster has no
-    weight); returns them and the total squared shift in float64."""
-    new_centers = centers.copy()
-    filled = weights > 0
-    new_centers[filled] = sums[filled] / weights[filled, None]
-    diff = new_centers.astype(np.float64) - centers
-    return new_centers, float(np.einsum("ij,ij->", diff, diff))
-
-
 class LloydWorkspace:
     """The buffers of a sparse Lloyd run and one iteration on them.
 
@@ -126,8 +116,7 @@ class LloydWorkspace:
         if not self.weights.all():
             n_relocated = _relocate_empty_clusters(X, sample_weight, layout, labels,
                                                    self.sums, self.weights, self.n_threads)
-        new_centers, shift = _average_and_shift(self.sums, self.weights, centers)
-        centers[...] = new_centers
+        shift = _sparse.average_and_shift(self.sums, self.weights, centers)
         return inertia, n_changed, shift, n_relocated
 
 
