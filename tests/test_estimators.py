@@ -287,12 +287,36 @@ def test_bad_data(Estimator):
         fitted.get_feature_names_out(["a", "b", "c"])
 
 
-def test_sparse_input_is_refused_for_now():
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_kmeans_on_sparse_input_equals_dense(dtype):
+    sparse = pytest.importorskip("scipy.sparse")
+    dense = _blobs(dtype=dtype)
+    dense[np.abs(dense) < 1.0] = 0.0        # a third of the entries are zero
+    X = sparse.csr_matrix(dense)
+    weights = random_weights(X.shape[0])
+    init = dense[:5].copy()
+    on_sparse = KMeans(5, init=init, n_init=1).fit(X, sample_weight=weights)
+    on_dense = KMeans(5, init=init, n_init=1).fit(dense, sample_weight=weights)
+    np.testing.assert_array_equal(on_sparse.labels_, on_dense.labels_)
+    assert on_sparse.n_iter_ == on_dense.n_iter_
+    rtol = 1e-5 if dtype == np.float32 else 1e-9
+    np.testing.assert_allclose(on_sparse.cluster_centers_, on_dense.cluster_centers_,
+                               rtol=rtol, atol=rtol)
+    np.testing.assert_allclose(on_sparse.inertia_, on_dense.inertia_, rtol=rtol)
+    np.testing.assert_array_equal(on_sparse.predict(X), on_dense.predict(dense))
+    np.testing.assert_allclose(on_sparse.transform(X), on_dense.transform(dense),
+                               rtol=rtol, atol=rtol)
+    np.testing.assert_allclose(on_sparse.score(X, sample_weight=weights),
+                               on_dense.score(dense, sample_weight=weights), rtol=rtol)
+    assert on_sparse.n_features_in_ == dense.shape[1]
+
+
+def test_minibatch_refuses_sparse_input():
     sparse = pytest.importorskip("scipy.sparse")
     X = sparse.random(30, 4, density=0.5, format="csr", random_state=0)
     with pytest.raises(TypeError, match="sparse"):
-        KMeans(2).fit(X)
-    fitted = KMeans(2, random_state=0).fit(X.toarray())
+        MiniBatchKMeans(2).fit(X)
+    fitted = MiniBatchKMeans(2, random_state=0).fit(X.toarray())
     with pytest.raises(TypeError, match="sparse"):
         fitted.predict(X)
 

@@ -25,7 +25,9 @@ from fastkmeans._assign import assign_labels, inertia
 from fastkmeans._fit import predict as _predict
 from fastkmeans._threads import resolve_n_threads
 from fastkmeans._transform import center_distances, points_and_centers
-from fastkmeans._validation import _is_sparse, check_data, check_sample_weight
+from fastkmeans._sparse_input import is_scipy_sparse
+from fastkmeans._sparse_fit import predict as sparse_predict
+from fastkmeans._validation import _is_sparse, check_data, check_sample_weight, is_csr_data
 
 _OUTPUT_CONTAINERS = ("default", "pandas", "polars")
 
@@ -98,6 +100,9 @@ def labels_and_inertia(X, centers, sample_weight, n_threads: int):
     """
     X, centers = points_and_centers(X, centers, n_threads)
     sample_weight = check_sample_weight(sample_weight, X.shape[0], 0, n_threads)
+    if is_csr_data(X):
+        labels, sq_distances = sparse_predict(X, centers, n_threads)
+        return labels, float(sample_weight @ sq_distances.astype(np.float64))
     return validated_labels_and_inertia(X, centers, sample_weight, n_threads)
 
 
@@ -146,6 +151,8 @@ class EstimatorProtocol:
     """
 
     _estimator_type = "clusterer"
+    # Whether fit, predict, transform and score take SciPy sparse X as it is.
+    _accepts_sparse = False
 
     @classmethod
     def _param_names(cls) -> list[str]:
@@ -323,7 +330,7 @@ class EstimatorProtocol:
             estimator_type=self._estimator_type,
             target_tags=TargetTags(required=False),
             transformer_tags=TransformerTags(preserves_dtype=["float64", "float32"]),
-            input_tags=InputTags(sparse=False),
+            input_tags=InputTags(sparse=self._accepts_sparse),
         )
 
     # -- fitted state --------------------------------------------------------
@@ -337,18 +344,22 @@ class EstimatorProtocol:
     # -- input (as scikit-learn's validate_data) ---------------------------------
 
     def _read_X(self, X, reset: bool) -> np.ndarray:
-        """``X`` as a 2-D array, its features recorded (``reset``) or checked.
+        """``X`` as a 2-D array (or, where accepted, SciPy sparse as it is),
+        its features recorded (``reset``) or checked.
 
         Gives the errors scikit-learn's checks expect (complex data, object
         arrays, empty data); finiteness and dtype are checked later, by the
         function the array is passed to.
         """
         name = type(self).__name__
+        if is_scipy_sparse(X) and self._accepts_sparse:
+            # fit, predict and center_distances validate and take it as it is
+            self._check_features(X, X, reset)
+            return X
         if _is_sparse(X):
-            # The sparse path of fit/predict is wired in here at merge (issue 5).
             raise TypeError(
                 f"X is a sparse matrix ({type(X).__name__}); {name} takes dense "
-                "arrays in this version: pass X.toarray()")
+                "arrays: pass X.toarray()")
         array = np.asarray(X)
         if array.dtype.kind == "c":
             raise ValueError(f"Complex data not supported: X has dtype {array.dtype}")

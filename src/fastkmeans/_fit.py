@@ -10,18 +10,19 @@ import warnings
 
 import numpy as np
 
+from fastkmeans import _sparse_fit
 from fastkmeans._accelerated import accelerated_run
 from fastkmeans._algorithm import resolve_algorithm
 from fastkmeans._assign import assign_labels, inertia
 from fastkmeans._init import initial_centers
 from fastkmeans._lloyd import lloyd_run
 from fastkmeans._progress import FitProgress, check_callback, check_verbose
-from fastkmeans._result import FitHistory, KMeansResult, frozen_array
+from fastkmeans._result import KMeansResult, run_result
 from fastkmeans._threads import resolve_n_threads
 from fastkmeans._validation import (
     check_algorithm, check_centers, check_data, check_init, check_magnitude,
     check_n_clusters, check_n_init, check_positive_int, check_random_state,
-    check_sample_weight, check_tol,
+    check_sample_weight, check_tol, is_csr_data,
 )
 from fastkmeans._warnings import ConvergenceWarning
 
@@ -62,20 +63,8 @@ def _lloyd(X, sample_weight, centers, max_iter, tol, n_threads, algorithm="lloyd
             on_iteration=on_iteration)
     if not labels_match:
         assign_labels(X, centers, labels, np.empty(X.shape[0], dtype=X.dtype), n_threads)
-    columns = list(zip(*history))
-    inertias, shifts, seconds = (np.array(column, dtype=np.float64).reshape(-1)
-                                 for column in columns[:3])
-    evaluations = np.array(columns[3], dtype=np.int64)
-    return KMeansResult(
-        centers=frozen_array(centers),
-        labels=frozen_array(labels),
-        inertia=inertia(X, sample_weight, centers, labels, n_threads),
-        n_iter=n_iter,
-        converged=converged,
-        history=FitHistory(inertia=frozen_array(inertias), center_shift=frozen_array(shifts),
-                           seconds=frozen_array(seconds),
-                           distance_evaluations=frozen_array(evaluations)),
-    )
+    return run_result(centers, labels, inertia(X, sample_weight, centers, labels, n_threads),
+                      n_iter, converged, history)
 
 
 def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-4,
@@ -85,10 +74,11 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Data: NumPy arrays in any memory order, lists, pandas DataFrames.
-        float32 stays float32; integers and booleans become float64. Never
-        modified.
+    X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
+        Data: NumPy arrays in any memory order, lists, pandas DataFrames, or
+        SciPy sparse matrices and arrays (CSR with int32 or int64 indices is
+        used as is; other formats are converted to CSR, a copy). float32
+        stays float32; integers and booleans become float64. Never modified.
     n_clusters : int
         Number of clusters, ``1 <= n_clusters <= n_samples``.
     init : {'k-means++', 'random'}, array-like or callable, default='k-means++'
@@ -116,7 +106,7 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
         sample), ``'yinyang'`` (one bound per group of about 32 centers),
         ``'elkan'`` (one per center: about 8 bytes x n_samples x n_clusters;
         refused with a ValueError above ``max(1 GiB, X.nbytes)``).
-        ``'auto'`` picks by shape: Yinyang from 1000 clusters (500 below 8
+        Sparse ``X`` always runs Lloyd. ``'auto'`` picks by shape: Yinyang from 1000 clusters (500 below 8
         features), else Hamerly from 8 features and 32 clusters, else Lloyd;
         :mod:`fastkmeans._algorithm` has the measurements behind it.
     random_state : None, int, numpy.random.Generator or RandomState
@@ -161,7 +151,9 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
     Notes
     -----
     Memory above ``X`` is O(n_samples + n_clusters * n_features * n_threads);
-    no n_samples x n_clusters array is ever formed, except Elkan's bounds.
+    no n_samples x n_clusters array is ever formed, except Elkan's bounds. For
+    sparse ``X`` it is O(n_samples + n_clusters * n_features), independent of
+    the thread count.
 
     Examples
     --------
@@ -183,17 +175,25 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
     n_init = check_n_init(n_init, init)
     max_iter = check_positive_int(max_iter, "max_iter")
     tol = check_tol(tol)
-    algorithm = resolve_algorithm(check_algorithm(algorithm), n_samples, n_features,
-                                  n_clusters, X.nbytes)
+    algorithm = check_algorithm(algorithm)
     rng = check_random_state(random_state)
     progress = FitProgress(n_init, check_verbose(verbose), check_callback(callback))
 
-    tol = tol * _mean_feature_variance(X) if tol > 0 else 0.0
+    sparse = is_csr_data(X)
+    if not sparse:
+        algorithm = resolve_algorithm(algorithm, n_samples, n_features, n_clusters, X.nbytes)
+    variance = _sparse_fit.mean_feature_variance if sparse else _mean_feature_variance
+    start = _sparse_fit.initial_centers if sparse else initial_centers
+    tol = tol * variance(X) if tol > 0 else 0.0
     best = None
     for run_index in range(n_init):
-        centers = initial_centers(init, X, n_clusters, sample_weight, rng, n_threads)
-        run = _lloyd(X, sample_weight, centers, max_iter, tol, n_threads, algorithm,
-                     progress, run_index)
+        centers = start(init, X, n_clusters, sample_weight, rng, n_threads)
+        if sparse:
+            run = _sparse_fit.lloyd(X, sample_weight, centers, max_iter, tol, n_threads,
+                                    progress, run_index)
+        else:
+            run = _lloyd(X, sample_weight, centers, max_iter, tol, n_threads, algorithm,
+                         progress, run_index)
         if best is None or run.inertia < best.inertia:
             best = run
         if progress.stopped:
@@ -213,8 +213,8 @@ def predict(X, centers, *, return_distances=False, n_threads=None):
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Data (validated as in :func:`fit`).
+    X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
+        Data (validated as in :func:`fit`; sparse CSR accepted).
     centers : array-like of shape (n_clusters, n_features)
         Centers, e.g. ``fit(...).centers``; cast to the dtype of ``X``.
     return_distances : bool, default=False
@@ -233,6 +233,9 @@ def predict(X, centers, *, return_distances=False, n_threads=None):
     X, max_abs = check_data(X, n_threads)
     centers = check_centers(centers, X.shape[1], X.dtype, n_threads)
     check_magnitude(max_abs, X.shape[1], X.dtype, 1.0)
+    if is_csr_data(X):
+        labels, sq_distances = _sparse_fit.predict(X, centers, n_threads)
+        return (labels, sq_distances) if return_distances else labels
     labels = np.empty(X.shape[0], dtype=np.int32)
     sq_distances = np.empty(X.shape[0], dtype=X.dtype)
     assign_labels(X, centers, labels, sq_distances, n_threads)

@@ -7,7 +7,7 @@ from fastkmeans._kmeanspp import candidate_potentials, row_sq_distances, update_
 from fastkmeans._threads import resolve_n_threads
 from fastkmeans._validation import (
     check_centers, check_data, check_magnitude, check_n_clusters,
-    check_positive_int, check_random_state, check_sample_weight,
+    check_positive_int, check_random_state, check_sample_weight, is_csr_data,
 )
 
 
@@ -23,6 +23,18 @@ def _draw(cumulative: np.ndarray, rng: np.random.Generator, size: int) -> np.nda
     if overflow.any():  # a draw rounded up to the total: take the last point with mass
         ids[overflow] = np.searchsorted(cumulative, total, side="left")
     return ids
+
+
+def draw_candidates(weighted_sq, rng, n_local_trials, probabilities):
+    """The next k-means++ candidates, drawn with probability ``weighted_sq`` (summed in place).
+
+    Where every weighted point coincides with a chosen center (no mass left),
+    the draw falls back to ``probabilities``.
+    """
+    cumulative = np.cumsum(weighted_sq, out=weighted_sq)
+    if cumulative[-1] > 0:
+        return _draw(cumulative, rng, n_local_trials)
+    return rng.choice(cumulative.shape[0], size=n_local_trials, p=probabilities)
 
 
 def _kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads,
@@ -48,11 +60,7 @@ def _kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads,
     centers[0] = X[indices[0]]
     update_closest(X, sample_weight, centers[0], closest_sq, cumulative, n_threads)
     for c in range(1, n_clusters):
-        np.cumsum(cumulative, out=cumulative)
-        if cumulative[-1] > 0:
-            candidates = _draw(cumulative, rng, n_local_trials)
-        else:  # every weighted point coincides with a center already chosen
-            candidates = rng.choice(n_samples, size=n_local_trials, p=probabilities)
+        candidates = draw_candidates(cumulative, rng, n_local_trials, probabilities)
         candidate_potentials(X, sample_weight, x_sq, closest_sq, X[candidates], offset,
                              potentials, n_threads)
         indices[c] = candidates[np.argmin(potentials)]
@@ -113,8 +121,8 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None,
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Data.
+    X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
+        Data (sparse: CSR, other formats converted).
     n_clusters : int
         Number of centers to choose, ``1 <= n_clusters <= n_samples``.
     sample_weight : array-like of shape (n_samples,), optional
@@ -141,4 +149,8 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None,
     if n_local_trials is not None:
         n_local_trials = check_positive_int(n_local_trials, "n_local_trials")
     rng = check_random_state(random_state)
+    if is_csr_data(X):
+        from fastkmeans._sparse_fit import kmeans_plusplus as sparse_kmeans_plusplus  # noqa: PLC0415 (imports this module)
+        return sparse_kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads,
+                                      n_local_trials)
     return _kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads, n_local_trials)

@@ -87,12 +87,15 @@ class KMeans(CentersEstimator):
     True
     """
 
+    _accepts_sparse = True
+
     # Checks of sklearn.utils.estimator_checks that fail by design; pass as
     # check_estimator(KMeans(), expected_failed_checks=KMeans.EXPECTED_FAILED_CHECKS).
     EXPECTED_FAILED_CHECKS = {
-        "check_sample_weight_equivalence_on_dense_data": (
-            "sample_weight is not equivalent to repeating samples: the random "
-            "initialisation draws differently (scikit-learn's KMeans fails it too)."),
+        check: ("sample_weight is not equivalent to repeating samples: the random "
+                "initialisation draws differently (scikit-learn's KMeans fails it too).")
+        for check in ("check_sample_weight_equivalence_on_dense_data",
+                      "check_sample_weight_equivalence_on_sparse_data")
     }
 
     def __init__(self, n_clusters: int = 8, *, init="k-means++", n_init="auto",

@@ -91,7 +91,8 @@ def update_centers(X, sample_weight, centers, labels, sums, weights):
 
 def center_distances(X, centers):
     """Euclidean distance of every point to every center, in float64."""
-    return np.sqrt(squared_distances(X.astype(np.float64), centers.astype(np.float64)))
+    return np.sqrt(squared_distances(np.asarray(X, dtype=np.float64),
+                                     np.asarray(centers, dtype=np.float64)))
 
 
 def minibatch_update(batch, sample_weight, centers, counts, labels):
@@ -337,3 +338,12 @@ def silhouette_samples(X, labels):
         if max(a, b) > 0:
             values[i] = (b - a) / max(a, b)
     return values
+
+
+def densify(data, indices, indptr, shape):
+    """The dense array of CSR arrays, duplicate entries summed (SciPy not needed)."""
+    dense = np.zeros(shape, dtype=np.result_type(data.dtype, np.float32))
+    rows = np.repeat(np.arange(shape[0]), np.diff(indptr))
+    nnz = indptr[-1]
+    np.add.at(dense, (rows, indices[:nnz]), data[:nnz])
+    return dense

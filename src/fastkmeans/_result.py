@@ -73,3 +73,21 @@ class KMeansResult:
         return (f"KMeansResult(n_clusters={n_clusters}, n_features={n_features}, "
                 f"n_samples={self.labels.shape[0]}, inertia={self.inertia:.6g}, "
                 f"n_iter={self.n_iter}, converged={self.converged})")
+
+
+def run_result(centers, labels, inertia: float, n_iter: int, converged: bool,
+               history: list) -> KMeansResult:
+    """The result of one run, from its per-iteration ``(inertia, center_shift,
+    seconds, distance_evaluations)`` history tuples."""
+    columns = list(zip(*history))
+    inertias, shifts, seconds = (frozen_array(column, dtype=np.float64).reshape(-1)
+                                 for column in columns[:3])
+    return KMeansResult(
+        centers=frozen_array(centers),
+        labels=frozen_array(labels),
+        inertia=float(inertia),
+        n_iter=n_iter,
+        converged=converged,
+        history=FitHistory(inertia=inertias, center_shift=shifts, seconds=seconds,
+                           distance_evaluations=frozen_array(columns[3], dtype=np.int64)),
+    )

@@ -1,7 +1,9 @@
 """Euclidean distances of points to all centers (what ``KMeans.transform`` returns)."""
 import numpy as np
 
+from fastkmeans import _sparse_transform
 from fastkmeans._distances import distances_to_centers
+from fastkmeans._sparse_input import is_scipy_sparse
 from fastkmeans._threads import resolve_n_threads
 from fastkmeans._validation import check_centers, check_data, check_magnitude
 
@@ -19,8 +21,8 @@ def center_distances(X, centers, n_threads=None) -> np.ndarray:
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Data (validated as in :func:`fastkmeans.fit`).
+    X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
+        Data (validated as in :func:`fastkmeans.fit`; sparse CSR accepted).
     centers : array-like of shape (n_clusters, n_features)
         Centers; cast to the dtype of ``X``.
     n_threads : int, optional
@@ -42,6 +44,8 @@ def center_distances(X, centers, n_threads=None) -> np.ndarray:
     array([[0.],
            [5.]])
     """
+    if is_scipy_sparse(X):
+        return _sparse_transform.center_distances(X, centers, n_threads)
     n_threads = resolve_n_threads(n_threads)
     X, centers = points_and_centers(X, centers, n_threads)
     out = np.empty((X.shape[0], centers.shape[0]), dtype=X.dtype)

@@ -12,6 +12,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from fastkmeans._common import scan_finite_and_magnitude
+from fastkmeans._sparse_input import CSRData, check_sparse_data, is_scipy_sparse
 
 # Labels are int32, as in scikit-learn.
 _MAX_SAMPLES = np.iinfo(np.int32).max
@@ -20,6 +21,11 @@ _INIT_METHODS = ("k-means++", "random")
 
 def _is_sparse(value) -> bool:
     return hasattr(value, "tocsr") and hasattr(value, "nnz")
+
+
+def is_csr_data(X) -> bool:
+    """Whether validated data ``X`` is sparse (a ``CSRData``), not an ndarray."""
+    return isinstance(X, CSRData)
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:
@@ -77,10 +83,13 @@ def check_data(X, n_threads: int, name: str = "X"):
     Returns
     -------
     X : ndarray of shape (n_samples, n_features), float32 or float64
-        Read-only and C-contiguous (copied only if the input was not).
+        Read-only and C-contiguous (copied only if the input was not); for a
+        SciPy sparse ``X``, a canonical ``_sparse_input.CSRData`` instead.
     max_abs : float
         Largest absolute value in ``X``.
     """
+    if is_scipy_sparse(X):
+        return check_sparse_data(X, n_threads, name)
     array = _as_float_array(X, name)
     if array.ndim != 2:
         hint = ""
