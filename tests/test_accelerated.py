@@ -102,6 +102,33 @@ def test_exact_far_from_the_origin(algorithm, dtype):
         np.testing.assert_array_equal(got, want)
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_random_problems_same_labels_at_every_iteration(seed):
+    # random shapes, scales, offsets, grids of ties, weights and threads;
+    # k * (d + 1) >= 64 keeps Lloyd's low-d pass off its in-lane sums, whose
+    # rounding differs from the row-order sums (see docs/accelerated.md)
+    rng = np.random.default_rng(seed)
+    n_features = int(rng.choice([1, 2, 3, 5, 8, 13, 24, 40]))
+    n_clusters = int(rng.integers(64 // (n_features + 1) + 1, 70))
+    n_samples = int(rng.integers(n_clusters + 1, 900))
+    if seed % 3 == 0:  # integer grid: exact ties everywhere
+        X = rng.integers(0, 5, size=(n_samples, n_features)).astype(float)
+    else:
+        X = rng.normal(size=(n_samples, n_features)) * 10.0 ** rng.integers(-2, 3)
+    X = np.ascontiguousarray(X + rng.choice([0.0, 1e3]),
+                             dtype=np.float32 if seed % 2 else np.float64)
+    init = X[rng.choice(n_samples, n_clusters, replace=False)].copy()
+    weights = rng.uniform(0.1, 5.0, n_samples) if seed % 4 == 1 else np.ones(n_samples)
+    threads = int(rng.integers(1, 4))
+    expected = _run_labels(lloyd_run, X, weights, init.copy(), threads, [])
+    for algorithm in ACCELERATED:
+        result = _run_labels(_accelerated.accelerated_run, X, weights, init.copy(), threads,
+                             [], algorithm)
+        assert len(result) == len(expected)
+        for got, want in zip(result, expected):
+            np.testing.assert_array_equal(got, want)
+
+
 @pytest.mark.parametrize("algorithm", ACCELERATED)
 def test_identical_for_any_thread_count(algorithm):
     X, _ = make_blobs(3000, 5, 20, seed=2, dtype=np.float32)
