@@ -2,7 +2,7 @@
 
 Run from the repository root (one benchmark at a time on a shared machine)::
 
-    flock /work/bench.lock python benchmarks/accelerated_compare.py [--repeats 3]
+    python benchmarks/accelerated_compare.py [--repeats 3]
         [--threads 2] [--workloads blobs2,digits] [--markdown out.md]
 
 For each of the issue's workloads it computes k-means++ initial centers once

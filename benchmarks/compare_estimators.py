@@ -1,8 +1,8 @@
 """fastkmeans' estimators against scikit-learn's, side by side in one process.
 
-Run from the repository root (on a shared machine, under the bench lock)::
+Run from the repository root (one benchmark at a time on a shared machine)::
 
-    flock /work/bench.lock python benchmarks/compare_estimators.py [--threads 2]
+    python benchmarks/compare_estimators.py [--threads 2]
 
 MiniBatchKMeans, per epoch: both fit the same data from the same initial
 centers with the same ``batch_size``, ``tol=0``, ``max_no_improvement=None``

@@ -2,7 +2,7 @@
 
 Run from the repository root (one benchmark at a time on a shared machine)::
 
-    flock /work/bench.lock python benchmarks/silhouette_compare.py [--threads 2] [--big]
+    python benchmarks/silhouette_compare.py [--threads 2] [--big]
 
 Part 1 times ``silhouette_score`` on 20,000 x 32 points (8 overlapping
 blobs, their generating labels), fastkmeans and scikit-learn on the same

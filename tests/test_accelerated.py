@@ -5,6 +5,7 @@ import pytest
 
 import fastkmeans
 from fastkmeans import _accelerated, _reference as ref
+from fastkmeans._algorithm import resolve_algorithm
 from fastkmeans._lloyd import lloyd_run
 from helpers import clear_of_ties, make_blobs, random_weights
 
@@ -207,14 +208,26 @@ def test_auto_matches_lloyd_and_picks_a_known_algorithm():
                      fastkmeans.fit(X, 20, init=init), np.float64)
 
 
-def test_elkan_refuses_bounds_over_the_budget(monkeypatch):
-    monkeypatch.setattr(_accelerated, "ELKAN_MEMORY_BUDGET", 1 << 10)
+@pytest.mark.parametrize("algorithm", ["elkan", "yinyang"])
+def test_variants_refuse_bounds_over_the_budget(monkeypatch, algorithm):
+    monkeypatch.setattr(_accelerated, "BOUNDS_MEMORY_BUDGET", 1 << 10)
     X, _ = make_blobs(500, 2, 5, seed=1)
-    with pytest.raises(ValueError, match=r"algorithm='elkan' needs .* MiB .* budget"):
-        fastkmeans.fit(X, 10, algorithm="elkan")
-    with pytest.raises(ValueError, match="algorithm='elkan'"):
+    with pytest.raises(ValueError, match=rf"algorithm='{algorithm}' needs .* MiB .* budget"):
+        fastkmeans.fit(X, 10, algorithm=algorithm)
+    with pytest.raises(ValueError, match=f"algorithm='{algorithm}'"):
         _accelerated.accelerated_run(X, np.ones(500), X[:10].copy(),
-                                     np.empty(500, dtype=np.int32), 5, 0.0, 1, [], "elkan")
+                                     np.empty(500, dtype=np.int32), 5, 0.0, 1, [], algorithm)
+
+
+def test_auto_steps_down_to_fewer_bounds_when_the_budget_is_short(monkeypatch):
+    n_samples, n_features, n_clusters = 100_000, 2, 1000
+    x_bytes = n_samples * n_features * 8
+    assert resolve_algorithm("auto", n_samples, n_features, n_clusters, x_bytes) == "yinyang"
+    # Yinyang's 31 groups need 8 * 100,000 * 33 bytes; Hamerly's one group 8 * 100,000 * 3
+    monkeypatch.setattr(_accelerated, "BOUNDS_MEMORY_BUDGET", 8 * n_samples * 10)
+    assert resolve_algorithm("auto", n_samples, n_features, n_clusters, x_bytes) == "hamerly"
+    monkeypatch.setattr(_accelerated, "BOUNDS_MEMORY_BUDGET", 0)
+    assert resolve_algorithm("auto", n_samples, n_features, n_clusters, x_bytes) == "lloyd"
 
 
 @pytest.mark.parametrize("algorithm, error", [("fast", ValueError), ("Elkan", ValueError),

@@ -252,7 +252,7 @@ def test_bad_parameters_are_named(Estimator, params, error, match):
 
 @pytest.mark.parametrize("params, error, match", [
     (dict(algorithm="full"), ValueError, "algorithm"),
-    (dict(algorithm=["lloyd"]), ValueError, "algorithm"),
+    (dict(algorithm=["lloyd"]), TypeError, "algorithm"),
     (dict(copy_x="yes"), TypeError, "copy_x"),
 ])
 def test_bad_kmeans_parameters(params, error, match):

@@ -501,3 +501,12 @@ def test_kernels_refuse_scratch_too_small_or_misaligned_centers():
     misaligned = np.zeros(layout.ct.size + 1)[1:].reshape(layout.ct.shape)
     with pytest.raises(ValueError, match="aligned"):
         _sparse.assign_pass(*arguments[:4], misaligned, *arguments[5:], layout.scratch, 1)
+
+
+def test_center_distances_refuses_magnitudes_that_would_overflow():
+    sparse = pytest.importorskip("scipy.sparse")
+    X = sparse.csr_matrix(np.array([[1e200, 0.0], [0.0, 1.0]]))
+    with pytest.raises(ValueError, match="would overflow"):
+        center_distances(X, np.zeros((1, 2)))
+    with pytest.raises(ValueError, match="would overflow"):
+        fastkmeans.center_distances(X, np.zeros((1, 2)))

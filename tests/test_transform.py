@@ -45,11 +45,11 @@ def test_small_distances_keep_their_precision():
 def test_input_is_validated_and_not_modified():
     X = np.arange(12.0).reshape(6, 2)
     before = X.copy()
-    center_distances(np.asfortranarray(X), [[0, 0], [1, 1]], 1)
+    center_distances(np.asfortranarray(X), [[0, 0], [1, 1]], n_threads=1)
     np.testing.assert_array_equal(X, before)
     with pytest.raises(ValueError, match="centers must have shape"):
         center_distances(X, np.zeros((2, 3)))
     with pytest.raises(ValueError, match="NaN"):
         center_distances(np.full((2, 2), np.nan), np.zeros((1, 2)))
     with pytest.raises(ValueError, match="n_threads"):
-        center_distances(X, np.zeros((1, 2)), 0)
+        center_distances(X, np.zeros((1, 2)), n_threads=0)

@@ -81,9 +81,9 @@ cdef extern from "_bounds.h" nogil:
 #: The accelerated variants this module runs.
 ALGORITHMS = ("elkan", "hamerly", "yinyang")
 
-#: Elkan's n_samples x n_clusters bounds may take at most this many bytes,
-#: or the size of X if that is larger (see ``check_elkan_memory``).
-ELKAN_MEMORY_BUDGET = 1 << 30
+#: The bounds of a run may take at most this many bytes, or the size of X
+#: if that is larger (see ``check_bound_memory``).
+BOUNDS_MEMORY_BUDGET = 1 << 30
 
 # Unit roundoff of float64, in which the bounds are kept.
 cdef double EPS64 = 2.0 ** -53
@@ -92,32 +92,41 @@ cdef double EPS64 = 2.0 ** -53
 cdef double INERTIA_RTOL = 1e-11
 
 
-def elkan_bound_bytes(n_samples, n_clusters):
-    """Bytes of Elkan's bounds: a lower bound per point and center, an upper
-    bound and a norm per point, and two k x k tables of center distances,
-    all float64."""
-    return 8 * (n_samples * (n_clusters + 2) + 2 * n_clusters * n_clusters)
+def bound_bytes(algorithm, n_samples, n_clusters):
+    """Bytes of a variant's bounds, all float64: per point an upper bound, a
+    norm and a lower bound per group of centers (one group for Hamerly,
+    ``k // 32`` for Yinyang, one per center for Elkan), and Elkan's two
+    k x k tables of center distances."""
+    n_groups = {"hamerly": 1, "yinyang": max(1, n_clusters // 32), "elkan": n_clusters}
+    tables = 2 * n_clusters * n_clusters if algorithm == "elkan" else 0
+    return 8 * (n_samples * (n_groups[algorithm] + 2) + tables)
 
 
-def check_elkan_memory(n_samples, n_clusters, x_bytes):
-    """Refuse Elkan when its bounds would take more than the budget.
+def bounds_fit_budget(algorithm, n_samples, n_clusters, x_bytes):
+    """Whether the variant's bounds fit in ``max(BOUNDS_MEMORY_BUDGET, x_bytes)``."""
+    return bound_bytes(algorithm, n_samples, n_clusters) <= max(BOUNDS_MEMORY_BUDGET, x_bytes)
 
-    The budget is ``max(ELKAN_MEMORY_BUDGET, x_bytes)`` (1 GiB, or the size
-    of X if larger).
+
+def check_bound_memory(algorithm, n_samples, n_clusters, x_bytes):
+    """Refuse a variant whose bounds would take more than the budget.
+
+    The budget is ``max(BOUNDS_MEMORY_BUDGET, x_bytes)`` (1 GiB, or the size
+    of X if larger). Only Elkan (n_samples x n_clusters bounds) and Yinyang
+    with very many clusters come near it.
 
     Raises
     ------
     ValueError
         Naming the memory needed and the budget.
     """
-    needed = elkan_bound_bytes(n_samples, n_clusters)
-    budget = max(ELKAN_MEMORY_BUDGET, x_bytes)
-    if needed > budget:
+    if not bounds_fit_budget(algorithm, n_samples, n_clusters, x_bytes):
+        needed = bound_bytes(algorithm, n_samples, n_clusters)
+        budget = max(BOUNDS_MEMORY_BUDGET, x_bytes)
         raise ValueError(
-            f"algorithm='elkan' needs {needed / 2**20:.0f} MiB for its n_samples x "
-            f"n_clusters bounds ({n_samples} x {n_clusters}), more than the budget of "
+            f"algorithm={algorithm!r} needs {needed / 2**20:.0f} MiB for its bounds "
+            f"({n_samples} samples, {n_clusters} clusters), more than the budget of "
             f"{budget / 2**20:.0f} MiB (1 GiB or the size of X, whichever is larger); "
-            "use algorithm='yinyang', 'hamerly' or 'auto'")
+            "use algorithm='hamerly', 'lloyd' or 'auto'")
 
 
 cdef void _center_gaps(
@@ -305,8 +314,7 @@ def accelerated_run(
 
     if algorithm not in ALGORITHMS:
         raise ValueError(f"algorithm must be one of {ALGORITHMS}, got {algorithm!r}")
-    if algorithm == "elkan":
-        check_elkan_memory(n_samples, n_clusters, X.nbytes)
+    check_bound_memory(algorithm, n_samples, n_clusters, X.nbytes)
     if path < 0:
         path = active_path_id()
     dtype = np.float32 if floating is float else np.float64

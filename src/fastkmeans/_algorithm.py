@@ -1,4 +1,4 @@
-"""Which iteration to run: ``algorithm="auto"``, and Elkan's memory budget.
+"""Which iteration to run: ``algorithm="auto"``, and the bounds' memory budget.
 
 All the variants give the same result (Lloyd's); ``auto`` only picks the one
 expected to be fastest for the shape of the data. The crossovers come from
@@ -39,7 +39,7 @@ distances: only Yinyang with many clusters wins there. With fewer than 32
 clusters there is little to skip. Elkan (k bounds per point) was never the
 fastest.
 """
-from fastkmeans._accelerated import check_elkan_memory
+from fastkmeans._accelerated import bounds_fit_budget, check_bound_memory
 
 #: auto: Yinyang from this many clusters, or from YINYANG_LOWD_MIN_CLUSTERS
 #: below HAMERLY_MIN_FEATURES features ...
@@ -66,9 +66,16 @@ def choose_algorithm(n_samples: int, n_features: int, n_clusters: int) -> str:
 
 def resolve_algorithm(algorithm: str, n_samples: int, n_features: int, n_clusters: int,
                       x_bytes: int) -> str:
-    """``algorithm`` with ``'auto'`` resolved; refuses Elkan beyond its budget."""
+    """``algorithm`` with ``'auto'`` resolved; refuses a variant whose bounds
+    exceed the memory budget (``auto`` steps down to Hamerly, then Lloyd)."""
     if algorithm == "auto":
         algorithm = choose_algorithm(n_samples, n_features, n_clusters)
-    if algorithm == "elkan":
-        check_elkan_memory(n_samples, n_clusters, x_bytes)
+        # fewer bounds when the budget is short: Yinyang -> Hamerly -> Lloyd
+        for fewer in ("hamerly", "lloyd"):
+            if algorithm == "lloyd" or bounds_fit_budget(algorithm, n_samples, n_clusters,
+                                                         x_bytes):
+                break
+            algorithm = fewer
+    if algorithm != "lloyd":
+        check_bound_memory(algorithm, n_samples, n_clusters, x_bytes)
     return algorithm

@@ -24,10 +24,12 @@ import numpy as np
 from fastkmeans._assign import assign_labels, inertia
 from fastkmeans._fit import predict as _predict
 from fastkmeans._threads import resolve_n_threads
-from fastkmeans._transform import center_distances, points_and_centers
+from fastkmeans._transform import center_distances
 from fastkmeans._sparse_input import is_scipy_sparse
-from fastkmeans._sparse_fit import predict as sparse_predict
-from fastkmeans._validation import _is_sparse, check_data, check_sample_weight, is_csr_data
+from fastkmeans._sparse_fit import labels_and_inertia as sparse_labels_and_inertia
+from fastkmeans._validation import (
+    _is_sparse, check_data, check_points_and_centers, check_sample_weight, is_csr_data,
+)
 
 _OUTPUT_CONTAINERS = ("default", "pandas", "polars")
 
@@ -98,11 +100,10 @@ def labels_and_inertia(X, centers, sample_weight, n_threads: int):
 
     ``X`` and ``centers`` are validated here; ``sample_weight`` may be ``None``.
     """
-    X, centers = points_and_centers(X, centers, n_threads)
+    X, centers = check_points_and_centers(X, centers, n_threads)
     sample_weight = check_sample_weight(sample_weight, X.shape[0], 0, n_threads)
     if is_csr_data(X):
-        labels, sq_distances = sparse_predict(X, centers, n_threads)
-        return labels, float(sample_weight @ sq_distances.astype(np.float64))
+        return sparse_labels_and_inertia(X, centers, sample_weight, n_threads)
     return validated_labels_and_inertia(X, centers, sample_weight, n_threads)
 
 
@@ -321,7 +322,8 @@ class EstimatorProtocol:
         return hasattr(self, "cluster_centers_")
 
     def __sklearn_tags__(self):
-        """scikit-learn's tags: a clusterer and transformer of dense float data.
+        """scikit-learn's tags: a clusterer and transformer of float data (sparse
+        where ``_accepts_sparse``).
 
         Imports scikit-learn; only scikit-learn calls this.
         """
@@ -502,7 +504,7 @@ class CentersEstimator(EstimatorProtocol):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
             Training data.
         y : None
             Ignored.
@@ -524,7 +526,7 @@ class CentersEstimator(EstimatorProtocol):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
             Data with the features seen in ``fit``.
 
         Returns
@@ -541,7 +543,7 @@ class CentersEstimator(EstimatorProtocol):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
             Data with the features seen in ``fit``.
 
         Returns
@@ -552,7 +554,7 @@ class CentersEstimator(EstimatorProtocol):
         """
         self._check_is_fitted()
         distances = center_distances(self._read_X(X, reset=False), self.cluster_centers_,
-                                     self.n_threads)
+                                     n_threads=self.n_threads)
         return self._wrap_output(distances, X)
 
     def fit_transform(self, X, y=None, sample_weight=None):
@@ -560,7 +562,7 @@ class CentersEstimator(EstimatorProtocol):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
             Training data.
         y : None
             Ignored.
@@ -579,7 +581,7 @@ class CentersEstimator(EstimatorProtocol):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
             Data with the features seen in ``fit``.
         y : None
             Ignored.

@@ -20,8 +20,8 @@ from fastkmeans._progress import FitProgress, check_callback, check_verbose
 from fastkmeans._result import KMeansResult, run_result
 from fastkmeans._threads import resolve_n_threads
 from fastkmeans._validation import (
-    check_algorithm, check_centers, check_data, check_init, check_magnitude,
-    check_n_clusters, check_n_init, check_positive_int, check_random_state,
+    check_algorithm, check_data, check_init, check_magnitude, check_n_clusters,
+    check_n_init, check_points_and_centers, check_positive_int, check_random_state,
     check_sample_weight, check_tol, is_csr_data,
 )
 from fastkmeans._warnings import ConvergenceWarning
@@ -102,13 +102,15 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
         How each iteration finds the nearest centers; all give Lloyd's
         labels, centers and iteration count (to floating-point tolerance).
         ``'lloyd'`` computes every distance. The others skip distances that
-        triangle-inequality bounds rule out: ``'hamerly'`` (two bounds per
-        sample), ``'yinyang'`` (one bound per group of about 32 centers),
-        ``'elkan'`` (one per center: about 8 bytes x n_samples x n_clusters;
-        refused with a ValueError above ``max(1 GiB, X.nbytes)``).
-        Sparse ``X`` always runs Lloyd. ``'auto'`` picks by shape: Yinyang from 1000 clusters (500 below 8
-        features), else Hamerly from 8 features and 32 clusters, else Lloyd;
+        triangle-inequality bounds rule out, keeping float64 bounds per
+        sample: ``'hamerly'`` 3 values, ``'yinyang'`` ``k // 32 + 2``,
+        ``'elkan'`` ``k + 2``. A variant whose bounds would exceed
+        ``max(1 GiB, X.nbytes)`` is refused with a ValueError. ``'auto'``
+        picks by shape: Yinyang from 1000 clusters (500 below 8 features),
+        else Hamerly from 8 features and 32 clusters, else Lloyd, stepping
+        down to fewer bounds when the budget is short;
         :mod:`fastkmeans._algorithm` has the measurements behind it.
+        Sparse ``X`` always runs Lloyd.
     random_state : None, int, numpy.random.Generator or RandomState
         Source of randomness for the initialisation; an int makes the fit
         reproducible, bitwise, for any ``n_threads``.
@@ -119,11 +121,12 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
         ``OMP_NUM_THREADS`` and threadpoolctl limits.
     verbose : int or bool, default=0
         Print one line per iteration to stdout: run, iteration, inertia,
-        center shift and time.
+        center shift, distances computed and time.
     callback : callable, optional
         ``callback(info)`` after every iteration, with an
         :class:`IterationInfo` (``iteration``, ``inertia``,
-        ``center_shift``, ``seconds``, ``run``, ``n_runs``). A true return
+        ``center_shift``, ``seconds``, ``run``, ``n_runs``,
+        ``distance_evaluations``). A true return
         value stops the fit: the current run ends after this iteration and
         no further runs start. The result is then the best of the runs
         made, with ``converged=False`` (unless that iteration also met the
@@ -150,10 +153,11 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
 
     Notes
     -----
-    Memory above ``X`` is O(n_samples + n_clusters * n_features * n_threads);
-    no n_samples x n_clusters array is ever formed, except Elkan's bounds. For
-    sparse ``X`` it is O(n_samples + n_clusters * n_features), independent of
-    the thread count.
+    Memory above ``X`` is O(n_samples + n_clusters * n_features * n_threads)
+    for Lloyd, plus the bounds of the accelerated variants (see
+    ``algorithm``); no n_samples x n_clusters array is ever formed, except
+    Elkan's bounds. For sparse ``X`` it is O(n_samples + n_clusters *
+    n_features), independent of the thread count.
 
     Examples
     --------
@@ -230,9 +234,7 @@ def predict(X, centers, *, return_distances=False, n_threads=None):
         Only with ``return_distances=True``.
     """
     n_threads = resolve_n_threads(n_threads)
-    X, max_abs = check_data(X, n_threads)
-    centers = check_centers(centers, X.shape[1], X.dtype, n_threads)
-    check_magnitude(max_abs, X.shape[1], X.dtype, 1.0)
+    X, centers = check_points_and_centers(X, centers, n_threads)
     if is_csr_data(X):
         labels, sq_distances = _sparse_fit.predict(X, centers, n_threads)
         return (labels, sq_distances) if return_distances else labels

@@ -6,7 +6,7 @@ import numpy as np
 from fastkmeans._estimator_base import CentersEstimator, check_bool
 from fastkmeans._fit import fit as _fit
 from fastkmeans._progress import check_verbose
-from fastkmeans._validation import _ALGORITHMS as ALGORITHMS
+from fastkmeans._validation import check_algorithm
 
 class KMeans(CentersEstimator):
     """Exact k-means clustering with scikit-learn's ``KMeans`` interface.
@@ -70,7 +70,10 @@ class KMeans(CentersEstimator):
 
     Notes
     -----
-    Sparse input is refused with a ``TypeError`` in this version.
+    ``fit``, ``predict``, ``transform`` and ``score`` take SciPy sparse
+    matrices and arrays too (CSR used as it is; other formats converted);
+    sparse input always runs Lloyd, which gives the same result as the
+    other algorithms.
 
     Examples
     --------
@@ -118,7 +121,7 @@ class KMeans(CentersEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
             Training data (arrays, lists, DataFrames); never modified.
         y : None
             Ignored; present for scikit-learn's API.
@@ -132,13 +135,12 @@ class KMeans(CentersEstimator):
         """
         check_bool(self.copy_x, "copy_x")
         verbose = check_verbose(self.verbose)
-        if not (isinstance(self.algorithm, str) and self.algorithm in ALGORITHMS):
-            raise ValueError(f"algorithm must be one of {ALGORITHMS}, got {self.algorithm!r}")
+        algorithm = check_algorithm(self.algorithm)
         array = self._read_X(X, reset=True)
         result = _fit(array, self.n_clusters, init=self.init, n_init=self.n_init,
                       max_iter=self.max_iter, tol=self.tol, random_state=self.random_state,
                       sample_weight=sample_weight, n_threads=self.n_threads,
-                      algorithm=self.algorithm, verbose=verbose)
+                      algorithm=algorithm, verbose=verbose)
         # writable copies: scikit-learn's attributes are ordinary arrays
         self.cluster_centers_ = np.array(result.centers)
         self.labels_ = np.array(result.labels)

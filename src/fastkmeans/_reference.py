@@ -184,7 +184,7 @@ class TriangleBounds:
 
     def assign(self, X, centers, labels):
         """New labels (Lloyd's) and the number of distances computed."""
-        n_samples, n_clusters = X.shape[0], centers.shape[0]
+        n_samples = X.shape[0]
         labels = labels.copy()
         todo = np.ones(n_samples, dtype=bool) if labels[0] < 0 else self._uncertain(
             X, centers, labels)

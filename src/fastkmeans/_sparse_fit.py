@@ -191,6 +191,17 @@ def predict(X: CSRData, centers, n_threads: int):
     return labels, sq_dist.astype(X.dtype, copy=False)
 
 
+def labels_and_inertia(X: CSRData, centers, sample_weight, n_threads: int):
+    """Nearest center of every row and the weighted inertia (exact, float64)."""
+    layout = _Centers(centers.shape[0], centers.shape[1], X.dtype, X.shape[0])
+    layout.load(centers)
+    labels = np.empty(X.shape[0], dtype=np.int32)
+    _sparse.assign_pass(*X.arrays, sample_weight, layout.ct, layout.ct_sq, layout.rows,
+                        layout.sq, labels, _NO_DISTANCES, layout.scratch, n_threads)
+    return labels, _sparse.inertia(*X.arrays, sample_weight, centers, layout.sq, labels,
+                                   n_threads)
+
+
 def kmeans_plusplus(X: CSRData, n_clusters, sample_weight, rng, n_threads,
                     n_local_trials=None):
     """Greedy k-means++ on CSR rows, drawing from ``rng`` as ``_init._kmeans_plusplus``.

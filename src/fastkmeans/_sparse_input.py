@@ -24,7 +24,8 @@ def is_scipy_sparse(value) -> bool:
     return sparse is not None and sparse.issparse(value)
 
 
-def _read_only(array: np.ndarray) -> np.ndarray:
+def read_only(array: np.ndarray) -> np.ndarray:
+    """A view that raises on any write, so no kernel can touch the caller's data."""
     view = array.view()
     view.flags.writeable = False
     return view
@@ -193,9 +194,9 @@ def check_sparse_data(X, n_threads: int, name: str = "X"):
                 f"{indices[first_bad]}: k-means needs finite values (remove or "
                 "impute NaN and infinity)")
     return CSRData(
-        data=_read_only(data),
-        indices=_read_only(np.ascontiguousarray(indices)),
-        indptr=_read_only(np.ascontiguousarray(indptr)),
+        data=read_only(data),
+        indices=read_only(np.ascontiguousarray(indices)),
+        indptr=read_only(np.ascontiguousarray(indptr)),
         shape=(n_samples, n_features),
         sparse_type=sparse_type,
     ), float(max_abs)

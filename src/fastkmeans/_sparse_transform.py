@@ -2,9 +2,8 @@
 import numpy as np
 
 from fastkmeans import _sparse
-from fastkmeans._sparse_input import check_sparse_data
 from fastkmeans._threads import resolve_n_threads
-from fastkmeans._validation import check_centers
+from fastkmeans._validation import check_points_and_centers, is_csr_data
 
 
 def _transposed(rows: np.ndarray) -> tuple:
@@ -14,7 +13,7 @@ def _transposed(rows: np.ndarray) -> tuple:
     return np.ascontiguousarray(rows.T, dtype=np.float64), sq
 
 
-def center_distances(X, centers, n_threads=None, *, squared=False) -> np.ndarray:
+def center_distances(X, centers, *, n_threads=None, squared=False) -> np.ndarray:
     """Euclidean distance of every row of a sparse ``X`` to every center.
 
     Parameters
@@ -42,8 +41,9 @@ def center_distances(X, centers, n_threads=None, *, squared=False) -> np.ndarray
     (``n_features x n_clusters``) and ``2 * n_clusters`` values per block.
     """
     n_threads = resolve_n_threads(n_threads)
-    X, _ = check_sparse_data(X, n_threads)
-    centers = check_centers(centers, X.shape[1], X.dtype, n_threads)
+    X, centers = check_points_and_centers(X, centers, n_threads)
+    if not is_csr_data(X):
+        raise TypeError(f"X must be a SciPy sparse matrix or array, got {type(X).__name__}")
     ct, centers_sq = _transposed(centers)
     out = np.empty((X.shape[0], centers.shape[0]), dtype=X.dtype)
     scratch = np.empty((_sparse.n_blocks(X.shape[0]), 2 * centers.shape[0]))

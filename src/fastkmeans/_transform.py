@@ -5,18 +5,10 @@ from fastkmeans import _sparse_transform
 from fastkmeans._distances import distances_to_centers
 from fastkmeans._sparse_input import is_scipy_sparse
 from fastkmeans._threads import resolve_n_threads
-from fastkmeans._validation import check_centers, check_data, check_magnitude
+from fastkmeans._validation import check_points_and_centers
 
 
-def points_and_centers(X, centers, n_threads: int):
-    """Validated ``(X, centers)``: centers cast to the dtype of ``X``, magnitudes safe."""
-    X, max_abs = check_data(X, n_threads)
-    centers = check_centers(centers, X.shape[1], X.dtype, n_threads)
-    check_magnitude(max_abs, X.shape[1], X.dtype, 1.0)
-    return X, centers
-
-
-def center_distances(X, centers, n_threads=None) -> np.ndarray:
+def center_distances(X, centers, *, n_threads=None) -> np.ndarray:
     """Euclidean distance of every sample to every center.
 
     Parameters
@@ -33,8 +25,8 @@ def center_distances(X, centers, n_threads=None) -> np.ndarray:
     ndarray of shape (n_samples, n_clusters), dtype of X
         ``sqrt(sum((X[i] - centers[j]) ** 2))``, each squared distance summed
         directly from the differences (no norm expansion, so small distances
-        keep their precision). Besides the output, memory is a few thousand
-        values per thread.
+        keep their precision). Besides the output, memory is
+        ``max(4096, 8 * n_clusters)`` float64 values per thread.
 
     Examples
     --------
@@ -45,9 +37,9 @@ def center_distances(X, centers, n_threads=None) -> np.ndarray:
            [5.]])
     """
     if is_scipy_sparse(X):
-        return _sparse_transform.center_distances(X, centers, n_threads)
+        return _sparse_transform.center_distances(X, centers, n_threads=n_threads)
     n_threads = resolve_n_threads(n_threads)
-    X, centers = points_and_centers(X, centers, n_threads)
+    X, centers = check_points_and_centers(X, centers, n_threads)
     out = np.empty((X.shape[0], centers.shape[0]), dtype=X.dtype)
     distances_to_centers(X, centers, out, n_threads)
     return out

@@ -12,7 +12,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from fastkmeans._common import scan_finite_and_magnitude
-from fastkmeans._sparse_input import CSRData, check_sparse_data, is_scipy_sparse
+from fastkmeans._sparse_input import CSRData, read_only, check_sparse_data, is_scipy_sparse
 
 # Labels are int32, as in scikit-learn.
 _MAX_SAMPLES = np.iinfo(np.int32).max
@@ -26,13 +26,6 @@ def _is_sparse(value) -> bool:
 def is_csr_data(X) -> bool:
     """Whether validated data ``X`` is sparse (a ``CSRData``), not an ndarray."""
     return isinstance(X, CSRData)
-
-
-def _read_only(array: np.ndarray) -> np.ndarray:
-    """A view that raises on any write, so no kernel can touch the caller's data."""
-    view = array.view()
-    view.flags.writeable = False
-    return view
 
 
 def _float_dtype(dtype: np.dtype, name: str) -> np.dtype:
@@ -50,8 +43,8 @@ def _as_float_array(value, name: str, dtype=None) -> np.ndarray:
     """``value`` as a float32/float64 array (``dtype`` if given), copied only when needed."""
     if _is_sparse(value):
         raise TypeError(
-            f"{name} is a sparse matrix ({type(value).__name__}); fastkmeans "
-            f"takes dense arrays: pass {name}.toarray()")
+            f"{name} is a sparse matrix ({type(value).__name__}); {name} must be "
+            f"dense here: pass {name}.toarray()")
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as exc:
@@ -114,7 +107,7 @@ def check_data(X, n_threads: int, name: str = "X"):
         raise ValueError(
             f"{name} contains {float(array[row, column])} at row {row}, column {column}: "
             "k-means needs finite values (remove or impute NaN and infinity)")
-    return _read_only(array), max_abs
+    return read_only(array), max_abs
 
 
 def check_magnitude(max_abs: float, n_features: int, dtype, total_weight: float,
@@ -169,7 +162,7 @@ def check_sample_weight(sample_weight, n_samples: int, n_clusters: int,
         entries.
     """
     if sample_weight is None:
-        return _read_only(np.ones(n_samples, dtype=np.float64))
+        return read_only(np.ones(n_samples, dtype=np.float64))
     weights = _as_float_array(sample_weight, "sample_weight", dtype=np.float64)
     if weights.ndim == 0:
         weights = np.full(n_samples, weights[()], dtype=np.float64)
@@ -200,7 +193,7 @@ def check_sample_weight(sample_weight, n_samples: int, n_clusters: int,
             f"sample_weight has {n_positive} positive entries (sum {total!r}, the "
             "other weights are zero); "
             f"at least n_clusters={n_clusters} samples need a positive weight")
-    return _read_only(weights)
+    return read_only(weights)
 
 
 def check_centers(centers, n_features: int, dtype, n_threads: int, *,
@@ -240,6 +233,16 @@ def check_centers(centers, n_features: int, dtype, n_threads: int, *,
     check_magnitude(max_abs, n_features, dtype, 1.0, name=name)
     return array
 
+
+
+def check_points_and_centers(X, centers, n_threads: int):
+    """Validated ``(X, centers)`` for labelling ``X`` with given centers: ``X`` as
+    :func:`check_data` returns it, centers cast to its dtype, and magnitudes
+    whose squared distances cannot overflow."""
+    X, max_abs = check_data(X, n_threads)
+    centers = check_centers(centers, X.shape[1], X.dtype, n_threads)
+    check_magnitude(max_abs, X.shape[1], X.dtype, 1.0)
+    return X, centers
 
 def check_init(init, n_clusters: int, n_features: int, dtype, n_threads: int):
     """``'k-means++'``, ``'random'``, a callable, or a validated centers array."""
