@@ -107,6 +107,52 @@ def test_data_errors_exit_1_with_one_line(tmp_path, capsys, content, message):
     assert message in err
 
 
+@pytest.mark.parametrize("content", [
+    b"a,b\n1,2\n3,\x004\n",                          # a NUL byte
+    b"a,b\n1,2\n3," + b"x" * 200_000 + b"\n",          # beyond csv's field size limit
+])
+def test_unreadable_csv_exits_1_with_one_line(tmp_path, capsys, content):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    assert main(["fit", str(path), "-k", "1"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("fastkmeans: error:") and err.count("\n") == 1
+    assert "bad.csv" in err
+
+
+def test_npz_named_npy_exits_1_with_one_line(tmp_path, capsys):
+    with open(tmp_path / "arrays.npy", "wb") as handle:
+        np.savez(handle, X=np.eye(3))
+    assert main(["fit", str(tmp_path / "arrays.npy"), "-k", "2"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and ".npz archive" in err
+
+
+@pytest.mark.parametrize("content", [
+    "\n x , y \n1, 2\n\n 3 ,4.5\n5,6\n",   # blank lines, spaces around fields
+    '"x","y"\n"1","2"\n"3","4.5"\n"5","6"\n',   # quoted numbers (read row by row)
+    "1,2\n3,4.5\n5,6",                         # no header, no final newline
+])
+def test_csv_layouts_read_as_the_same_numbers(tmp_path, capsys, content):
+    from fastkmeans._cli import load_data
+
+    path = tmp_path / "data.csv"
+    path.write_text(content)
+    values, header = load_data(str(path))
+    np.testing.assert_array_equal(values, [[1.0, 2.0], [3.0, 4.5], [5.0, 6.0]])
+    assert header == (None if content.startswith("1") else ["x", "y"])
+
+
+def test_elbow_default_k_range_is_that_of_the_function(tmp_path, capsys):
+    X = fastkmeans.datasets.blobs(n_samples=80)[0]
+    np.save(tmp_path / "x.npy", X)
+    assert main(["elbow", str(tmp_path / "x.npy")]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()
+            if line.strip()[:1].isdigit()]
+    expected = fastkmeans.elbow(X, random_state=0)
+    assert tuple(int(row[0]) for row in rows) == expected.k_values == tuple(range(1, 10))
+
+
 def test_file_errors_exit_1(tmp_path, capsys):
     assert main(["fit", str(tmp_path / "missing.csv"), "-k", "2"]) == 1
     assert "no such file" in capsys.readouterr().err

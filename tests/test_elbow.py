@@ -57,7 +57,8 @@ def test_four_separated_blobs_give_k_4():
     # each inertia is the one fit() gives for that k with the same options
     for k, inertia in zip(result.k_values, result.inertias):
         assert inertia == fastkmeans.fit(X, k, random_state=0).inertia
-    assert result.fit_for(4).centers.shape == (4, 2)
+    assert result.centers[3].shape == (4, 2)
+    assert result.fits is None
     assert not result.inertias.flags.writeable
     assert "knee=4" in repr(result)
 
@@ -75,15 +76,16 @@ def test_fit_options_reach_every_fit():
     result = fastkmeans.elbow(X, [2, 3, 5], init="random", n_init=2, random_state=1,
                               max_iter=2, n_threads=1, on_fit=lambda k, r: seen.append(k))
     assert seen == [2, 3, 5]
-    assert all(fit.n_iter <= 2 for fit in result.fits)
+    assert all(n_iter <= 2 for n_iter in result.n_iter)
 
 
 @pytest.mark.parametrize("k_range, error, message", [
     ([], ValueError, "empty"),
     ([3, 2], ValueError, "increasing"),
-    ([0, 1], ValueError, "within"),
-    ([1, 401], ValueError, "within"),
-    ([1, 2.5], TypeError, "integers"),
+    ([0, 1], ValueError, "invalid k: n_clusters=0 is out of range"),
+    ([1, 401], ValueError, "invalid k: n_clusters=401 is out of range"),
+    ([1, 2.5], TypeError, "invalid k: n_clusters must be an integer"),
+    ([1, True], TypeError, "invalid k: n_clusters must be an integer"),
     (5, TypeError, "iterable"),
 ])
 def test_bad_k_range_is_refused(k_range, error, message):
@@ -96,3 +98,61 @@ def test_a_single_k_has_no_knee():
     X, _ = fastkmeans.datasets.blobs()
     result = fastkmeans.elbow(X, [3], random_state=0)
     assert result.knee is None and "at least 3" in result.reason
+
+
+def test_sparse_input_gives_the_dense_answer():
+    sparse = pytest.importorskip("scipy.sparse")
+    X, _ = fastkmeans.datasets.blobs(n_samples=120)
+    X = np.where(np.abs(X) < 2.0, 0.0, X)  # some stored zeros dropped
+    dense = fastkmeans.elbow(X, range(1, 6), random_state=0)
+    for matrix in (sparse.csr_matrix(X), sparse.csc_matrix(X)):
+        result = fastkmeans.elbow(matrix, range(1, 6), random_state=0)
+        assert result.k_values == dense.k_values and result.knee == dense.knee
+        np.testing.assert_allclose(result.inertias, dense.inertias, rtol=1e-9)
+        for ours, theirs in zip(result.centers, dense.centers):
+            np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
+
+
+def test_default_range_is_cut_to_the_samples_but_a_given_one_is_not():
+    X = np.array([[0.0], [1.0], [5.0], [6.0], [20.0]])
+    result = fastkmeans.elbow(X, random_state=0)
+    assert result.k_values == (1, 2, 3, 4, 5)
+    X9 = np.arange(12.0).reshape(-1, 1)
+    assert fastkmeans.elbow(X9, random_state=0).k_values == tuple(range(1, 10))
+    with pytest.raises(ValueError, match="n_clusters=6 is out of range"):
+        fastkmeans.elbow(X, range(1, 10))
+
+
+def test_full_fits_are_kept_only_on_request():
+    X, _ = fastkmeans.datasets.blobs(n_samples=100)
+    light = fastkmeans.elbow(X, [2, 4], random_state=3)
+    with pytest.raises(ValueError, match="keep_fits=True"):
+        light.fit_for(4)
+    full = fastkmeans.elbow(X, [2, 4], random_state=3, keep_fits=True)
+    for k, centers, n_iter, fit in zip(full.k_values, light.centers, light.n_iter, full.fits):
+        expected = fastkmeans.fit(X, k, random_state=3)
+        np.testing.assert_array_equal(centers, expected.centers)
+        assert n_iter == expected.n_iter
+        np.testing.assert_array_equal(fit.labels, expected.labels)
+    assert full.fit_for(4) is full.fits[1]
+
+
+def test_on_fit_returning_true_stops_the_elbow():
+    X, _ = fastkmeans.datasets.blobs(n_samples=100)
+    seen = []
+    result = fastkmeans.elbow(X, range(1, 8), random_state=0,
+                              on_fit=lambda k, _: seen.append(k) or k == 3)
+    assert seen == [1, 2, 3] and result.k_values == (1, 2, 3)
+    assert len(result.inertias) == len(result.centers) == 3
+
+
+def test_callback_stops_each_fit_not_the_elbow():
+    X, _ = fastkmeans.datasets.blobs(n_samples=100)
+    result = fastkmeans.elbow(X, range(1, 5), random_state=0, callback=lambda info: True)
+    assert result.k_values == (1, 2, 3, 4) and result.n_iter == (1, 1, 1, 1)
+
+
+def test_bad_on_fit_is_refused_by_name():
+    X, _ = fastkmeans.datasets.blobs(n_samples=50)
+    with pytest.raises(TypeError, match="on_fit: callback must be a callable"):
+        fastkmeans.elbow(X, on_fit=3)

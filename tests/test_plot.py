@@ -135,3 +135,43 @@ def test_import_fastkmeans_does_not_import_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "False"
+
+
+def test_sparse_input_draws_the_dense_picture():
+    sparse = pytest.importorskip("scipy.sparse")
+    X, _ = fastkmeans.datasets.blobs(n_samples=120, centers=np.eye(4, 5) * 8.0)
+    X = np.where(np.abs(X) < 1.0, 0.0, X)
+    result = fastkmeans.fit(X, 4, random_state=0)
+    for n_features in (5, 2):
+        dense = fastkmeans.plot_clusters(X[:, :n_features], result.labels)
+        ours = fastkmeans.plot_clusters(sparse.csr_matrix(X[:, :n_features]), result.labels)
+        for mine, theirs in zip(_scatters(ours), _scatters(dense)):
+            np.testing.assert_allclose(mine.get_offsets(), theirs.get_offsets(), atol=1e-12)
+    band_ax = fastkmeans.plot_silhouette(sparse.csr_matrix(X), result.labels)
+    score = fastkmeans.silhouette_score(X, result.labels)
+    assert f"{score:.3f}" in band_ax.get_title()
+
+
+def test_pca_in_chunks_matches_one_pass(monkeypatch):
+    from fastkmeans import _plot
+
+    X = np.random.default_rng(1).normal(size=(100, 3)) * [4.0, 2.0, 1.0] + 50.0
+    (whole,), explained = _plot.pca_2d(X)
+    monkeypatch.setattr(_plot, "_PCA_CHUNK_ROWS", 7)
+    (chunked,), chunked_explained = _plot.pca_2d(X)
+    np.testing.assert_allclose(chunked, whole, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(chunked_explained, explained, rtol=1e-12)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: fastkmeans.plot_clusters(np.zeros((4, 2)), [0, 1, 1]),
+    lambda: fastkmeans.plot_clusters(np.zeros((4, 2)), [0, 0, 1, 1], np.zeros((2, 3))),
+    lambda: fastkmeans.plot_clusters([[np.nan, 1.0]], [0]),
+    lambda: fastkmeans.plot_silhouette(np.zeros((4, 2)), [0, 0, 0, 0]),
+    lambda: fastkmeans.plot_elbow([1, 2, 3]),
+])
+def test_a_refused_call_leaves_no_figure_open(call):
+    before = plt.get_fignums()
+    with pytest.raises((ValueError, TypeError)):
+        call()
+    assert plt.get_fignums() == before

@@ -28,6 +28,7 @@ def kernel(request, monkeypatch):
     """Run a test with each kernel: tile pairs (few clusters) and row chunks (many)."""
     most = 10**9 if request.param == "pairs" else 0
     monkeypatch.setattr(_metrics, "_MOST_CLUSTERS_FOR_PAIRS", most)
+    monkeypatch.setattr(_metrics, "_PAIRS_SUMS_BUDGET", 10**18)
     return request.param
 
 
@@ -173,3 +174,47 @@ def test_blocks_of_several_tiles():
     np.testing.assert_array_equal(one, fastkmeans.silhouette_samples(X, labels, n_threads=2))
     np.testing.assert_allclose(one, sklearn_metrics.silhouette_samples(X, labels),
                                rtol=RTOL, atol=ATOL)
+
+
+def test_sparse_input_gives_the_dense_values(kernel):
+    sparse = pytest.importorskip("scipy.sparse")
+    X, labels = _data(600, 5, 4, seed=9)
+    X = np.where(np.abs(X) < 2.0, 0.0, X)
+    expected = fastkmeans.silhouette_samples(X, labels)
+    for matrix in (sparse.csr_matrix(X), sparse.csr_matrix(X.astype(np.float32))):
+        tolerance = 1e-12 if matrix.dtype == np.float64 else 1e-5
+        np.testing.assert_allclose(fastkmeans.silhouette_samples(matrix, labels), expected,
+                                   rtol=tolerance, atol=tolerance)
+    np.testing.assert_allclose(
+        fastkmeans.silhouette_score(sparse.csr_matrix(X), labels, sample_size=200,
+                                    random_state=1),
+        fastkmeans.silhouette_score(X, labels, sample_size=200, random_state=1), rtol=1e-12)
+
+
+@pytest.mark.parametrize("n_features, n_clusters, budget, expected", [
+    (2, 5, 10**9, "pairs"),      # sums within the budget
+    (2, 5, 0, "chunks"),         # 5 sums per point, 2 features: over budget
+    (8, 5, 0, "pairs"),          # sums smaller than the packed copy of X
+    (8, 65, 10**9, "chunks"),    # too many clusters for the pairs kernel
+])
+def test_kernel_is_chosen_by_memory_as_well_as_clusters(monkeypatch, n_features, n_clusters,
+                                                        budget, expected):
+    monkeypatch.setattr(_metrics, "_PAIRS_SUMS_BUDGET", budget)
+    used = []
+    for name, label in (("silhouette_pairs", "pairs"), ("silhouette_sorted", "chunks")):
+        kernel_function = getattr(_metrics, name)
+        monkeypatch.setattr(_metrics, name, lambda *args, _f=kernel_function, _l=label:
+                            used.append(_l) or _f(*args))
+    X = np.random.default_rng(0).normal(size=(300, n_features))
+    labels = np.arange(300) % n_clusters
+    ours = fastkmeans.silhouette_samples(X, labels)
+    assert used == [expected]
+    np.testing.assert_allclose(ours, sklearn_metrics.silhouette_samples(X, labels),
+                               rtol=RTOL, atol=ATOL)
+
+
+def test_pairs_sums_never_exceed_the_budget_or_the_data():
+    assert _metrics._use_pairs_kernel(10**6, 2, 8)            # 8 Mi sums: the budget
+    assert not _metrics._use_pairs_kernel(10**6, 2, 9)
+    assert _metrics._use_pairs_kernel(10**7, 32, 32)          # no more than X's copy
+    assert not _metrics._use_pairs_kernel(10**7, 2, 32)

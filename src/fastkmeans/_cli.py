@@ -37,33 +37,61 @@ def _float_or_none(text: str) -> Optional[float]:
         return None
 
 
-def _read_csv(path: str) -> Tuple[np.ndarray, Optional[List[str]]]:
-    """Numeric CSV, with or without a header row (a first row that is not all numbers)."""
-    with open(path, newline="") as handle:
-        reader = csv.reader(handle)
-        # (line number, fields) of every non-blank line
-        lines = [(reader.line_num, [field.strip() for field in row]) for row in reader
-                 if any(field.strip() for field in row)]
-    if not lines:
-        raise DataError(f"{path} holds no data")
-    header = None
-    if any(_float_or_none(field) is None for field in lines[0][1]):
-        header, lines = lines[0][1], lines[1:]
-        if not lines:
-            raise DataError(f"{path} has a header but no data rows")
-    n_columns = len(header) if header is not None else len(lines[0][1])
-    values = np.empty((len(lines), n_columns))
-    for i, (line, row) in enumerate(lines):
+def _csv_rows(handle):
+    """(line number, stripped fields) of every non-blank line of a CSV file."""
+    reader = csv.reader(handle)
+    for row in reader:
+        fields = [field.strip() for field in row]
+        if any(fields):
+            yield reader.line_num, fields
+
+
+def _first_bad_row(rows, path: str, header: Optional[List[str]], n_columns: int) -> None:
+    """Raise the DataError for the first row that is not ``n_columns`` numbers."""
+    for line, row in rows:
         if len(row) != n_columns:
             raise DataError(f"{path}, line {line}: {len(row)} fields, expected {n_columns}")
         for j, field in enumerate(row):
-            number = _float_or_none(field)
-            if number is None:
+            if _float_or_none(field) is None:
                 name = f"'{header[j]}'" if header is not None else f"{j + 1}"
                 shown = repr(field) if field else "an empty field"
                 raise DataError(f"{path}: column {name} is not numeric ({shown} on line "
                                 f"{line}); remove or encode it")
-            values[i, j] = number
+
+
+def _read_csv(path: str) -> Tuple[np.ndarray, Optional[List[str]]]:
+    """Numeric CSV, with or without a header row (a first row that is not all numbers).
+
+    The first rows are read with :mod:`csv` to find the header; the numbers
+    are parsed by ``numpy.loadtxt`` in one go (no Python object per value).
+    Where it refuses a row, the rows are scanned again for a precise message.
+    """
+    with open(path, newline="") as handle:
+        rows = _csv_rows(handle)
+        first = next(rows, None)
+        if first is None:
+            raise DataError(f"{path} holds no data")
+        first_line, first_row = first
+        header = None
+        if any(_float_or_none(field) is None for field in first_row):
+            header = first_row
+            if next(rows, None) is None:
+                raise DataError(f"{path} has a header but no data rows")
+        # lines before the data: blank ones, and the header's
+        n_skipped = first_line if header is not None else first_line - 1
+    try:
+        values = np.loadtxt(path, delimiter=",", skiprows=n_skipped, comments=None,
+                            dtype=np.float64, ndmin=2)
+    except ValueError:
+        with open(path, newline="") as handle:
+            rows = _csv_rows(handle)
+            if header is not None:
+                next(rows)
+            _first_bad_row(rows, path, header, len(first_row))
+        # numbers numpy does not parse but Python does (e.g. quoted): row by row
+        with open(path, newline="") as handle:
+            rows = [row for _, row in _csv_rows(handle)]
+        values = np.array(rows[1:] if header is not None else rows, dtype=np.float64)
     return values, header
 
 
@@ -83,6 +111,10 @@ def load_data(path: str) -> Tuple[np.ndarray, Optional[List[str]]]:
             array = np.load(path, allow_pickle=False)
         except (ValueError, OSError) as exc:
             raise DataError(f"{path} is not a readable .npy array: {exc}") from None
+        if not isinstance(array, np.ndarray):  # an .npz archive under a .npy name
+            array.close()
+            raise DataError(f"{path} is an .npz archive, not a .npy array: save one "
+                            "array with numpy.save")
         if array.dtype.kind not in "biuf":
             raise DataError(f"{path} holds {array.dtype} values, expected numbers")
         if array.ndim == 1:
@@ -95,6 +127,8 @@ def load_data(path: str) -> Tuple[np.ndarray, Optional[List[str]]]:
         return _read_csv(path)
     except UnicodeDecodeError:
         raise DataError(f"{path} is not a text CSV file (use .npy for NumPy arrays)") from None
+    except csv.Error as exc:  # a NUL byte, a field over the csv module's size limit
+        raise DataError(f"{path} is not a readable CSV file: {exc}") from None
 
 
 def _write_csv(path: str, array: np.ndarray, header: Sequence[str], fmt: str) -> None:
@@ -259,8 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(elbow_parser)
     elbow_parser.add_argument("--k-min", type=_positive_int, default=1,
                               help="smallest k (default: 1)")
-    elbow_parser.add_argument("--k-max", type=_positive_int, default=10,
-                              help="largest k (default: 10)")
+    elbow_parser.add_argument("--k-max", type=_positive_int, default=9,
+                              help="largest k (default: 9, as fastkmeans.elbow)")
     elbow_parser.add_argument("--plot", metavar="OUT.png",
                               help="draw the elbow curve (needs matplotlib)")
     elbow_parser.set_defaults(run=_run_elbow)

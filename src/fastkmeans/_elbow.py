@@ -1,15 +1,16 @@
 """The elbow method: inertia over a range of k, and its knee found automatically."""
 from dataclasses import dataclass
-from numbers import Integral
 from typing import Callable, Optional, Tuple
 
 import numpy as np
 
 from fastkmeans._fit import fit
 from fastkmeans._knee import find_knee
+from fastkmeans._progress import check_callback
 from fastkmeans._result import KMeansResult, frozen_array
+from fastkmeans._sparse_input import CSRData
 from fastkmeans._threads import resolve_n_threads
-from fastkmeans._validation import check_data
+from fastkmeans._validation import check_data, check_n_clusters
 
 
 @dataclass(frozen=True)
@@ -27,18 +28,28 @@ class ElbowResult:
         curve has no knee.
     reason : str
         Why there is no knee (empty when there is one).
-    fits : tuple of KMeansResult
-        The fit for each k, in the order of ``k_values``.
+    centers : tuple of ndarray
+        The centers of the fit for each k, in the order of ``k_values``.
+    n_iter : tuple of int
+        Iterations of the fit for each k.
+    fits : tuple of KMeansResult or None
+        The full fit for each k (labels included) with ``keep_fits=True``;
+        None by default, so that the result does not hold n labels per k.
     """
 
     k_values: Tuple[int, ...]
     inertias: np.ndarray
     knee: Optional[int]
     reason: str
-    fits: Tuple[KMeansResult, ...]
+    centers: Tuple[np.ndarray, ...]
+    n_iter: Tuple[int, ...]
+    fits: Optional[Tuple[KMeansResult, ...]] = None
 
     def fit_for(self, k: int) -> KMeansResult:
-        """The fit with ``k`` clusters."""
+        """The full fit with ``k`` clusters (needs ``elbow(..., keep_fits=True)``)."""
+        if self.fits is None:
+            raise ValueError("the fits were not kept: call elbow(..., keep_fits=True), "
+                             "or fit(X, k) with the same options")
         return self.fits[self.k_values.index(k)]
 
     def __repr__(self) -> str:
@@ -47,48 +58,60 @@ class ElbowResult:
                 f"knee={knee})")
 
 
+#: The default k range, 1..9, cut to the number of samples.
+_DEFAULT_K_MAX = 9
+
+
 def _check_k_range(k_range, n_samples: int) -> Tuple[int, ...]:
+    if k_range is None:
+        return tuple(range(1, min(_DEFAULT_K_MAX, n_samples) + 1))
     try:
         values = tuple(k_range)
     except TypeError:
         raise TypeError(f"k_range must be an iterable of integers, got {k_range!r}") from None
     if not values:
         raise ValueError("k_range is empty: give at least one number of clusters")
-    for k in values:
-        if isinstance(k, bool) or not isinstance(k, Integral):
-            raise TypeError(f"k_range must hold integers, got {k!r} of type {type(k).__name__}")
-    values = tuple(int(k) for k in values)
+    try:
+        values = tuple(check_n_clusters(k, n_samples) for k in values)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"k_range holds an invalid k: {exc}") from None
     if any(b <= a for a, b in zip(values, values[1:])):
         raise ValueError(f"k_range must be strictly increasing, got {values}")
-    if values[0] < 1 or values[-1] > n_samples:
-        raise ValueError(f"k_range must lie within 1..n_samples={n_samples}, got {values}")
     return values
 
 
-def elbow(X, k_range=range(1, 10), *, on_fit: Optional[Callable] = None,
+def elbow(X, k_range=None, *, on_fit: Optional[Callable] = None, keep_fits: bool = False,
           **fit_options) -> ElbowResult:
     """Fit every k of ``k_range`` and find the elbow of the inertia curve.
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
         Data (as for :func:`fit`); converted and checked once for all k.
-    k_range : iterable of int, default=range(1, 10)
+    k_range : iterable of int, optional
         Numbers of clusters to fit, strictly increasing, within
-        ``1..n_samples``.
+        ``1..n_samples``. By default ``range(1, 10)`` (k = 1..9), cut to
+        ``1..n_samples`` when there are fewer than 9 samples; a given
+        ``k_range`` is never cut (a k above ``n_samples`` is an error).
     on_fit : callable, optional
-        ``on_fit(k, result)`` after each fit (e.g. to draw progress).
+        ``on_fit(k, result)`` after each fit (e.g. to draw progress); a
+        true return stops the elbow: the result holds the k fitted so far.
+    keep_fits : bool, default=False
+        Keep every full fit (``fits``, ``fit_for``), labels included;
+        by default only the centers, inertia and iterations of each k.
     **fit_options
         Passed to :func:`fit` for every k (``init``, ``n_init``,
         ``max_iter``, ``tol``, ``random_state``, ``sample_weight``,
         ``n_threads``, ``verbose``, ``callback``). An int
-        ``random_state`` seeds every fit alike.
+        ``random_state`` seeds every fit alike. A true return of
+        ``callback`` stops the fit it was called from only; the elbow goes
+        on with the next k (use ``on_fit`` to stop the elbow).
 
     Returns
     -------
     ElbowResult
-        ``k_values``, ``inertias``, ``knee`` (or None and a ``reason``)
-        and the ``fits``.
+        ``k_values``, ``inertias``, ``knee`` (or None and a ``reason``),
+        the ``centers`` and ``n_iter`` of each k, and the ``fits`` if kept.
 
     Notes
     -----
@@ -108,22 +131,29 @@ def elbow(X, k_range=range(1, 10), *, on_fit: Optional[Callable] = None,
     4
     """
     n_threads = resolve_n_threads(fit_options.pop("n_threads", None))
-    X, _ = check_data(X, n_threads)
-    k_values = _check_k_range(k_range, X.shape[0])
-    if on_fit is not None and not callable(on_fit):
-        raise TypeError(f"on_fit must be a callable or None, got {on_fit!r}")
+    data, _ = check_data(X, n_threads)
+    k_values = _check_k_range(k_range, data.shape[0])
+    try:
+        check_callback(on_fit)
+    except TypeError as exc:  # the same check, under this argument's name
+        raise TypeError(f"on_fit: {exc}") from None
+    # fit takes SciPy matrices, not CSRData: a view of the checked arrays
+    data = data.to_scipy() if isinstance(data, CSRData) else data
     fits = []
     for k in k_values:
-        result = fit(X, k, n_threads=n_threads, **fit_options)
+        result = fit(data, k, n_threads=n_threads, **fit_options)
         fits.append(result)
-        if on_fit is not None:
-            on_fit(k, result)
+        if on_fit is not None and on_fit(k, result):
+            break
+    fitted_k = k_values[:len(fits)]
     inertias = np.array([result.inertia for result in fits], dtype=np.float64)
-    knee = find_knee(k_values, inertias)
+    knee = find_knee(fitted_k, inertias)
     return ElbowResult(
-        k_values=k_values,
+        k_values=fitted_k,
         inertias=frozen_array(inertias),
-        knee=k_values[knee.index] if knee.index is not None else None,
+        knee=fitted_k[knee.index] if knee.index is not None else None,
         reason=knee.reason,
-        fits=tuple(fits),
+        centers=tuple(result.centers for result in fits),
+        n_iter=tuple(result.n_iter for result in fits),
+        fits=tuple(fits) if keep_fits else None,
     )

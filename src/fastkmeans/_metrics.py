@@ -5,8 +5,8 @@ with ``a`` the mean Euclidean distance from ``i`` to the other points of
 ``A`` and ``b`` the smallest mean distance from ``i`` to the points of
 another cluster (0 for a point alone in its cluster), as in scikit-learn.
 The distances come from direct differences in float64, chunk by chunk
-(``_silhouette.pyx``): memory is O(n_samples x n_features), never
-O(n_samples ** 2).
+(``_silhouette.pyx``): memory is a float64 copy of ``X`` plus at most
+``max(n_samples x n_features, 8 Mi)`` float64 sums, never O(n_samples ** 2).
 """
 from numbers import Integral
 from typing import Optional
@@ -14,23 +14,36 @@ from typing import Optional
 import numpy as np
 
 from fastkmeans._silhouette import TILE, silhouette_pairs, silhouette_sorted
+from fastkmeans._sparse_input import CSRData
 from fastkmeans._threads import resolve_n_threads
 from fastkmeans._validation import check_data, check_magnitude, check_random_state
 
-#: Up to this many clusters the silhouette computes each distance once and
-#: keeps n_samples x n_clusters sums; above, it recomputes them per row chunk.
+#: Up to this many clusters the silhouette may compute each distance once,
+#: keeping n_samples x n_clusters float64 sums; above, it recomputes them per
+#: row chunk.
 _MOST_CLUSTERS_FOR_PAIRS = 64
+#: ... and only while those sums take no more than the packed copy of X or
+#: this many float64 values (64 MiB), whichever is larger.
+_PAIRS_SUMS_BUDGET = 8 * 2**20
 
 
-def _check_points(X, n_threads: int) -> np.ndarray:
-    """``X`` validated as for :func:`fit`; squared distances must be finite in float64."""
+def _use_pairs_kernel(n_samples: int, n_features: int, n_labels: int) -> bool:
+    """Whether the n_samples x n_labels sums of the pairs kernel fit the budget."""
+    if n_labels > _MOST_CLUSTERS_FOR_PAIRS:
+        return False
+    return n_samples * n_labels <= max(n_samples * n_features, _PAIRS_SUMS_BUDGET)
+
+
+def _check_points(X, n_threads: int):
+    """``X`` validated as for :func:`fit` (an ndarray, or ``CSRData`` for SciPy
+    sparse input); squared distances must be finite in float64."""
     X, max_abs = check_data(X, n_threads)
     check_magnitude(max_abs, X.shape[1], np.float64, 1.0)
     return X
 
 
 def _encode_labels(labels, n_samples: int) -> tuple:
-    """Cluster codes ``0..n_labels-1`` (in sorted label order) and the label count.
+    """The sorted distinct labels and every sample's code ``0..n_labels-1`` in them.
 
     Any labels ``numpy.unique`` can sort are accepted: integers of any
     dtype and any values (non-contiguous, negative), strings, booleans.
@@ -47,16 +60,25 @@ def _encode_labels(labels, n_samples: int) -> tuple:
     if array.dtype.kind not in "biufUSO":
         raise TypeError(f"labels has dtype {array.dtype}: expected integers or strings")
     try:
-        _, codes = np.unique(array, return_inverse=True)
+        names, codes = np.unique(array, return_inverse=True)
     except TypeError as exc:
         raise TypeError(f"labels could not be sorted into clusters: {exc}") from None
-    codes = codes.reshape(-1).astype(np.int64, copy=False)
-    n_labels = int(codes.max()) + 1 if n_samples else 0
-    if not 2 <= n_labels <= n_samples - 1:
+    return names, codes.reshape(-1).astype(np.int64, copy=False)
+
+
+def _silhouette_codes(labels, n_samples: int) -> tuple:
+    """:func:`_encode_labels`, for 2 to n_samples - 1 distinct labels."""
+    names, codes = _encode_labels(labels, n_samples)
+    if not 2 <= names.size <= n_samples - 1:
         raise ValueError(
-            f"labels hold {n_labels} distinct clusters for {n_samples} samples: the "
+            f"labels hold {names.size} distinct clusters for {n_samples} samples: the "
             "silhouette needs 2 to n_samples - 1 clusters (inclusive)")
-    return codes, n_labels
+    return names, codes
+
+
+def _rows(X, indices: np.ndarray) -> np.ndarray:
+    """Rows ``indices`` of validated data (ndarray or ``CSRData``) as a dense array."""
+    return X.dense_rows(indices, np.float64) if isinstance(X, CSRData) else X[indices]
 
 
 def _packed_by_cluster(X: np.ndarray, codes: np.ndarray, n_labels: int) -> tuple:
@@ -73,7 +95,7 @@ def _packed_by_cluster(X: np.ndarray, codes: np.ndarray, n_labels: int) -> tuple
     # gathered a tile at a time: no temporary copy of X
     for tile in range(n_tiles):
         indices = order[tile * TILE:(tile + 1) * TILE]
-        packed[tile, :, :indices.size] = X[indices].T
+        packed[tile, :, :indices.size] = _rows(X, indices).T
     cluster_end = np.cumsum(np.bincount(codes, minlength=n_labels)).astype(np.int64)
     return packed, cluster_end, order
 
@@ -83,8 +105,9 @@ def silhouette_samples(X, labels, *, n_threads: Optional[int] = None) -> np.ndar
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
         Data (float32 or float64; distances are always computed in float64).
+        Sparse rows are made dense a tile of 256 at a time.
     labels : array-like of shape (n_samples,)
         Cluster of every sample: integers of any dtype and values
         (e.g. ``fit(...).labels``), or strings. Between 2 and
@@ -109,10 +132,14 @@ def silhouette_samples(X, labels, *, n_threads: Optional[int] = None) -> np.ndar
     -----
     Exact: distances from direct differences, summed per cluster, so the
     values equal scikit-learn's ``silhouette_samples`` to rounding (about
-    1e-13 relative in float64). Time O(n_samples ** 2 * n_features),
-    memory O(n_samples * (n_features + min(n_clusters, 64))) above ``X``.
-    Up to 64 clusters each distance is computed once (tiles of 256 points
-    in pairs); above, chunks of 64 rows are compared with all points.
+    1e-13 relative in float64). Time O(n_samples ** 2 * n_features).
+    Memory above ``X``: a float64 copy of ``X`` (``8 * n_samples *
+    n_features`` bytes, sorted by cluster) and, when each distance is
+    computed once, ``n_samples x n_clusters`` float64 sums. Those sums are
+    used only for at most 64 clusters and while they take no more than
+    ``max(8 * n_samples * n_features bytes, 64 MiB)``; otherwise chunks of
+    64 rows are compared with all points (twice the distance work, a few
+    kB per thread).
 
     Examples
     --------
@@ -121,20 +148,25 @@ def silhouette_samples(X, labels, *, n_threads: Optional[int] = None) -> np.ndar
     >>> fastkmeans.silhouette_samples(X, [0, 0, 1, 1]).round(3).tolist()
     [0.905, 0.895, 0.895, 0.905]
     """
+    return labelled_silhouette(X, labels, n_threads)[0]
+
+
+def labelled_silhouette(X, labels, n_threads: Optional[int]) -> tuple:
+    """:func:`silhouette_samples`, with the distinct labels and each sample's code."""
     n_threads = resolve_n_threads(n_threads)
     X = _check_points(X, n_threads)
-    codes, n_labels = _encode_labels(labels, X.shape[0])
-    return _silhouette_values(X, codes, n_labels, n_threads)
+    names, codes = _silhouette_codes(labels, X.shape[0])
+    return _silhouette_values(X, codes, names.size, n_threads), names, codes
 
 
 def _silhouette_values(X: np.ndarray, codes: np.ndarray, n_labels: int,
                        n_threads: int) -> np.ndarray:
     packed, cluster_end, order = _packed_by_cluster(X, codes, n_labels)
     values_sorted = np.empty(X.shape[0])
-    # Few clusters: every distance once, n_samples x n_labels sums (no more
-    # than a chunk of 64 rows against all points would take). Many: chunks
+    # Few clusters and sums in budget: every distance once. Otherwise chunks
     # of rows against all points, twice the distance work.
-    kernel = silhouette_pairs if n_labels <= _MOST_CLUSTERS_FOR_PAIRS else silhouette_sorted
+    kernel = (silhouette_pairs if _use_pairs_kernel(*X.shape, n_labels)
+              else silhouette_sorted)
     kernel(packed, cluster_end, codes[order], values_sorted, n_threads)
     values = np.empty_like(values_sorted)
     values[order] = values_sorted
@@ -147,8 +179,8 @@ def silhouette_score(X, labels, *, sample_size: Optional[int] = None, random_sta
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-        Data.
+    X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
+        Data (see :func:`silhouette_samples`).
     labels : array-like of shape (n_samples,)
         Cluster of every sample (see :func:`silhouette_samples`).
     sample_size : int, optional
@@ -185,7 +217,7 @@ def silhouette_score(X, labels, *, sample_size: Optional[int] = None, random_sta
     n_threads = resolve_n_threads(n_threads)
     X = _check_points(X, n_threads)
     n_samples = X.shape[0]
-    codes, n_labels = _encode_labels(labels, n_samples)
+    names, codes = _silhouette_codes(labels, n_samples)
     if sample_size is not None:
         if isinstance(sample_size, bool) or not isinstance(sample_size, Integral):
             raise TypeError(f"sample_size must be None or an integer, got {sample_size!r} "
@@ -194,6 +226,6 @@ def silhouette_score(X, labels, *, sample_size: Optional[int] = None, random_sta
             raise ValueError(f"sample_size must be between 1 and n_samples={n_samples}, "
                              f"got {sample_size}")
         indices = check_random_state(random_state).permutation(n_samples)[:sample_size]
-        X = X[indices]
-        codes, n_labels = _encode_labels(codes[indices], int(sample_size))
-    return float(np.mean(_silhouette_values(X, codes, n_labels, n_threads)))
+        X = _rows(X, indices)
+        names, codes = _silhouette_codes(codes[indices], int(sample_size))
+    return float(np.mean(_silhouette_values(X, codes, names.size, n_threads)))

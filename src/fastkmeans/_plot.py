@@ -8,16 +8,18 @@ from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 
-from fastkmeans._metrics import _encode_labels, silhouette_samples
+from fastkmeans._elbow import ElbowResult
+from fastkmeans._metrics import _encode_labels, _rows, labelled_silhouette
+from fastkmeans._sparse_input import CSRData
 from fastkmeans._threads import resolve_n_threads
 from fastkmeans._validation import check_centers, check_data
 
 if TYPE_CHECKING:  # matplotlib stays optional at run time
     from matplotlib.axes import Axes
 
-    from fastkmeans._elbow import ElbowResult
-
 _STAR_SIZE = 320
+#: Rows per chunk of the PCA: its temporaries are this many rows, not n.
+_PCA_CHUNK_ROWS = 4096
 
 
 def _pyplot():
@@ -49,12 +51,27 @@ def _cluster_colors(n_clusters: int) -> list:
     return [matplotlib.colormaps["turbo"](v) for v in np.linspace(0.05, 0.95, n_clusters)]
 
 
-def pca_2d(X: np.ndarray, *others: np.ndarray):
+def _float_chunks(X):
+    """``(start, rows)``: ``X`` (ndarray or ``CSRData``) as float64 chunks of rows."""
+    for start in range(0, X.shape[0], _PCA_CHUNK_ROWS):
+        indices = np.arange(start, min(start + _PCA_CHUNK_ROWS, X.shape[0]))
+        yield start, np.asarray(_rows(X, indices), dtype=np.float64)
+
+
+def pca_2d(X, *others: np.ndarray):
     """Project ``X`` (and ``others``, e.g. centers) on its two principal axes.
 
     Plain NumPy: the eigenvectors of the d x d covariance matrix, signs
     fixed so that each axis's largest component is positive (the picture
-    does not flip between runs).
+    does not flip between runs). ``X`` is read in chunks of rows: memory
+    is the n x 2 projection, a d x d matrix and one chunk, never n x d.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features), or validated ``CSRData``
+        The points.
+    *others : ndarray of shape (m, n_features)
+        Further points projected on the same axes.
 
     Returns
     -------
@@ -63,10 +80,18 @@ def pca_2d(X: np.ndarray, *others: np.ndarray):
     explained : ndarray of shape (2,)
         Fraction of the variance along each axis.
     """
-    X = np.asarray(X, dtype=np.float64)
-    mean = X.mean(axis=0)
-    centered = X - mean
-    covariance = centered.T @ centered / max(X.shape[0] - 1, 1)
+    if not isinstance(X, CSRData):
+        X = np.asarray(X)
+    n_samples, n_features = X.shape
+    mean = np.zeros(n_features)
+    for _, rows in _float_chunks(X):
+        mean += rows.sum(axis=0)
+    mean /= n_samples
+    covariance = np.zeros((n_features, n_features))
+    for _, rows in _float_chunks(X):
+        rows -= mean
+        covariance += rows.T @ rows
+    covariance /= max(n_samples - 1, 1)
     eigenvalues, eigenvectors = np.linalg.eigh(covariance)
     order = np.argsort(eigenvalues)[::-1][:2]
     axes = eigenvectors[:, order]
@@ -74,8 +99,11 @@ def pca_2d(X: np.ndarray, *others: np.ndarray):
     axes = axes * np.where(signs == 0, 1.0, signs)
     total = eigenvalues.sum()
     explained = eigenvalues[order] / total if total > 0 else np.zeros(2)
-    projections = [centered @ axes] + [(np.asarray(o, dtype=np.float64) - mean) @ axes
-                                       for o in others]
+    projected = np.empty((n_samples, 2))
+    for start, rows in _float_chunks(X):
+        projected[start:start + rows.shape[0]] = (rows - mean) @ axes
+    projections = [projected] + [(np.asarray(o, dtype=np.float64) - mean) @ axes
+                                 for o in others]
     return projections, explained
 
 
@@ -85,7 +113,7 @@ def plot_clusters(X, labels, centers=None, *, ax: Optional["Axes"] = None,
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
         Points. Two features are drawn as they are; more are projected on
         the two principal axes (a NumPy PCA; the axis labels give the share
         of variance); one feature is drawn along the horizontal axis.
@@ -109,18 +137,15 @@ def plot_clusters(X, labels, centers=None, *, ax: Optional["Axes"] = None,
     >>> result = fastkmeans.fit(X, 4)                       # doctest: +SKIP
     >>> fastkmeans.plot_clusters(X, result.labels, result.centers)  # doctest: +SKIP
     """
-    ax = _new_or_given(ax)
     n_threads = resolve_n_threads(None)
     X, _ = check_data(X, n_threads)
     n_samples, n_features = X.shape
-    label_array = np.asarray(labels)
-    if label_array.shape != (n_samples,):
-        raise ValueError(f"labels must have shape ({n_samples},) like X's rows, "
-                         f"got {label_array.shape}")
-    names, codes = np.unique(label_array, return_inverse=True)
-    codes = codes.reshape(-1)
+    names, codes = _encode_labels(labels, n_samples)
     if centers is not None:
         centers = check_centers(centers, n_features, np.float64, n_threads)
+    ax = _new_or_given(ax)  # only once the input is known good: no figure left open
+    if n_features <= 2:
+        X = np.asarray(_rows(X, np.arange(n_samples)), dtype=np.float64)  # n x 1 or n x 2
     if n_features > 2:
         projected, explained = pca_2d(X, *([] if centers is None else [centers]))
         points = projected[0]
@@ -162,7 +187,7 @@ def plot_clusters(X, labels, centers=None, *, ax: Optional["Axes"] = None,
     return ax
 
 
-def plot_elbow(result: "ElbowResult", *, ax: Optional["Axes"] = None,
+def plot_elbow(result: ElbowResult, *, ax: Optional["Axes"] = None,
                title: Optional[str] = None) -> "Axes":
     """Inertia over k, with the knee marked.
 
@@ -181,6 +206,9 @@ def plot_elbow(result: "ElbowResult", *, ax: Optional["Axes"] = None,
         The inertia line (``'o-'``); at the knee a red dashed vertical line
         and a large red circle labelled ``knee: k = ...``.
     """
+    if not isinstance(result, ElbowResult):
+        raise TypeError(f"result must be what fastkmeans.elbow returns, got "
+                        f"{type(result).__name__}")
     ax = _new_or_given(ax)
     k_values = np.asarray(result.k_values)
     inertias = np.asarray(result.inertias)
@@ -207,7 +235,7 @@ def plot_silhouette(X, labels, *, ax: Optional["Axes"] = None, title: Optional[s
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
         Data.
     labels : array-like of shape (n_samples,)
         Cluster of every sample (2 to ``n_samples - 1`` distinct values).
@@ -225,10 +253,8 @@ def plot_silhouette(X, labels, *, ax: Optional["Axes"] = None, title: Optional[s
         cluster's name in the text beside it) and a red dashed vertical line
         at the mean silhouette score.
     """
+    values, names, codes = labelled_silhouette(X, labels, n_threads)
     ax = _new_or_given(ax)
-    values = silhouette_samples(X, labels, n_threads=n_threads)
-    names = np.unique(np.asarray(labels))
-    codes, _ = _encode_labels(labels, values.shape[0])
     colors = _cluster_colors(names.size)
     gap = max(2, values.shape[0] // 50)
     bottom = gap
