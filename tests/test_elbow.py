@@ -154,5 +154,5 @@ def test_callback_stops_each_fit_not_the_elbow():
 
 def test_bad_on_fit_is_refused_by_name():
     X, _ = fastkmeans.datasets.blobs(n_samples=50)
-    with pytest.raises(TypeError, match="on_fit: callback must be a callable"):
+    with pytest.raises(TypeError, match="on_fit must be a callable"):
         fastkmeans.elbow(X, on_fit=3)

@@ -133,10 +133,7 @@ def elbow(X, k_range=None, *, on_fit: Optional[Callable] = None, keep_fits: bool
     n_threads = resolve_n_threads(fit_options.pop("n_threads", None))
     data, _ = check_data(X, n_threads)
     k_values = _check_k_range(k_range, data.shape[0])
-    try:
-        check_callback(on_fit)
-    except TypeError as exc:  # the same check, under this argument's name
-        raise TypeError(f"on_fit: {exc}") from None
+    check_callback(on_fit, "on_fit")
     # fit takes SciPy matrices, not CSRData: a view of the checked arrays
     data = data.to_scipy() if isinstance(data, CSRData) else data
     fits = []

@@ -53,10 +53,10 @@ def check_verbose(verbose) -> int:
     return int(verbose)
 
 
-def check_callback(callback) -> Optional[Callable]:
-    """``callback`` if it is None or callable."""
+def check_callback(callback, name: str = "callback") -> Optional[Callable]:
+    """``callback`` if it is None or callable (``name`` for the message)."""
     if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be a callable or None, got {callback!r} "
+        raise TypeError(f"{name} must be a callable or None, got {callback!r} "
                         f"of type {type(callback).__name__}")
     return callback
 
