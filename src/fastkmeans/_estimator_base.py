@@ -524,8 +524,9 @@ class CentersEstimator(EstimatorProtocol):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Data with the features seen in ``fit``.
+        X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
+            Data with the features seen in ``fit`` (sparse where the
+            estimator accepts it in ``fit``).
 
         Returns
         -------
@@ -541,8 +542,9 @@ class CentersEstimator(EstimatorProtocol):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Data with the features seen in ``fit``.
+        X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
+            Data with the features seen in ``fit`` (sparse where the
+            estimator accepts it in ``fit``).
 
         Returns
         -------
@@ -579,8 +581,9 @@ class CentersEstimator(EstimatorProtocol):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Data with the features seen in ``fit``.
+        X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
+            Data with the features seen in ``fit`` (sparse where the
+            estimator accepts it in ``fit``).
         y : None
             Ignored.
         sample_weight : array-like of shape (n_samples,), optional
