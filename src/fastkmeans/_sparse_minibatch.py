@@ -19,14 +19,13 @@ from fastkmeans._sparse_input import CSRData
 
 def take_rows(X: CSRData, rows: np.ndarray) -> CSRData:
     """The rows ``rows`` of ``X`` (repeats allowed), as a new CSRData; O(their nonzeros)."""
-    starts = X.indptr[rows]
-    lengths = X.indptr[rows + 1] - starts
+    rows = np.asarray(rows, dtype=np.intp)
     indptr = np.zeros(rows.shape[0] + 1, dtype=X.indptr.dtype)
-    np.cumsum(lengths, out=indptr[1:])
-    # position in X of every nonzero of the batch: its row's start, plus its rank in the row
-    positions = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1],
-                                                                     dtype=X.indptr.dtype)
-    return CSRData(data=X.data[positions], indices=X.indices[positions], indptr=indptr,
+    np.cumsum(X.indptr[rows + 1] - X.indptr[rows], out=indptr[1:])
+    data = np.empty(indptr[-1], dtype=X.dtype)
+    indices = np.empty(indptr[-1], dtype=X.indices.dtype)
+    _sparse.take_rows(*X.arrays, rows, data, indices, indptr)
+    return CSRData(data=data, indices=indices, indptr=indptr,
                    shape=(rows.shape[0], X.shape[1]), sparse_type=X.sparse_type)
 
 
