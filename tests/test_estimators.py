@@ -311,16 +311,6 @@ def test_kmeans_on_sparse_input_equals_dense(dtype):
     assert on_sparse.n_features_in_ == dense.shape[1]
 
 
-def test_minibatch_refuses_sparse_input():
-    sparse = pytest.importorskip("scipy.sparse")
-    X = sparse.random(30, 4, density=0.5, format="csr", random_state=0)
-    with pytest.raises(TypeError, match="sparse"):
-        MiniBatchKMeans(2).fit(X)
-    fitted = MiniBatchKMeans(2, random_state=0).fit(X.toarray())
-    with pytest.raises(TypeError, match="sparse"):
-        fitted.predict(X)
-
-
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_metadata_routing(Estimator):
     sklearn = pytest.importorskip("sklearn")

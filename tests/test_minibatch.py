@@ -190,3 +190,23 @@ def test_step_kernel_fuzzed_against_reference(n_samples, n_features, n_clusters,
     np.testing.assert_allclose(new, ref_new, rtol=1e-6, atol=1e-6)
     np.testing.assert_array_equal(new_counts, ref_counts)
     assert batch_inertia == pytest.approx(float(np.dot(weights, chosen)), rel=1e-5, abs=1e-9)
+
+
+def test_partial_fit_refuses_float64_values_a_float32_model_cannot_hold():
+    X = make_blobs(200, 3, 4, seed=5, dtype=np.float32)[0]
+    model = MiniBatchKMeans(4, random_state=0).partial_fit(X)
+    huge = X.astype(np.float64)
+    huge[0, 0] = 1e100      # fine in float64, inf in float32
+    with pytest.raises(ValueError, match="would overflow float32"):
+        model.partial_fit(huge)
+    assert np.isfinite(model.cluster_centers_).all()
+
+
+def test_reassignment_period_follows_the_fitted_model_not_set_params():
+    X = make_blobs(400, 2, 4, seed=6)[0]
+    model = MiniBatchKMeans(4, random_state=0).partial_fit(X)
+    model.set_params(n_clusters=400)        # not refitted: the model keeps 4 centers
+    model._n_since_last_reassign = 0
+    model._counts[:] = 1.0
+    # 10 * 4 samples since the last re-seeding call for one now, not 10 * 400
+    assert model._random_reassign(40)

@@ -152,8 +152,6 @@ class EstimatorProtocol:
     """
 
     _estimator_type = "clusterer"
-    # Whether fit, predict, transform and score take SciPy sparse X as it is.
-    _accepts_sparse = False
 
     @classmethod
     def _param_names(cls) -> list[str]:
@@ -322,8 +320,8 @@ class EstimatorProtocol:
         return hasattr(self, "cluster_centers_")
 
     def __sklearn_tags__(self):
-        """scikit-learn's tags: a clusterer and transformer of float data (sparse
-        where ``_accepts_sparse``).
+        """scikit-learn's tags: a clusterer and transformer of float data, dense
+        or SciPy sparse.
 
         Imports scikit-learn; only scikit-learn calls this.
         """
@@ -332,7 +330,7 @@ class EstimatorProtocol:
             estimator_type=self._estimator_type,
             target_tags=TargetTags(required=False),
             transformer_tags=TransformerTags(preserves_dtype=["float64", "float32"]),
-            input_tags=InputTags(sparse=self._accepts_sparse),
+            input_tags=InputTags(sparse=True),
         )
 
     # -- fitted state --------------------------------------------------------
@@ -346,22 +344,22 @@ class EstimatorProtocol:
     # -- input (as scikit-learn's validate_data) ---------------------------------
 
     def _read_X(self, X, reset: bool) -> np.ndarray:
-        """``X`` as a 2-D array (or, where accepted, SciPy sparse as it is),
-        its features recorded (``reset``) or checked.
+        """``X`` as a 2-D array (SciPy sparse as it is), its features recorded
+        (``reset``) or checked.
 
         Gives the errors scikit-learn's checks expect (complex data, object
         arrays, empty data); finiteness and dtype are checked later, by the
         function the array is passed to.
         """
         name = type(self).__name__
-        if is_scipy_sparse(X) and self._accepts_sparse:
+        if is_scipy_sparse(X):
             # fit, predict and center_distances validate and take it as it is
             self._check_features(X, X, reset)
             return X
         if _is_sparse(X):
             raise TypeError(
-                f"X is a sparse matrix ({type(X).__name__}); {name} takes dense "
-                "arrays: pass X.toarray()")
+                f"X is a sparse matrix ({type(X).__name__}) but not SciPy's; {name} "
+                "takes dense arrays and SciPy sparse matrices: pass X.toarray()")
         array = np.asarray(X)
         if array.dtype.kind == "c":
             raise ValueError(f"Complex data not supported: X has dtype {array.dtype}")

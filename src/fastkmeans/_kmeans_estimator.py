@@ -90,8 +90,6 @@ class KMeans(CentersEstimator):
     True
     """
 
-    _accepts_sparse = True
-
     # Checks of sklearn.utils.estimator_checks that fail by design; pass as
     # check_estimator(KMeans(), expected_failed_checks=KMeans.EXPECTED_FAILED_CHECKS).
     EXPECTED_FAILED_CHECKS = {

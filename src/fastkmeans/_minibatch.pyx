@@ -10,6 +10,7 @@ the update (O(batch x n_features), small next to the assignment) runs in row
 order on one thread, so the result never depends on the thread count.
 """
 from cython.parallel cimport prange
+from libc.stdint cimport int32_t, int64_t
 from libc.string cimport memset
 
 from fastkmeans._common cimport (
@@ -17,6 +18,31 @@ from fastkmeans._common cimport (
     useful_threads,
 )
 from fastkmeans._simd import active_path_id
+
+
+cdef double _move_centers(
+    const floating[:, ::1] centers,    # IN (n_clusters, n_features)
+    floating[:, ::1] centers_new,      # OUT, may be centers
+    double[::1] counts,                # INOUT (n_clusters,)
+    const double[:, ::1] sums,         # IN (n_clusters, n_features)
+    const double[::1] batch_weights,   # IN (n_clusters,)
+) noexcept nogil:
+    """Sculley's update of every center the batch reached; the total squared shift."""
+    cdef Py_ssize_t n_clusters = centers.shape[0], n_features = centers.shape[1], c, f
+    cdef double old, moved, squared_shift = 0.0
+    cdef bint in_place = <const void *>&centers_new[0, 0] == <const void *>&centers[0, 0]
+    for c in range(n_clusters):
+        if batch_weights[c] > 0:
+            for f in range(n_features):
+                old = centers[c, f]
+                moved = (old * counts[c] + sums[c, f]) / (counts[c] + batch_weights[c])
+                squared_shift += (moved - old) * (moved - old)
+                centers_new[c, f] = <floating>moved
+            counts[c] += batch_weights[c]
+        elif not in_place:
+            for f in range(n_features):
+                centers_new[c, f] = centers[c, f]
+    return squared_shift
 
 
 def minibatch_step(
@@ -73,7 +99,7 @@ def minibatch_step(
                                       <double>batch_size * n_features * n_clusters)
     cdef fk_model model
     cdef Py_ssize_t b, i, c, f
-    cdef double w, old, moved, batch_inertia = 0.0, squared_shift = 0.0
+    cdef double w, batch_inertia = 0.0, squared_shift = 0.0
 
     if path < 0:
         path = active_path_id()
@@ -97,15 +123,60 @@ def minibatch_step(
             for f in range(n_features):
                 sums[c, f] += w * batch[i, f]
 
-        for c in range(n_clusters):
-            if batch_weights[c] > 0:
-                for f in range(n_features):
-                    old = centers[c, f]
-                    moved = (old * counts[c] + sums[c, f]) / (counts[c] + batch_weights[c])
-                    squared_shift += (moved - old) * (moved - old)
-                    centers_new[c, f] = <floating>moved
-                counts[c] += batch_weights[c]
-            else:
-                for f in range(n_features):
-                    centers_new[c, f] = centers[c, f]
+        squared_shift = _move_centers(centers, centers_new, counts, sums, batch_weights)
     return batch_inertia, squared_shift
+
+
+ctypedef fused index_t:
+    int32_t
+    int64_t
+
+
+def sparse_center_update(
+    const floating[::1] data,          # IN (nnz,) the batch as CSR
+    const index_t[::1] indices,        # IN (nnz,)
+    const index_t[::1] indptr,         # IN (batch_size + 1,)
+    const double[::1] sample_weight,   # IN (batch_size,)
+    const int[::1] labels,             # IN (batch_size,)
+    const floating[:, ::1] centers,    # IN (n_clusters, n_features)
+    floating[:, ::1] centers_new,      # OUT (n_clusters, n_features), may be centers
+    double[::1] counts,                # INOUT (n_clusters,)
+    double[:, ::1] sums,               # TMP (n_clusters, n_features), all zero in and out
+    double[::1] batch_weights,         # TMP (n_clusters,)
+):
+    """The center update of :func:`minibatch_step` for a CSR batch already labelled.
+
+    The cluster sums add each row's nonzeros in row order, so they equal the
+    dense step's sums bitwise (the dense step only adds zeros besides), and
+    the update is the same expression: given the same labels, the centers
+    are those of the dense step. ``sums`` must be all zero on entry; the
+    entries the batch touched are zeroed again on return, so no step pays
+    for clearing ``n_clusters x n_features`` values. Runs on one thread.
+
+    Returns
+    -------
+    squared_shift : float
+        Sum over centers of the squared distance each center moved.
+    """
+    cdef Py_ssize_t batch_size = indptr.shape[0] - 1
+    cdef Py_ssize_t n_clusters = centers.shape[0], n_features = centers.shape[1]
+    cdef Py_ssize_t i, c, p
+    cdef double w, squared_shift = 0.0
+    if sums.shape[0] < n_clusters or sums.shape[1] < n_features:
+        raise ValueError("sums is smaller than the centers")
+    with nogil:
+        memset(&batch_weights[0], 0, n_clusters * sizeof(double))
+        for i in range(batch_size):
+            c = labels[i]
+            w = sample_weight[i]
+            batch_weights[c] += w
+            for p in range(indptr[i], indptr[i + 1]):
+                sums[c, indices[p]] += w * data[p]
+
+        squared_shift = _move_centers(centers, centers_new, counts, sums, batch_weights)
+
+        for i in range(batch_size):
+            c = labels[i]
+            for p in range(indptr[i], indptr[i + 1]):
+                sums[c, indices[p]] = 0.0
+    return squared_shift

@@ -9,7 +9,9 @@ center shift (``tol``) or on ``max_no_improvement`` steps without a better
 smoothed batch inertia. The per-step work (gather, assign, update) is one
 NumPy ``take`` and one Cython call; the random numbers come from a NumPy
 Generator, so results are reproducible for a ``random_state`` (bitwise, for
-any thread count) but differ from scikit-learn's draws.
+any thread count) but differ from scikit-learn's draws. SciPy sparse input
+takes the same steps on CSR batches (``_sparse_minibatch``): the same draws
+and updates, so the same data fit the same model dense or sparse.
 """
 from __future__ import annotations
 
@@ -19,9 +21,9 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from fastkmeans import _sparse_fit, _sparse_minibatch
 from fastkmeans._estimator_base import (
-    _UNCHANGED, CentersEstimator, check_bool, labels_and_inertia,
-    validated_labels_and_inertia,
+    _UNCHANGED, CentersEstimator, check_bool, validated_labels_and_inertia,
 )
 from fastkmeans._fit import _mean_feature_variance
 from fastkmeans._init import _draw, initial_centers
@@ -30,7 +32,7 @@ from fastkmeans._progress import check_verbose
 from fastkmeans._threads import resolve_n_threads
 from fastkmeans._validation import (
     check_data, check_init, check_magnitude, check_n_clusters, check_n_init,
-    check_positive_int, check_random_state, check_sample_weight, check_tol,
+    check_positive_int, check_random_state, check_sample_weight, check_tol, is_csr_data,
 )
 
 
@@ -54,12 +56,42 @@ class _StepBuffers:
         self.sums = np.empty((n_clusters, n_features))
         self.batch_weights = np.empty(n_clusters)
 
+    def gather(self, X, indices) -> np.ndarray:
+        """Rows ``indices`` of ``X``, into the batch buffer."""
+        return np.take(X, indices, axis=0, out=self.batch)
+
     def step(self, batch, sample_weight, centers, centers_new, counts, n_threads):
         """Run the kernel on ``batch`` (its first rows of the buffers); see minibatch_step."""
         n = batch.shape[0]
         return minibatch_step(batch, sample_weight, centers, centers_new, counts,
                               self.labels[:n], self.sq_dist[:n], self.sums,
                               self.batch_weights, n_threads)
+
+
+class _SparseStepBuffers(_sparse_minibatch.SparseStepBuffers):
+    """The step of CSR data, with :class:`_StepBuffers`' interface."""
+
+    def gather(self, X, indices):
+        """Rows ``indices`` of ``X``, as a CSR batch (never densified)."""
+        return _sparse_minibatch.take_rows(X, indices)
+
+
+def _step_buffers(X, batch_size: int, n_clusters: int):
+    """Step buffers for validated data ``X`` (dense or CSR)."""
+    kind = _SparseStepBuffers if is_csr_data(X) else _StepBuffers
+    return kind(batch_size, n_clusters, X.shape[1], X.dtype)
+
+
+def _rows(X, indices):
+    """Rows ``indices`` of validated data: an array, or a CSRData for sparse ``X``."""
+    return _sparse_minibatch.take_rows(X, indices) if is_csr_data(X) else X[indices]
+
+
+def _labels_and_inertia(X, centers, sample_weight, n_threads: int):
+    """Labels and weighted inertia of validated data (dense or CSR)."""
+    if is_csr_data(X):
+        return _sparse_minibatch.labels_and_inertia(X, centers, sample_weight, n_threads)
+    return validated_labels_and_inertia(X, centers, sample_weight, n_threads)
 
 
 def _reassign_small_clusters(batch, centers, counts, rng, ratio) -> int:
@@ -77,7 +109,8 @@ def _reassign_small_clusters(batch, centers, counts, rng, ratio) -> int:
     to_reassign[np.argmax(counts)] = False  # keep one, even for ratio > 1
     n_moved = int(to_reassign.sum())
     if n_moved:
-        centers[to_reassign] = batch[rng.choice(n_batch, size=n_moved, replace=False)]
+        chosen = rng.choice(n_batch, size=n_moved, replace=False)
+        centers[to_reassign] = batch.dense_rows(chosen) if is_csr_data(batch) else batch[chosen]
         counts[to_reassign] = counts[~to_reassign].min()
     return n_moved
 
@@ -89,6 +122,8 @@ class MiniBatchKMeans(CentersEstimator):
     moves every center to the mean of all the points it has been given so
     far (Sculley's update with per-center learning rates). Much faster than
     :class:`KMeans` on large data, at the price of a slightly higher inertia.
+    Takes dense arrays and SciPy sparse matrices (the same model for the
+    same data in either form).
 
     Parameters
     ----------
@@ -166,6 +201,10 @@ class MiniBatchKMeans(CentersEstimator):
         "check_sample_weight_equivalence_on_dense_data": (
             "sample_weight is not equivalent to repeating samples: batches and "
             "initialisation draw differently (scikit-learn's MiniBatchKMeans fails it too)."),
+        "check_sample_weight_equivalence_on_sparse_data": (
+            "sample_weight is not equivalent to repeating samples: batches and "
+            "initialisation draw differently, on sparse data as on dense "
+            "(scikit-learn's MiniBatchKMeans fails it too)."),
     }
 
     _SAMPLE_WEIGHT_METHODS = ("fit", "partial_fit", "score")
@@ -243,28 +282,31 @@ class MiniBatchKMeans(CentersEstimator):
                     compute_labels=check_bool(self.compute_labels, "compute_labels"))
 
     def _read_data(self, X, sample_weight, reset: bool, n_clusters_needed: int):
-        """Validated ``(X, sample_weight, n_threads)``."""
+        """Validated ``(X, sample_weight, n_threads)``; values must also fit the
+        dtype of the fitted model (not ``reset``), which later data are cast to."""
         n_threads = resolve_n_threads(self.n_threads)
         X, max_abs = check_data(self._read_X(X, reset=reset), n_threads)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], n_clusters_needed,
                                             n_threads)
-        check_magnitude(max_abs, X.shape[1], X.dtype, float(sample_weight.sum()))
+        dtype = X.dtype if reset else self.cluster_centers_.dtype
+        check_magnitude(max_abs, X.shape[1], dtype, float(sample_weight.sum()))
         return X, sample_weight, n_threads
 
     def _initial_centers(self, X, sample_weight, rng, params, n_threads) -> np.ndarray:
         """Initial centers from a random subset of ``init_size`` samples."""
         if params["init_size"] < X.shape[0]:
             subset = rng.integers(0, X.shape[0], params["init_size"])
-            X, sample_weight = X[subset], sample_weight[subset]
-        centers = initial_centers(params["init"], X, params["n_clusters"], sample_weight,
-                                  rng, n_threads)
+            X, sample_weight = _rows(X, subset), sample_weight[subset]
+        start = _sparse_fit.initial_centers if is_csr_data(X) else initial_centers
+        centers = start(params["init"], X, params["n_clusters"], sample_weight, rng, n_threads)
         return np.ascontiguousarray(centers, dtype=X.dtype)
 
     def _random_reassign(self, n_seen: int) -> bool:
         """Whether to re-seed small clusters now: after each ``10 * n_clusters``
         samples, and whenever a center has absorbed nothing (as scikit-learn)."""
         self._n_since_last_reassign += n_seen
-        if (self._counts == 0).any() or self._n_since_last_reassign >= 10 * self.n_clusters:
+        n_clusters = self._counts.shape[0]   # the model's, whatever set_params did since
+        if (self._counts == 0).any() or self._n_since_last_reassign >= 10 * n_clusters:
             self._n_since_last_reassign = 0
             return True
         return False
@@ -276,8 +318,9 @@ class MiniBatchKMeans(CentersEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data; never modified.
+        X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
+            Training data; never modified. Sparse input (CSR, other formats
+            converted) is stepped through in CSR batches, never densified.
         y : None
             Ignored; present for scikit-learn's API.
         sample_weight : array-like of shape (n_samples,), optional
@@ -300,18 +343,20 @@ class MiniBatchKMeans(CentersEstimator):
         best_inertia, centers = None, None
         for run in range(params["n_init"]):
             candidate = self._initial_centers(X, sample_weight, rng, params, n_threads)
-            _, score = labels_and_inertia(X[validation], candidate,
-                                          sample_weight[validation], n_threads)
+            _, score = _labels_and_inertia(_rows(X, validation), candidate,
+                                           sample_weight[validation], n_threads)
             if verbose:
                 print(f"Init {run + 1}/{params['n_init']}: validation inertia {score}")
             if best_inertia is None or score < best_inertia:
                 best_inertia, centers = score, candidate
 
-        tol = params["tol"] * _mean_feature_variance(X) if params["tol"] > 0 else 0.0
+        variance = (_sparse_fit.mean_feature_variance if is_csr_data(X)
+                    else _mean_feature_variance)
+        tol = params["tol"] * variance(X) if params["tol"] > 0 else 0.0
         self._counts = np.zeros(params["n_clusters"])
         self._n_since_last_reassign = 0
         stopping = _EarlyStopping(batch_size, n_samples, tol, params["max_no_improvement"])
-        buffers = _StepBuffers(batch_size, params["n_clusters"], X.shape[1], X.dtype)
+        buffers = _step_buffers(X, batch_size, params["n_clusters"])
         centers_new = np.empty_like(centers)
         uniform = bool(np.all(sample_weight == sample_weight[0]))
         cumulative = None if uniform else np.cumsum(sample_weight)
@@ -321,12 +366,12 @@ class MiniBatchKMeans(CentersEstimator):
             # so the step itself gives every drawn sample a unit weight
             indices = (rng.integers(0, n_samples, batch_size) if uniform
                        else _draw(cumulative, rng, batch_size))
-            np.take(X, indices, axis=0, out=buffers.batch)
+            batch = buffers.gather(X, indices)
             reassign = self._random_reassign(batch_size)
-            batch_inertia, shift = buffers.step(buffers.batch, buffers.unit_weights, centers,
+            batch_inertia, shift = buffers.step(batch, buffers.unit_weights, centers,
                                                 centers_new, self._counts, n_threads)
             if reassign and params["reassignment_ratio"] > 0:
-                n_moved = _reassign_small_clusters(buffers.batch, centers_new, self._counts,
+                n_moved = _reassign_small_clusters(batch, centers_new, self._counts,
                                                    rng, params["reassignment_ratio"])
                 if n_moved and tol > 0:
                     shift = float(np.sum((centers_new - centers) ** 2, dtype=np.float64))
@@ -340,7 +385,7 @@ class MiniBatchKMeans(CentersEstimator):
         self.n_steps_ = step + 1
         self.n_iter_ = math.ceil(self.n_steps_ * batch_size / n_samples)
         if params["compute_labels"]:
-            self.labels_, self.inertia_ = validated_labels_and_inertia(
+            self.labels_, self.inertia_ = _labels_and_inertia(
                 X, self.cluster_centers_, sample_weight, n_threads)
         else:
             if hasattr(self, "labels_"):
@@ -353,7 +398,7 @@ class MiniBatchKMeans(CentersEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
             One batch of data; never modified. The first batch needs at
             least ``n_clusters`` samples.
         y : None
@@ -379,18 +424,20 @@ class MiniBatchKMeans(CentersEstimator):
         else:
             params = self._check_step_params()
             # centers keep the dtype of the first data
-            X = X.astype(self.cluster_centers_.dtype, copy=False)
+            dtype = self.cluster_centers_.dtype
+            X = (_sparse_minibatch.with_dtype(X, dtype)
+                 if is_csr_data(X) else X.astype(dtype, copy=False))
         if not hasattr(self, "_random_state"):  # fitted by fit, continued here
             self._random_state = check_random_state(self.random_state)
         centers = self.cluster_centers_
-        buffers = _StepBuffers(X.shape[0], centers.shape[0], X.shape[1], X.dtype)
+        buffers = _step_buffers(X, X.shape[0], centers.shape[0])
         reassign = self._random_reassign(X.shape[0])
         buffers.step(X, sample_weight, centers, centers, self._counts, n_threads)
         if reassign and params["reassignment_ratio"] > 0:
             _reassign_small_clusters(X, centers, self._counts, self._random_state,
                                      params["reassignment_ratio"])
         if params["compute_labels"]:
-            self.labels_, self.inertia_ = validated_labels_and_inertia(
+            self.labels_, self.inertia_ = _labels_and_inertia(
                 X, self.cluster_centers_, sample_weight, n_threads)
         self.n_steps_ = getattr(self, "n_steps_", 0) + 1
         return self

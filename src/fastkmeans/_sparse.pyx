@@ -831,3 +831,33 @@ def update_closest(
                 if dist < closest_sq[i]:
                     closest_sq[i] = dist
                 weighted_sq[i] = sample_weight[i] * closest_sq[i]
+
+
+def take_rows(
+    const floating[::1] data,            # IN (nnz,)
+    const index_t[::1] indices,          # IN (nnz,)
+    const index_t[::1] indptr,           # IN (n_samples + 1,)
+    const Py_ssize_t[::1] rows,          # IN (n_rows,), each in [0, n_samples)
+    floating[::1] out_data,              # OUT (nnz of the rows,)
+    index_t[::1] out_indices,            # OUT (nnz of the rows,)
+    const index_t[::1] out_indptr,       # IN (n_rows + 1,), the rows' cumulative lengths
+):
+    """Copy the nonzeros of rows ``rows`` (repeats allowed), in that order: a CSR batch.
+
+    ``out_indptr`` is computed by the caller (``cumsum`` of the row lengths,
+    starting at 0), which sizes the outputs. One thread: a batch's copy is
+    small next to its assignment.
+    """
+    cdef Py_ssize_t r, p, start, offset
+    if out_indptr.shape[0] != rows.shape[0] + 1 or (
+            out_data.shape[0] < out_indptr[rows.shape[0]]
+            or out_indices.shape[0] < out_indptr[rows.shape[0]]):
+        raise ValueError("out_indptr, out_data or out_indices do not fit the rows")
+    with nogil:
+        for r in range(rows.shape[0]):
+            start = indptr[rows[r]]
+            offset = out_indptr[r] - start
+            for p in range(start, indptr[rows[r] + 1]):
+                out_data[p + offset] = data[p]
+                out_indices[p + offset] = indices[p]
+
