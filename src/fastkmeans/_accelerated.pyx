@@ -43,6 +43,7 @@ from fastkmeans._lloyd import relocate_empty_clusters
 from fastkmeans._assign import inertia as exact_inertia
 from fastkmeans._groups import center_groups
 from fastkmeans._simd import active_path_id
+from fastkmeans._stopping import end_iteration
 
 cdef extern from "_bounds.h" nogil:
     ctypedef struct fk_bounds:
@@ -448,13 +449,9 @@ def accelerated_run(
         group_moves = np.maximum.reduceat(moves[center_at], group_start[:n_groups])
         memcpy(&centers[0, 0], &spare_view[0, 0], n_clusters * n_features * sizeof(floating))
 
-        history.append((inertia, shift, perf_counter() - started, n_distances))
-        if n_changed == 0:
-            converged = strict = True
-        elif shift <= tol:
-            converged = True
-        if on_iteration is not None and on_iteration():
-            break
-        if converged:
+        converged, strict, stop = end_iteration(
+            history, inertia, shift, perf_counter() - started, n_distances,
+            n_changed, tol, on_iteration)
+        if stop:
             break
     return iteration + 1, converged, strict and n_relocated == 0

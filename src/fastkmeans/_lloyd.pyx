@@ -22,6 +22,7 @@ from fastkmeans._common cimport (
 )
 from fastkmeans._assign import label_sq_distances
 from fastkmeans._simd import active_path_id
+from fastkmeans._stopping import end_iteration
 
 cdef enum:
     # Bytes of block buffers alive at once when clusters x features is small;
@@ -396,14 +397,10 @@ def lloyd_run(
             swap = current
             current = spare
             spare = swap
-            history.append((inertia, shift, perf_counter() - started, X.shape[0] * n_clusters))
-            if n_changed == 0:
-                converged = strict = True
-            elif shift <= tol:
-                converged = True
-            if on_iteration is not None and on_iteration():
-                break
-            if converged:
+            converged, strict, stop = end_iteration(
+                history, inertia, shift, perf_counter() - started, X.shape[0] * n_clusters,
+                n_changed, tol, on_iteration)
+            if stop:
                 break
         if current != given:
             memcpy(given, current, n_clusters * n_features * sizeof(floating))

@@ -252,10 +252,6 @@ class MiniBatchKMeans(CentersEstimator):
         n_samples, n_features = X.shape
         n_clusters = check_n_clusters(self.n_clusters, n_samples)
         init = check_init(self.init, n_clusters, n_features, X.dtype, n_threads)
-        n_init = self.n_init
-        if isinstance(n_init, str) and n_init == "auto":
-            random_start = callable(init) or (isinstance(init, str) and init == "random")
-            n_init = 3 if random_start else 1
         batch_size = min(check_positive_int(self.batch_size, "batch_size"), n_samples)
         init_size = _check_optional_int(self.init_size, "init_size", 1)
         if init_size is None:
@@ -266,7 +262,8 @@ class MiniBatchKMeans(CentersEstimator):
                 f"using {3 * n_clusters}", RuntimeWarning, stacklevel=3)
             init_size = 3 * n_clusters
         return dict(
-            n_clusters=n_clusters, init=init, n_init=check_n_init(n_init, init),
+            n_clusters=n_clusters, init=init,
+            n_init=check_n_init(self.n_init, init, auto_random=3),
             max_iter=check_positive_int(self.max_iter, "max_iter"), batch_size=batch_size,
             init_size=min(init_size, n_samples), tol=check_tol(self.tol),
             max_no_improvement=_check_optional_int(self.max_no_improvement,

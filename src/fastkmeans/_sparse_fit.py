@@ -19,6 +19,7 @@ from fastkmeans._init import draw_candidates
 from fastkmeans._result import KMeansResult, run_result
 from fastkmeans._sparse import LINE_BYTES
 from fastkmeans._sparse_input import CSRData
+from fastkmeans._stopping import end_iteration
 from fastkmeans._validation import check_centers
 
 
@@ -140,14 +141,10 @@ def lloyd_run(X: CSRData, sample_weight, centers, labels, max_iter: int, tol: fl
     for iteration in range(max_iter):
         started = perf_counter()
         inertia, n_changed, shift, n_relocated = workspace.iteration(centers, labels)
-        history.append((inertia, shift, perf_counter() - started, evaluations))
-        if n_changed == 0:
-            converged = strict = True
-        elif shift <= tol:
-            converged = True
-        if on_iteration is not None and on_iteration():
-            break
-        if converged:
+        converged, strict, stop = end_iteration(
+            history, inertia, shift, perf_counter() - started, evaluations,
+            n_changed, tol, on_iteration)
+        if stop:
             break
     return iteration + 1, converged, strict and n_relocated == 0
 

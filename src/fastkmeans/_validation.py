@@ -258,11 +258,12 @@ def check_init(init, n_clusters: int, n_features: int, dtype, n_threads: int):
                          n_clusters=n_clusters, name="init")
 
 
-def check_n_init(n_init, init) -> int:
-    """Number of initialisations; ``'auto'`` is 10 for random starts, else 1."""
+def check_n_init(n_init, init, auto_random: int = 10) -> int:
+    """Number of initialisations; ``'auto'`` is ``auto_random`` for random
+    starts (``'random'`` or a callable), else 1."""
     random_start = callable(init) or (isinstance(init, str) and init == "random")
     if isinstance(n_init, str) and n_init == "auto":
-        return 10 if random_start else 1
+        return auto_random if random_start else 1
     n_init = check_positive_int(n_init, "n_init", allowed="or 'auto'")
     if isinstance(init, np.ndarray) and n_init != 1:
         warnings.warn(
