@@ -187,11 +187,10 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
     if not sparse:
         algorithm = resolve_algorithm(algorithm, n_samples, n_features, n_clusters, X.nbytes)
     variance = _sparse_fit.mean_feature_variance if sparse else _mean_feature_variance
-    start = _sparse_fit.initial_centers if sparse else initial_centers
     tol = tol * variance(X) if tol > 0 else 0.0
     best = None
     for run_index in range(n_init):
-        centers = start(init, X, n_clusters, sample_weight, rng, n_threads)
+        centers = initial_centers(init, X, n_clusters, sample_weight, rng, n_threads)
         if sparse:
             run = _sparse_fit.lloyd(X, sample_weight, centers, max_iter, tol, n_threads,
                                     progress, run_index)

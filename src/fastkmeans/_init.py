@@ -37,9 +37,19 @@ def draw_candidates(weighted_sq, rng, n_local_trials, probabilities):
     return rng.choice(cumulative.shape[0], size=n_local_trials, p=probabilities)
 
 
-def _kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads,
-                     n_local_trials=None):
-    """Greedy k-means++ on validated input (see :func:`kmeans_plusplus`)."""
+def _kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads, n_local_trials=None):
+    """Greedy k-means++ on validated input, dense or CSR (see :func:`kmeans_plusplus`)."""
+    if is_csr_data(X):
+        from fastkmeans._sparse_fit import kmeans_plusplus as sparse_kmeans_plusplus  # noqa: PLC0415 (imports this module)
+        return sparse_kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads,
+                                      n_local_trials)
+    return _dense_kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads,
+                                  n_local_trials)
+
+
+def _dense_kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads,
+                           n_local_trials=None):
+    """Greedy k-means++ on a validated ndarray."""
     n_samples, n_features = X.shape
     if n_local_trials is None:
         n_local_trials = 2 + int(math.log(n_clusters))
@@ -70,10 +80,11 @@ def _kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads,
 
 
 def _random_samples(X, n_clusters, sample_weight, rng):
-    """``n_clusters`` distinct samples drawn with probability proportional to weight."""
+    """``n_clusters`` distinct samples (dense rows) drawn with probability
+    proportional to weight."""
     indices = rng.choice(X.shape[0], size=n_clusters, replace=False,
                          p=sample_weight / sample_weight.sum())
-    return X[indices]
+    return X.dense_rows(indices) if is_csr_data(X) else X[indices]
 
 
 def initial_centers(init, X, n_clusters, sample_weight, rng, n_threads):
@@ -83,8 +94,8 @@ def initial_centers(init, X, n_clusters, sample_weight, rng, n_threads):
     ----------
     init : {'k-means++', 'random'}, ndarray or callable
         Validated ``init`` (see :func:`fastkmeans.fit`).
-    X : ndarray of shape (n_samples, n_features)
-        Validated data.
+    X : ndarray or CSRData of shape (n_samples, n_features)
+        Validated data, dense or sparse.
     n_clusters : int
         Number of centers.
     sample_weight : ndarray of shape (n_samples,), float64
@@ -103,7 +114,8 @@ def initial_centers(init, X, n_clusters, sample_weight, rng, n_threads):
             return _kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads)[0]
         return _random_samples(X, n_clusters, sample_weight, rng)
     if callable(init):
-        centers = init(X, n_clusters, rng)
+        # a callable gets what users pass: a read-only SciPy CSR for sparse data
+        centers = init(X.to_scipy() if is_csr_data(X) else X, n_clusters, rng)
         return check_centers(centers, X.shape[1], X.dtype, n_threads,
                              n_clusters=n_clusters, name="the centers returned by init")
     return init.copy()
@@ -149,8 +161,4 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None,
     if n_local_trials is not None:
         n_local_trials = check_positive_int(n_local_trials, "n_local_trials")
     rng = check_random_state(random_state)
-    if is_csr_data(X):
-        from fastkmeans._sparse_fit import kmeans_plusplus as sparse_kmeans_plusplus  # noqa: PLC0415 (imports this module)
-        return sparse_kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads,
-                                      n_local_trials)
     return _kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads, n_local_trials)

@@ -294,8 +294,8 @@ class MiniBatchKMeans(CentersEstimator):
         if params["init_size"] < X.shape[0]:
             subset = rng.integers(0, X.shape[0], params["init_size"])
             X, sample_weight = _rows(X, subset), sample_weight[subset]
-        start = _sparse_fit.initial_centers if is_csr_data(X) else initial_centers
-        centers = start(params["init"], X, params["n_clusters"], sample_weight, rng, n_threads)
+        centers = initial_centers(params["init"], X, params["n_clusters"], sample_weight, rng,
+                                  n_threads)
         return np.ascontiguousarray(centers, dtype=X.dtype)
 
     def _random_reassign(self, n_seen: int) -> bool:

@@ -20,7 +20,6 @@ from fastkmeans._result import KMeansResult, run_result
 from fastkmeans._sparse import LINE_BYTES
 from fastkmeans._sparse_input import CSRData
 from fastkmeans._stopping import end_iteration
-from fastkmeans._validation import check_centers
 
 
 class _Centers:
@@ -201,7 +200,7 @@ def labels_and_inertia(X: CSRData, centers, sample_weight, n_threads: int):
 
 def kmeans_plusplus(X: CSRData, n_clusters, sample_weight, rng, n_threads,
                     n_local_trials=None):
-    """Greedy k-means++ on CSR rows, drawing from ``rng`` as ``_init._kmeans_plusplus``.
+    """Greedy k-means++ on CSR rows, drawing from ``rng`` as ``_init._dense_kmeans_plusplus``.
 
     Candidates are scored by the assignment's dot-product kernel (see
     ``_sparse.candidate_potentials``); the chosen center's distances are
@@ -239,18 +238,3 @@ def kmeans_plusplus(X: CSRData, n_clusters, sample_weight, rng, n_threads,
                                      n_threads)
         choose(c, candidates[np.argmin(potentials)])
     return centers, indices
-
-
-def initial_centers(init, X: CSRData, n_clusters, sample_weight, rng, n_threads):
-    """As ``_init.initial_centers`` for CSR data; a callable gets a read-only SciPy CSR."""
-    if isinstance(init, str):
-        if init == "k-means++":
-            return kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads)[0]
-        indices = rng.choice(X.shape[0], size=n_clusters, replace=False,
-                             p=sample_weight / sample_weight.sum())
-        return X.dense_rows(indices)
-    if callable(init):
-        centers = init(X.to_scipy(), n_clusters, rng)
-        return check_centers(centers, X.shape[1], X.dtype, n_threads,
-                             n_clusters=n_clusters, name="the centers returned by init")
-    return init.copy()
