@@ -42,6 +42,16 @@ def _mean_feature_variance(X: np.ndarray) -> float:
     return float(squares.mean() / n_samples)
 
 
+
+def absolute_tol(tol: float, X) -> float:
+    """scikit-learn's relative ``tol`` as a bound on the total squared center
+    shift: ``tol`` times the mean feature variance of ``X`` (dense or CSR)."""
+    if tol == 0:
+        return 0.0
+    if is_csr_data(X):
+        return tol * _sparse_fit.mean_feature_variance(X)
+    return tol * _mean_feature_variance(X)
+
 def _lloyd(X, sample_weight, centers, max_iter, tol, n_threads, algorithm="lloyd",
            progress=None, run_index=0) -> KMeansResult:
     """One Lloyd run from ``centers`` (a private array, updated in place).
@@ -186,8 +196,7 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
     sparse = is_csr_data(X)
     if not sparse:
         algorithm = resolve_algorithm(algorithm, n_samples, n_features, n_clusters, X.nbytes)
-    variance = _sparse_fit.mean_feature_variance if sparse else _mean_feature_variance
-    tol = tol * variance(X) if tol > 0 else 0.0
+    tol = absolute_tol(tol, X)
     best = None
     for run_index in range(n_init):
         centers = initial_centers(init, X, n_clusters, sample_weight, rng, n_threads)

@@ -21,11 +21,11 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from fastkmeans import _sparse_fit, _sparse_minibatch
+from fastkmeans import _sparse_minibatch
 from fastkmeans._estimator_base import (
     _UNCHANGED, CentersEstimator, check_bool, validated_labels_and_inertia,
 )
-from fastkmeans._fit import _mean_feature_variance
+from fastkmeans._fit import absolute_tol
 from fastkmeans._init import _draw, initial_centers
 from fastkmeans._minibatch import minibatch_step
 from fastkmeans._progress import check_verbose
@@ -347,9 +347,7 @@ class MiniBatchKMeans(CentersEstimator):
             if best_inertia is None or score < best_inertia:
                 best_inertia, centers = score, candidate
 
-        variance = (_sparse_fit.mean_feature_variance if is_csr_data(X)
-                    else _mean_feature_variance)
-        tol = params["tol"] * variance(X) if params["tol"] > 0 else 0.0
+        tol = absolute_tol(params["tol"], X)
         self._counts = np.zeros(params["n_clusters"])
         self._n_since_last_reassign = 0
         stopping = _EarlyStopping(batch_size, n_samples, tol, params["max_no_improvement"])
