@@ -102,13 +102,13 @@ def labels_and_inertia(X, centers, sample_weight, n_threads: int):
     """
     X, centers = check_points_and_centers(X, centers, n_threads)
     sample_weight = check_sample_weight(sample_weight, X.shape[0], 0, n_threads)
-    if is_csr_data(X):
-        return sparse_labels_and_inertia(X, centers, sample_weight, n_threads)
     return validated_labels_and_inertia(X, centers, sample_weight, n_threads)
 
 
 def validated_labels_and_inertia(X, centers, sample_weight, n_threads: int):
     """:func:`labels_and_inertia` of validated arrays (centers in the dtype of X)."""
+    if is_csr_data(X):
+        return sparse_labels_and_inertia(X, centers, sample_weight, n_threads)
     labels = np.empty(X.shape[0], dtype=np.int32)
     assign_labels(X, centers, labels, np.empty(X.shape[0], dtype=X.dtype), n_threads)
     return labels, inertia(X, sample_weight, centers, labels, n_threads)

@@ -87,13 +87,6 @@ def _rows(X, indices):
     return _sparse_minibatch.take_rows(X, indices) if is_csr_data(X) else X[indices]
 
 
-def _labels_and_inertia(X, centers, sample_weight, n_threads: int):
-    """Labels and weighted inertia of validated data (dense or CSR)."""
-    if is_csr_data(X):
-        return _sparse_minibatch.labels_and_inertia(X, centers, sample_weight, n_threads)
-    return validated_labels_and_inertia(X, centers, sample_weight, n_threads)
-
-
 def _reassign_small_clusters(batch, centers, counts, rng, ratio) -> int:
     """Move the centers that absorbed little weight onto random batch points.
 
@@ -340,7 +333,7 @@ class MiniBatchKMeans(CentersEstimator):
         best_inertia, centers = None, None
         for run in range(params["n_init"]):
             candidate = self._initial_centers(X, sample_weight, rng, params, n_threads)
-            _, score = _labels_and_inertia(_rows(X, validation), candidate,
+            _, score = validated_labels_and_inertia(_rows(X, validation), candidate,
                                            sample_weight[validation], n_threads)
             if verbose:
                 print(f"Init {run + 1}/{params['n_init']}: validation inertia {score}")
@@ -380,7 +373,7 @@ class MiniBatchKMeans(CentersEstimator):
         self.n_steps_ = step + 1
         self.n_iter_ = math.ceil(self.n_steps_ * batch_size / n_samples)
         if params["compute_labels"]:
-            self.labels_, self.inertia_ = _labels_and_inertia(
+            self.labels_, self.inertia_ = validated_labels_and_inertia(
                 X, self.cluster_centers_, sample_weight, n_threads)
         else:
             if hasattr(self, "labels_"):
@@ -432,7 +425,7 @@ class MiniBatchKMeans(CentersEstimator):
             _reassign_small_clusters(X, centers, self._counts, self._random_state,
                                      params["reassignment_ratio"])
         if params["compute_labels"]:
-            self.labels_, self.inertia_ = _labels_and_inertia(
+            self.labels_, self.inertia_ = validated_labels_and_inertia(
                 X, self.cluster_centers_, sample_weight, n_threads)
         self.n_steps_ = getattr(self, "n_steps_", 0) + 1
         return self

@@ -13,7 +13,7 @@ import numpy as np
 
 from fastkmeans import _sparse
 from fastkmeans._minibatch import sparse_center_update
-from fastkmeans._sparse_fit import _Centers, predict
+from fastkmeans._sparse_fit import _Centers
 from fastkmeans._sparse_input import CSRData
 
 
@@ -35,15 +35,6 @@ def with_dtype(X: CSRData, dtype) -> CSRData:
         return X
     return CSRData(data=X.data.astype(dtype), indices=X.indices, indptr=X.indptr,
                    shape=X.shape, sparse_type=X.sparse_type)
-
-
-def labels_and_inertia(X: CSRData, centers: np.ndarray, sample_weight, n_threads: int):
-    """Nearest center of every row and the exact weighted inertia (float64)."""
-    labels, _ = predict(X, centers, n_threads)
-    centers_sq = np.empty(centers.shape[0])
-    _sparse.dense_sq_norms(centers, centers_sq)
-    return labels, _sparse.inertia(*X.arrays, sample_weight, centers, centers_sq, labels,
-                                   n_threads)
 
 
 class SparseStepBuffers:
