@@ -16,21 +16,21 @@ and :func:`silhouette_samples`; progress records :class:`IterationInfo`; plots
 data sets of :mod:`fastkmeans.datasets`. The pure-NumPy
 specification of every kernel is :mod:`fastkmeans._reference`.
 """
-from fastkmeans import datasets
-from fastkmeans._build_info import VERSION as __version__
-from fastkmeans._config import show_config
-from fastkmeans._elbow import ElbowResult, elbow
-from fastkmeans._estimator_base import NotFittedError
-from fastkmeans._fit import fit, predict
-from fastkmeans._init import kmeans_plusplus
-from fastkmeans._kmeans_estimator import KMeans
-from fastkmeans._metrics import silhouette_samples, silhouette_score
-from fastkmeans._minibatch_estimator import MiniBatchKMeans
-from fastkmeans._plot import plot_clusters, plot_elbow, plot_silhouette
-from fastkmeans._progress import IterationInfo
-from fastkmeans._result import FitHistory, KMeansResult
-from fastkmeans._transform import center_distances
-from fastkmeans._warnings import ConvergenceWarning
+from . import datasets
+from ._build_info import VERSION as __version__
+from ._config import show_config
+from ._elbow import ElbowResult, elbow
+from ._estimator_base import NotFittedError
+from ._fit import fit, predict
+from ._init import kmeans_plusplus
+from ._kmeans_estimator import KMeans
+from ._metrics import silhouette_samples, silhouette_score
+from ._minibatch_estimator import MiniBatchKMeans
+from ._plot import plot_clusters, plot_elbow, plot_silhouette
+from ._progress import IterationInfo
+from ._result import FitHistory, KMeansResult
+from ._transform import center_distances
+from ._warnings import ConvergenceWarning
 
 __all__ = [
     "ConvergenceWarning",

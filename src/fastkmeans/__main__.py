@@ -1,6 +1,6 @@
 """``python -m fastkmeans``: run the demo on embedded data."""
 import sys
 
-from fastkmeans._demo import main
+from ._demo import main
 
 sys.exit(main())

@@ -35,15 +35,15 @@ from libc.math cimport INFINITY, fabs
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy
 
-from fastkmeans._common cimport (
+from ._common cimport (
     MAX_BLOCKS, BlockPlan, fk_model, fk_model_free, floating, model_init, useful_threads,
 )
-from fastkmeans._lloyd cimport _Workspace, _average_and_shift, _has_empty_cluster, _pass
-from fastkmeans._lloyd import relocate_empty_clusters
-from fastkmeans._assign import inertia as exact_inertia
-from fastkmeans._groups import center_groups
-from fastkmeans._simd import active_path_id
-from fastkmeans._stopping import end_iteration
+from ._lloyd cimport _Workspace, _average_and_shift, _has_empty_cluster, _pass
+from ._lloyd import relocate_empty_clusters
+from ._assign import inertia as exact_inertia
+from ._groups import center_groups
+from ._simd import active_path_id
+from ._stopping import end_iteration
 
 cdef extern from "_bounds.h" nogil:
     ctypedef struct fk_bounds:

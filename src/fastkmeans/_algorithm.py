@@ -39,7 +39,7 @@ distances: only Yinyang with many clusters wins there. With fewer than 32
 clusters there is little to skip. Elkan (k bounds per point) was never the
 fastest.
 """
-from fastkmeans._accelerated import bounds_fit_budget, check_bound_memory
+from ._accelerated import bounds_fit_budget, check_bound_memory
 
 #: auto: Yinyang from this many clusters, or from YINYANG_LOWD_MIN_CLUSTERS
 #: below HAMERLY_MIN_FEATURES features ...

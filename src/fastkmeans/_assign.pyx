@@ -7,11 +7,11 @@ parallel; none stores more than one distance per point.
 
 from cython.parallel cimport prange
 
-from fastkmeans._common cimport (
+from ._common cimport (
     MAX_BLOCKS, BlockPlan, assign_rows, fk_model, fk_model_free, floating, inertia_rows,
     label_sq_dist_rows, model_init, plan_blocks, useful_threads,
 )
-from fastkmeans._simd import active_path_id
+from ._simd import active_path_id
 
 
 def assign_labels(

@@ -154,7 +154,7 @@ def _use_file_backend() -> None:
     try:
         import matplotlib
     except ImportError:
-        raise DataError('--plot needs matplotlib: pip install "fastkmeans[plot]"') from None
+        raise DataError('--plot needs matplotlib: pip install matplotlib') from None
     matplotlib.use("Agg")
 
 
@@ -166,8 +166,8 @@ def _fit_options(args) -> dict:
 
 
 def _run_fit(args, stdout, stderr) -> int:
-    from fastkmeans._fit import fit
-    from fastkmeans._progress import ProgressBar
+    from ._fit import fit
+    from ._progress import ProgressBar
 
     X, header = load_data(args.data)
     if args.plot:
@@ -202,7 +202,7 @@ def _run_fit(args, stdout, stderr) -> int:
         _write_csv(args.centers, result.centers, names, "%.17g")
         print(f"centers written to {args.centers}", file=stdout)
     if args.plot:
-        from fastkmeans._plot import plot_clusters
+        from ._plot import plot_clusters
 
         ax = plot_clusters(X, result.labels, result.centers,
                            title=f"k-means, k = {args.k} ({os.path.basename(args.data)})")
@@ -212,8 +212,8 @@ def _run_fit(args, stdout, stderr) -> int:
 
 
 def _run_elbow(args, stdout, stderr) -> int:
-    from fastkmeans._elbow import elbow
-    from fastkmeans._progress import ProgressBar
+    from ._elbow import elbow
+    from ._progress import ProgressBar
 
     X, _ = load_data(args.data)
     if args.plot:
@@ -234,7 +234,7 @@ def _run_elbow(args, stdout, stderr) -> int:
     else:
         print(f"knee: none ({result.reason})", file=stdout)
     if args.plot:
-        from fastkmeans._plot import plot_elbow
+        from ._plot import plot_elbow
 
         _save_figure(plot_elbow(result), args.plot)
         print(f"plot written to {args.plot}", file=stdout)
@@ -242,7 +242,7 @@ def _run_elbow(args, stdout, stderr) -> int:
 
 
 def _run_demo(args, stdout, stderr) -> int:
-    from fastkmeans._demo import main as demo
+    from ._demo import main as demo
 
     return demo()
 
@@ -259,7 +259,7 @@ def _positive_int(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``fastkmeans`` command."""
-    from fastkmeans._build_info import VERSION
+    from ._build_info import VERSION
 
     parser = _Parser(prog="fastkmeans",
                      description="Exact k-means clustering from the command line.")

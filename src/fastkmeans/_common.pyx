@@ -3,7 +3,7 @@
 
 from cython.parallel cimport prange
 
-from fastkmeans._common cimport (
+from ._common cimport (
     FK_N_PATHS, MAX_BLOCKS, BlockPlan, floating, fk_l2_cache_bytes, fk_omp_max_threads,
     fk_openmp_enabled, fk_path_name, fk_path_supported, fk_scan_double, fk_scan_float,
     plan_blocks, useful_threads,

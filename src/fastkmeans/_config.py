@@ -3,10 +3,10 @@ import platform
 
 import numpy as np
 
-from fastkmeans import _build_info
-from fastkmeans._common import l2_cache_bytes, omp_max_threads, openmp_enabled
-from fastkmeans._simd import active_path, supported_paths
-from fastkmeans._threads import default_n_threads
+from . import _build_info
+from ._common import l2_cache_bytes, omp_max_threads, openmp_enabled
+from ._simd import active_path, supported_paths
+from ._threads import default_n_threads
 
 
 def show_config(print_out: bool = True) -> dict:

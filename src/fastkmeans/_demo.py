@@ -3,9 +3,9 @@ import time
 
 import numpy as np
 
-from fastkmeans._config import show_config
-from fastkmeans.datasets import blobs, tutorial_points
-from fastkmeans._fit import fit
+from ._config import show_config
+from .datasets import blobs, tutorial_points
+from ._fit import fit
 
 
 def _report(title: str, X: np.ndarray, n_clusters: int, random_state: int) -> None:

@@ -10,8 +10,8 @@ from cython.parallel cimport prange
 from libc.math cimport sqrt
 from libc.stdlib cimport free, malloc
 
-from fastkmeans._common cimport BlockPlan, floating, plan_blocks, row_sq_dist, useful_threads
-from fastkmeans._simd import active_path_id
+from ._common cimport BlockPlan, floating, plan_blocks, row_sq_dist, useful_threads
+from ._simd import active_path_id
 
 cdef enum:
     # float64 scratch values per thread: a chunk of rows x all centers, small

@@ -4,13 +4,13 @@ from typing import Callable, Optional, Tuple
 
 import numpy as np
 
-from fastkmeans._fit import fit
-from fastkmeans._knee import find_knee
-from fastkmeans._progress import check_callback
-from fastkmeans._result import KMeansResult, frozen_array
-from fastkmeans._sparse_input import CSRData
-from fastkmeans._threads import resolve_n_threads
-from fastkmeans._validation import check_data, check_n_clusters
+from ._fit import fit
+from ._knee import find_knee
+from ._progress import check_callback
+from ._result import KMeansResult, frozen_array
+from ._sparse_input import CSRData
+from ._threads import resolve_n_threads
+from ._validation import check_data, check_n_clusters
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from fastkmeans._assign import assign_labels, inertia
-from fastkmeans._fit import predict as _predict
-from fastkmeans._threads import resolve_n_threads
-from fastkmeans._transform import center_distances
-from fastkmeans._sparse_input import is_scipy_sparse
-from fastkmeans._sparse_fit import labels_and_inertia as sparse_labels_and_inertia
-from fastkmeans._validation import (
+from ._assign import assign_labels, inertia
+from ._fit import predict as _predict
+from ._threads import resolve_n_threads
+from ._transform import center_distances
+from ._sparse_input import is_scipy_sparse
+from ._sparse_fit import labels_and_inertia as sparse_labels_and_inertia
+from ._validation import (
     _is_sparse, check_data, check_points_and_centers, check_sample_weight, is_csr_data,
 )
 

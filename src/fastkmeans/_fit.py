@@ -10,21 +10,21 @@ import warnings
 
 import numpy as np
 
-from fastkmeans import _sparse_fit
-from fastkmeans._accelerated import accelerated_run
-from fastkmeans._algorithm import resolve_algorithm
-from fastkmeans._assign import assign_labels, inertia
-from fastkmeans._init import initial_centers
-from fastkmeans._lloyd import lloyd_run
-from fastkmeans._progress import FitProgress, check_callback, check_verbose
-from fastkmeans._result import KMeansResult, run_result
-from fastkmeans._threads import resolve_n_threads
-from fastkmeans._validation import (
+from . import _sparse_fit
+from ._accelerated import accelerated_run
+from ._algorithm import resolve_algorithm
+from ._assign import assign_labels, inertia
+from ._init import initial_centers
+from ._lloyd import lloyd_run
+from ._progress import FitProgress, check_callback, check_verbose
+from ._result import KMeansResult, run_result
+from ._threads import resolve_n_threads
+from ._validation import (
     check_algorithm, check_data, check_init, check_magnitude, check_n_clusters,
     check_n_init, check_points_and_centers, check_positive_int, check_random_state,
     check_sample_weight, check_tol, is_csr_data,
 )
-from fastkmeans._warnings import ConvergenceWarning
+from ._warnings import ConvergenceWarning
 
 # Values per float64 temporary chunk when computing the feature variance.
 _VARIANCE_CHUNK_VALUES = 1 << 16

@@ -3,9 +3,9 @@ import math
 
 import numpy as np
 
-from fastkmeans._kmeanspp import candidate_potentials, row_sq_distances, update_closest
-from fastkmeans._threads import resolve_n_threads
-from fastkmeans._validation import (
+from ._kmeanspp import candidate_potentials, row_sq_distances, update_closest
+from ._threads import resolve_n_threads
+from ._validation import (
     check_centers, check_data, check_magnitude, check_n_clusters,
     check_positive_int, check_random_state, check_sample_weight, is_csr_data,
 )
@@ -40,7 +40,7 @@ def draw_candidates(weighted_sq, rng, n_local_trials, probabilities):
 def _kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads, n_local_trials=None):
     """Greedy k-means++ on validated input, dense or CSR (see :func:`kmeans_plusplus`)."""
     if is_csr_data(X):
-        from fastkmeans._sparse_fit import kmeans_plusplus as sparse_kmeans_plusplus  # noqa: PLC0415 (imports this module)
+        from ._sparse_fit import kmeans_plusplus as sparse_kmeans_plusplus  # noqa: PLC0415 (imports this module)
         return sparse_kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads,
                                       n_local_trials)
     return _dense_kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads,

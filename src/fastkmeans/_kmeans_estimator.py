@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from fastkmeans._estimator_base import CentersEstimator, check_bool
-from fastkmeans._fit import fit as _fit
-from fastkmeans._progress import check_verbose
-from fastkmeans._validation import check_algorithm
+from ._estimator_base import CentersEstimator, check_bool
+from ._fit import fit as _fit
+from ._progress import check_verbose
+from ._validation import check_algorithm
 
 class KMeans(CentersEstimator):
     """Exact k-means clustering with scikit-learn's ``KMeans`` interface.

@@ -15,11 +15,11 @@ import numpy as np
 
 from cython.parallel cimport prange
 
-from fastkmeans._common cimport (
+from ._common cimport (
     BlockPlan, candidates_init, closest_rows, fk_max_candidates, fk_model, fk_model_free,
     floating, plan_blocks, potentials_rows, row_sq_dist, useful_threads,
 )
-from fastkmeans._simd import active_path_id
+from ._simd import active_path_id
 
 
 def row_sq_distances(

@@ -1,6 +1,6 @@
 # The pieces of a Lloyd run that the accelerated variants (_accelerated.pyx)
 # share: block buffers, the deterministic summing pass, the center update.
-from fastkmeans._common cimport MAX_BLOCKS, BlockPlan, floating
+from ._common cimport MAX_BLOCKS, BlockPlan, floating
 
 
 # Called for each block of rows just before the block is summed (the

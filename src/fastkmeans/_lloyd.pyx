@@ -16,13 +16,13 @@ from cython.parallel cimport prange
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy, memset
 
-from fastkmeans._common cimport (
+from ._common cimport (
     MAX_BLOCKS, BlockPlan, fk_model, fk_model_free, floating, lloyd_rows, model_init,
     plan_blocks, useful_threads,
 )
-from fastkmeans._assign import label_sq_distances
-from fastkmeans._simd import active_path_id
-from fastkmeans._stopping import end_iteration
+from ._assign import label_sq_distances
+from ._simd import active_path_id
+from ._stopping import end_iteration
 
 cdef enum:
     # Bytes of block buffers alive at once when clusters x features is small;

@@ -13,10 +13,10 @@ from typing import Optional
 
 import numpy as np
 
-from fastkmeans._silhouette import TILE, silhouette_pairs, silhouette_sorted
-from fastkmeans._sparse_input import CSRData
-from fastkmeans._threads import resolve_n_threads
-from fastkmeans._validation import check_data, check_magnitude, check_random_state
+from ._silhouette import TILE, silhouette_pairs, silhouette_sorted
+from ._sparse_input import CSRData
+from ._threads import resolve_n_threads
+from ._validation import check_data, check_magnitude, check_random_state
 
 #: Up to this many clusters the silhouette may compute each distance once,
 #: keeping n_samples x n_clusters float64 sums; above, it recomputes them per

@@ -13,11 +13,11 @@ from cython.parallel cimport prange
 from libc.stdint cimport int32_t, int64_t
 from libc.string cimport memset
 
-from fastkmeans._common cimport (
+from ._common cimport (
     BlockPlan, assign_rows, fk_model, fk_model_free, floating, model_init, plan_blocks,
     useful_threads,
 )
-from fastkmeans._simd import active_path_id
+from ._simd import active_path_id
 
 
 cdef double _move_centers(

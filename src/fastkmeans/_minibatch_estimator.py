@@ -21,16 +21,16 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from fastkmeans import _sparse_minibatch
-from fastkmeans._estimator_base import (
+from . import _sparse_minibatch
+from ._estimator_base import (
     _UNCHANGED, CentersEstimator, check_bool, validated_labels_and_inertia,
 )
-from fastkmeans._fit import absolute_tol
-from fastkmeans._init import _draw, initial_centers
-from fastkmeans._minibatch import minibatch_step
-from fastkmeans._progress import check_verbose
-from fastkmeans._threads import resolve_n_threads
-from fastkmeans._validation import (
+from ._fit import absolute_tol
+from ._init import _draw, initial_centers
+from ._minibatch import minibatch_step
+from ._progress import check_verbose
+from ._threads import resolve_n_threads
+from ._validation import (
     check_data, check_init, check_magnitude, check_n_clusters, check_n_init,
     check_positive_int, check_random_state, check_sample_weight, check_tol, is_csr_data,
 )

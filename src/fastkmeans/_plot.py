@@ -1,18 +1,19 @@
 """Plots of the classic k-means workflow: clusters, the elbow, silhouettes.
 
-matplotlib is an optional dependency (``pip install "fastkmeans[plot]"``),
-imported only when a plot is drawn. Every function draws on ``ax`` (a new
+matplotlib is an optional dependency (``pip install matplotlib``, or the
+``plot`` extra of this repository: ``pip install ".[plot]"``), imported only
+when a plot is drawn. Every function draws on ``ax`` (a new
 figure's axes by default), returns the Axes and never calls ``plt.show()``.
 """
 from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 
-from fastkmeans._elbow import ElbowResult
-from fastkmeans._metrics import _encode_labels, _rows, labelled_silhouette
-from fastkmeans._sparse_input import CSRData
-from fastkmeans._threads import resolve_n_threads
-from fastkmeans._validation import check_centers, check_data
+from ._elbow import ElbowResult
+from ._metrics import _encode_labels, _rows, labelled_silhouette
+from ._sparse_input import CSRData
+from ._threads import resolve_n_threads
+from ._validation import check_centers, check_data
 
 if TYPE_CHECKING:  # matplotlib stays optional at run time
     from matplotlib.axes import Axes
@@ -29,7 +30,7 @@ def _pyplot():
     except ImportError:
         raise ImportError(
             "fastkmeans' plots need matplotlib, which is not installed: "
-            'pip install "fastkmeans[plot]" (or pip install matplotlib)') from None
+            'pip install matplotlib') from None
     return plt
 
 

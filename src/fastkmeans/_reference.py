@@ -11,8 +11,8 @@ import time
 
 import numpy as np
 
-from fastkmeans._groups import center_groups
-from fastkmeans._result import FitHistory, KMeansResult, frozen_array
+from ._groups import center_groups
+from ._result import FitHistory, KMeansResult, frozen_array
 
 # Points per chunk in assign_labels, so the chunk x k x d difference stays small.
 _CHUNK_VALUES = 1 << 20

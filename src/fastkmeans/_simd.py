@@ -11,7 +11,7 @@ import contextlib
 import os
 import warnings
 
-from fastkmeans._common import simd_paths
+from ._common import simd_paths
 
 _PATHS = simd_paths()
 PATH_NAMES = tuple(name for name, _ in _PATHS)

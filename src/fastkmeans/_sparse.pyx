@@ -36,8 +36,8 @@ from libc.math cimport sqrt
 from libc.stdint cimport int32_t, int64_t
 from libc.string cimport memset
 
-from fastkmeans._common cimport MAX_BLOCKS, BlockPlan, floating, plan_blocks, useful_threads
-from fastkmeans._simd import active_path_id
+from ._common cimport MAX_BLOCKS, BlockPlan, floating, plan_blocks, useful_threads
+from ._simd import active_path_id
 
 ctypedef fused index_t:
     int32_t

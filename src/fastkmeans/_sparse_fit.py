@@ -14,12 +14,12 @@ from time import perf_counter
 
 import numpy as np
 
-from fastkmeans import _sparse
-from fastkmeans._init import draw_candidates
-from fastkmeans._result import KMeansResult, run_result
-from fastkmeans._sparse import LINE_BYTES
-from fastkmeans._sparse_input import CSRData
-from fastkmeans._stopping import end_iteration
+from . import _sparse
+from ._init import draw_candidates
+from ._result import KMeansResult, run_result
+from ._sparse import LINE_BYTES
+from ._sparse_input import CSRData
+from ._stopping import end_iteration
 
 
 class _Centers:

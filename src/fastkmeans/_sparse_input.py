@@ -14,8 +14,8 @@ import sys
 
 import numpy as np
 
-from fastkmeans._common import scan_finite_and_magnitude
-from fastkmeans._sparse import csr_structure
+from ._common import scan_finite_and_magnitude
+from ._sparse import csr_structure
 
 
 def is_scipy_sparse(value) -> bool:

@@ -11,10 +11,10 @@ dense step's update.
 """
 import numpy as np
 
-from fastkmeans import _sparse
-from fastkmeans._minibatch import sparse_center_update
-from fastkmeans._sparse_fit import _Centers
-from fastkmeans._sparse_input import CSRData
+from . import _sparse
+from ._minibatch import sparse_center_update
+from ._sparse_fit import _Centers
+from ._sparse_input import CSRData
 
 
 def take_rows(X: CSRData, rows: np.ndarray) -> CSRData:

@@ -1,9 +1,9 @@
 """Distances of CSR rows to every center: the ``n_samples x n_clusters`` output of ``transform``."""
 import numpy as np
 
-from fastkmeans import _sparse
-from fastkmeans._threads import resolve_n_threads
-from fastkmeans._validation import check_points_and_centers, is_csr_data
+from . import _sparse
+from ._threads import resolve_n_threads
+from ._validation import check_points_and_centers, is_csr_data
 
 
 def _transposed(rows: np.ndarray) -> tuple:

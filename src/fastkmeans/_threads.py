@@ -3,7 +3,7 @@ import os
 import warnings
 from numbers import Integral
 
-from fastkmeans._common import omp_max_threads, openmp_enabled
+from ._common import omp_max_threads, openmp_enabled
 
 _warned_serial = False
 

@@ -1,11 +1,11 @@
 """Euclidean distances of points to all centers (what ``KMeans.transform`` returns)."""
 import numpy as np
 
-from fastkmeans import _sparse_transform
-from fastkmeans._distances import distances_to_centers
-from fastkmeans._sparse_input import is_scipy_sparse
-from fastkmeans._threads import resolve_n_threads
-from fastkmeans._validation import check_points_and_centers
+from . import _sparse_transform
+from ._distances import distances_to_centers
+from ._sparse_input import is_scipy_sparse
+from ._threads import resolve_n_threads
+from ._validation import check_points_and_centers
 
 
 def center_distances(X, centers, *, n_threads=None) -> np.ndarray:

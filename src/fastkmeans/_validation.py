@@ -11,8 +11,8 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from fastkmeans._common import scan_finite_and_magnitude
-from fastkmeans._sparse_input import CSRData, read_only, check_sparse_data, is_scipy_sparse
+from ._common import scan_finite_and_magnitude
+from ._sparse_input import CSRData, read_only, check_sparse_data, is_scipy_sparse
 
 # Labels are int32, as in scikit-learn.
 _MAX_SAMPLES = np.iinfo(np.int32).max
