@@ -68,8 +68,7 @@ def compare(X, init, max_iter, n_threads, repeat):
     from threadpoolctl import threadpool_limits
 
     import fastkmeans
-    from fastkmeans._sparse_fit import LloydWorkspace
-    from fastkmeans._sparse_input import check_sparse_data
+    from fastkmeans._validation import check_sparse_data
 
     n_clusters = init.shape[0]
 
@@ -84,11 +83,11 @@ def compare(X, init, max_iter, n_threads, repeat):
 
     data, _ = check_sparse_data(X, n_threads)
     weights = np.ones(X.shape[0])
-    workspace = LloydWorkspace(data, weights, n_clusters, n_threads)
-    labels = np.full(X.shape[0], -1, dtype=np.int32)
+    step = data.lloyd_step(weights, init.copy(), "lloyd", n_threads)
 
     def our_iteration():
-        workspace.iteration(init.copy(), labels)
+        step.assign_and_sum()
+        step.move_centers()
 
     sk_weights = np.ones(X.shape[0], dtype=X.dtype)
     sk_labels = np.full(X.shape[0], -1, dtype=np.int32)

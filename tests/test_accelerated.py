@@ -6,7 +6,8 @@ import pytest
 import fastkmeans
 from fastkmeans import _accelerated, _reference as ref
 from fastkmeans._algorithm import resolve_algorithm
-from fastkmeans._lloyd import lloyd_run
+from fastkmeans._run import run_lloyd
+from fastkmeans._validation import check_data
 from helpers import clear_of_ties, make_blobs, random_weights
 
 ACCELERATED = ["hamerly", "elkan", "yinyang"]
@@ -31,12 +32,14 @@ def _assert_same_fit(result, expected, dtype, bitwise_centers=False):
                                            rel=1e-9 if dtype == np.float64 else 1e-5)
 
 
-def _run_labels(run, X, weights, centers, *args):
-    """Labels after every iteration of a run function, via its on_iteration hook."""
-    labels = np.empty(X.shape[0], dtype=np.int32)
+def _run_labels(algorithm, X, weights, centers, n_threads):
+    """Labels after every iteration of a run of the step of ``algorithm``, via
+    the run loop's on_iteration hook."""
+    data, _ = check_data(X, n_threads)
+    step = data.lloyd_step(weights, centers, algorithm, n_threads)
     seen = []
-    run(X, weights, centers, labels, 300, 0.0, *args,
-        on_iteration=lambda: seen.append(labels.copy()))
+    run_lloyd(data, step, 300, 0.0, n_threads,
+              on_iteration=lambda history: seen.append(step.labels.copy()))
     return seen
 
 
@@ -66,9 +69,8 @@ def test_same_labels_at_every_iteration(algorithm, dtype):
     X, _ = make_blobs(1200, 3, 12, seed=5, dtype=dtype)
     init = _init(X, 24)
     weights = np.ones(X.shape[0])
-    expected = _run_labels(lloyd_run, X, weights, init.copy(), 2, [])
-    result = _run_labels(_accelerated.accelerated_run, X, weights, init.copy(), 2, [],
-                         algorithm)
+    expected = _run_labels("lloyd", X, weights, init.copy(), 2)
+    result = _run_labels(algorithm, X, weights, init.copy(), 2)
     assert len(result) == len(expected) > 3
     for got, want in zip(result, expected):
         np.testing.assert_array_equal(got, want)
@@ -95,9 +97,8 @@ def test_exact_far_from_the_origin(algorithm, dtype):
     X = (X + 3e3).astype(dtype)
     init = _init(X, 32)
     weights = np.ones(X.shape[0])
-    expected = _run_labels(lloyd_run, X, weights, init.copy(), 2, [])
-    result = _run_labels(_accelerated.accelerated_run, X, weights, init.copy(), 2, [],
-                         algorithm)
+    expected = _run_labels("lloyd", X, weights, init.copy(), 2)
+    result = _run_labels(algorithm, X, weights, init.copy(), 2)
     assert len(result) == len(expected)
     for got, want in zip(result, expected):
         np.testing.assert_array_equal(got, want)
@@ -121,10 +122,9 @@ def test_random_problems_same_labels_at_every_iteration(seed):
     init = X[rng.choice(n_samples, n_clusters, replace=False)].copy()
     weights = rng.uniform(0.1, 5.0, n_samples) if seed % 4 == 1 else np.ones(n_samples)
     threads = int(rng.integers(1, 4))
-    expected = _run_labels(lloyd_run, X, weights, init.copy(), threads, [])
+    expected = _run_labels("lloyd", X, weights, init.copy(), threads)
     for algorithm in ACCELERATED:
-        result = _run_labels(_accelerated.accelerated_run, X, weights, init.copy(), threads,
-                             [], algorithm)
+        result = _run_labels(algorithm, X, weights, init.copy(), threads)
         assert len(result) == len(expected)
         for got, want in zip(result, expected):
             np.testing.assert_array_equal(got, want)
@@ -215,8 +215,7 @@ def test_variants_refuse_bounds_over_the_budget(monkeypatch, algorithm):
     with pytest.raises(ValueError, match=rf"algorithm='{algorithm}' needs .* MiB .* budget"):
         fastkmeans.fit(X, 10, algorithm=algorithm)
     with pytest.raises(ValueError, match=f"algorithm='{algorithm}'"):
-        _accelerated.accelerated_run(X, np.ones(500), X[:10].copy(),
-                                     np.empty(500, dtype=np.int32), 5, 0.0, 1, [], algorithm)
+        _accelerated.BoundedStep(X, np.ones(500), X[:10].copy(), 1, algorithm)
 
 
 def test_auto_steps_down_to_fewer_bounds_when_the_budget_is_short(monkeypatch):

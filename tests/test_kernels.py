@@ -6,7 +6,9 @@ from helpers import clear_of_ties, make_blobs, random_weights
 from fastkmeans import _reference as ref
 from fastkmeans._assign import assign_labels, inertia, label_sq_distances
 from fastkmeans._kmeanspp import candidate_potentials, row_sq_distances, update_closest
-from fastkmeans._lloyd import lloyd_iteration, lloyd_run, update_sums
+from fastkmeans._lloyd import lloyd_iteration, update_sums
+from fastkmeans._run import run_lloyd
+from fastkmeans._validation import check_data
 
 DTYPES = [np.float32, np.float64]
 RTOL = {np.float32: 2e-5, np.float64: 1e-12}
@@ -142,15 +144,21 @@ def test_kmeanspp_kernels_match_brute_force(dtype):
 
 
 def _run_with_hook(X, centers, hook):
-    """lloyd_run with ``hook(history)`` as its per-iteration callback."""
-    labels = np.empty(X.shape[0], dtype=np.int32)
-    history = []
-    outcome = lloyd_run(X, np.ones(X.shape[0]), centers, labels, 50, 0.0, 2, history,
-                        on_iteration=lambda: hook(history))
-    return outcome, history
+    """The run loop with ``hook(history)`` as its per-iteration callback:
+    ``((n_iter, converged), history)``."""
+    data, _ = check_data(X, 2)
+    step = data.lloyd_step(np.ones(X.shape[0]), centers, "lloyd", 2)
+    seen = []
+
+    def on_iteration(history):
+        seen[:] = history
+        return hook(history)
+
+    result = run_lloyd(data, step, 50, 0.0, 2, on_iteration=on_iteration)
+    return (result.n_iter, result.converged), seen
 
 
-def test_lloyd_run_hook_sees_each_iteration_and_can_stop():
+def test_run_loop_hook_sees_each_iteration_and_can_stop():
     X, centers = _problem(np.float64)
     seen = []
     full, full_history = _run_with_hook(X, centers.copy(),
@@ -159,5 +167,5 @@ def test_lloyd_run_hook_sees_each_iteration_and_can_stop():
     assert seen == list(range(1, full[0] + 1))
 
     stopped, history = _run_with_hook(X, centers.copy(), lambda history: len(history) == 2)
-    assert stopped == (2, False, False)
+    assert stopped == (2, False)
     assert [h[:2] for h in history] == [h[:2] for h in full_history[:2]]

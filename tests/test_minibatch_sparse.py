@@ -5,8 +5,7 @@ from helpers import make_blobs, random_weights
 
 from fastkmeans import MiniBatchKMeans
 from fastkmeans._minibatch import minibatch_step, sparse_center_update
-from fastkmeans._sparse_input import check_sparse_data
-from fastkmeans._sparse_minibatch import take_rows
+from fastkmeans._validation import check_sparse_data
 
 sparse = pytest.importorskip("scipy.sparse")
 
@@ -131,6 +130,6 @@ def test_take_rows_gathers_csr_rows():
     dense, X = _sparse_blobs(50, 7, 3, seed=4)
     data, _ = check_sparse_data(_with_index_dtype(X, np.int64), 1)
     rows = np.array([3, 3, 0, 49, 10])
-    batch = take_rows(data, rows)
+    batch = data.take_rows(rows)
     assert batch.indptr.dtype == np.int64 and batch.data.size == dense[rows].astype(bool).sum()
-    np.testing.assert_array_equal(batch.to_scipy().toarray(), dense[rows])
+    np.testing.assert_array_equal(batch.for_user().toarray(), dense[rows])

@@ -14,10 +14,9 @@ from fastkmeans import _reference as ref
 from fastkmeans import _sparse
 from fastkmeans._simd import forced_path, supported_paths
 from fastkmeans._progress import FitProgress
-from fastkmeans._sparse_fit import LloydWorkspace, lloyd_run
-from fastkmeans._sparse_fit import lloyd as sparse_lloyd
-from fastkmeans._sparse_input import check_sparse_data
-from fastkmeans._sparse_transform import center_distances
+from fastkmeans._run import run_lloyd
+from fastkmeans._validation import check_sparse_data
+from fastkmeans import center_distances
 
 sp = pytest.importorskip("scipy.sparse")
 
@@ -156,7 +155,8 @@ def test_every_simd_path_finds_the_nearest_center(path, dtype, n_clusters):
 def test_center_distances_equal_the_reference(dtype, squared):
     X, dense = sparse_blobs(n_samples=200, dtype=dtype, seed=9)
     centers = dense[:7] + 0.5
-    distances = center_distances(X, centers, squared=squared)
+    distances = center_distances(X, centers)
+    distances = distances * distances if squared else distances
     expected = ref.center_distances(dense, centers)
     assert distances.dtype == dtype and distances.shape == (200, 7)
     rel = 1e-12 if dtype == np.float64 else 1e-6
@@ -214,22 +214,22 @@ def test_any_thread_count_gives_bitwise_the_same_fit():
 def test_on_iteration_hook_stops_the_run_after_the_history_is_appended():
     X, dense = sparse_blobs(seed=12)
     data, _ = check_sparse_data(X, 1)
-    history, lengths = [], []
+    lengths, seen = [], []
 
-    def hook():
+    def hook(history):
         lengths.append(len(history))
+        seen[:] = history
         return len(history) == 2
 
-    labels = np.empty(X.shape[0], dtype=np.int32)
-    n_iter, converged, labels_match = lloyd_run(data, np.ones(X.shape[0]), dense[:5].copy(),
-                                                labels, 100, 0.0, 1, history, hook)
-    assert (n_iter, converged, labels_match) == (2, False, False)
+    step = data.lloyd_step(np.ones(X.shape[0]), dense[:5].copy(), "lloyd", 1)
+    result = run_lloyd(data, step, 100, 0.0, 1, hook)
+    assert (result.n_iter, result.converged) == (2, False)
     assert lengths == [1, 2]
-    assert all(len(entry) == 4 and entry[3] == X.shape[0] * 5 for entry in history)
+    assert all(len(entry) == 4 and entry[3] == X.shape[0] * 5 for entry in seen)
     # through the whole run: the labels are re-assigned to the final centers
     stop_at_two = FitProgress(1, 0, lambda info: info.iteration == 2)
-    result = sparse_lloyd(data, np.ones(X.shape[0]), dense[:5].copy(), 100, 0.0, 1,
-                          stop_at_two)
+    step = data.lloyd_step(np.ones(X.shape[0]), dense[:5].copy(), "lloyd", 1)
+    result = run_lloyd(data, step, 100, 0.0, 1, stop_at_two.hook(0))
     assert result.n_iter == 2 and result.history.inertia.size == 2
     np.testing.assert_array_equal(result.labels, fastkmeans.predict(X, result.centers))
 
@@ -238,16 +238,14 @@ def test_cluster_sums_equal_the_reference():
     X, dense = sparse_blobs(seed=13)
     data, _ = check_sparse_data(X, 2)
     w = random_weights(X.shape[0])
-    workspace = LloydWorkspace(data, w, 5, n_threads=2)
-    labels = np.full(X.shape[0], -1, dtype=np.int32)
     centers = dense[:5].copy()
-    start = centers.copy()
-    workspace.iteration(centers, labels)
-    expected_labels, _ = ref.assign_labels(dense, start)
-    np.testing.assert_array_equal(labels, expected_labels)
-    sums, weights = ref.update_sums(dense, w, labels, 5)
-    np.testing.assert_allclose(workspace.sums, sums, rtol=1e-12)
-    np.testing.assert_allclose(workspace.weights, weights, rtol=1e-12)
+    step = data.lloyd_step(w, centers, "lloyd", 2)
+    step.assign_and_sum()
+    expected_labels, _ = ref.assign_labels(dense, centers)
+    np.testing.assert_array_equal(step.labels, expected_labels)
+    sums, weights = ref.update_sums(dense, w, step.labels, 5)
+    np.testing.assert_allclose(step.sums, sums, rtol=1e-12)
+    np.testing.assert_allclose(step.weights, weights, rtol=1e-12)
 
 
 # --- input handling ----------------------------------------------------------------
@@ -395,11 +393,11 @@ def test_bad_sparse_input_is_rejected_with_a_clear_message(make, exception, patt
             np.testing.assert_array_equal(array, original)
 
 
-def test_sparse_centers_and_dense_data_for_center_distances_are_refused():
+def test_sparse_centers_are_refused():
     with pytest.raises(TypeError, match="init is a sparse matrix"):
         fastkmeans.fit(_X, 2, init=_X[:2])
-    with pytest.raises(TypeError, match="X must be a SciPy sparse matrix"):
-        center_distances(_X.toarray(), np.zeros((1, 3)))
+    with pytest.raises(TypeError, match="centers is a sparse matrix"):
+        center_distances(_X, _X[:1])
 
 
 def test_canonical_csr_is_not_copied():
@@ -455,8 +453,8 @@ def test_fuzz_sparse_fit_is_valid_and_predict_matches_the_reference(problem, see
     own = ref.label_sq_distances(dense, result.centers, result.labels)
     scale = 1e-4 if X.dtype == np.float32 else 1e-10
     assert np.all(own <= nearest + scale * (1 + nearest + (dense.astype(np.float64) ** 2).sum(1)))
-    distances = center_distances(X, result.centers, squared=True)
-    np.testing.assert_allclose(distances, ref.center_distances(dense, result.centers) ** 2,
+    distances = center_distances(X, result.centers)
+    np.testing.assert_allclose(distances ** 2, ref.center_distances(dense, result.centers) ** 2,
                                rtol=1e-5, atol=1e-4 * (1 + np.abs(dense).max()) ** 2 * scale)
 
 
@@ -489,8 +487,7 @@ def test_peak_memory_is_a_fraction_of_x(what):
 def test_kernels_refuse_scratch_too_small_or_misaligned_centers():
     X, dense = sparse_blobs(n_samples=3000, seed=21)
     data, _ = check_sparse_data(X, 1)
-    workspace = LloydWorkspace(data, np.ones(3000), 5, n_threads=1)
-    layout = workspace.layout
+    layout = data.lloyd_step(np.ones(3000), dense[:5].copy(), "lloyd", 1).layout
     layout.load(dense[:5].copy())
     labels = np.empty(3000, dtype=np.int32)
     arguments = (*data.arrays, np.ones(3000), layout.ct, layout.ct_sq, layout.rows, layout.sq,

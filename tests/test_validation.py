@@ -122,12 +122,12 @@ def test_read_only_and_strided_inputs_are_accepted():
 
 def test_data_copied_only_when_needed():
     X = np.random.default_rng(2).normal(size=(50, 3))
-    same, _ = check_data(X, 1)
+    same = check_data(X, 1)[0].array
     assert np.shares_memory(same, X)
     assert not same.flags.writeable and X.flags.writeable
-    copied, _ = check_data(np.asfortranarray(X), 1)
+    copied = check_data(np.asfortranarray(X), 1)[0].array
     assert copied.flags.c_contiguous
-    float32, _ = check_data(X.astype(np.float32), 1)
+    float32 = check_data(X.astype(np.float32), 1)[0].array
     assert float32.dtype == np.float32
 
 

@@ -1,7 +1,7 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
 """Exact accelerated k-means: Hamerly, Elkan and Yinyang bounds.
 
-All three are one loop (``accelerated_run``) around one C kernel
+All three are one step (``BoundedStep``, run by ``_run.py``) around one C kernel
 (``_bounds.c``), configured by how the centers are grouped: every point
 keeps an upper bound on the distance to its center and a lower bound on the
 distance to every other center of each group.
@@ -20,13 +20,11 @@ elkan     one per center, plus the    ``8 * n_samples * (k + 2)
 Exactness: each iteration gives the labels Lloyd's kernel would give (see
 ``_bounds.h``: a point is skipped only when its bounds prove that Lloyd
 cannot pick another center, and near-ties are labelled by Lloyd's kernel
-itself). The centers are then computed exactly as in ``lloyd_run``: sums of
-the labelled points in fixed blocks (``_lloyd._pass``), the same empty
-cluster relocation and the same update, so with equal labels the centers,
+itself). The centers are then computed exactly as in ``_lloyd.LloydStep``:
+sums of the labelled points in fixed blocks (``_lloyd._pass``), the same
+empty-cluster relocation (the run loop's) and the same update, so with equal labels the centers,
 the stopping iteration and the result are Lloyd's, for any thread count.
 """
-from time import perf_counter
-
 import numpy as np
 
 from cython.parallel cimport prange
@@ -38,12 +36,10 @@ from libc.string cimport memcpy
 from ._common cimport (
     MAX_BLOCKS, BlockPlan, fk_model, fk_model_free, floating, model_init, useful_threads,
 )
-from ._lloyd cimport _Workspace, _average_and_shift, _has_empty_cluster, _pass
-from ._lloyd import relocate_empty_clusters
+from ._lloyd cimport LloydStep, _has_empty_cluster, _pass
 from ._assign import inertia as exact_inertia
 from ._groups import center_groups
 from ._simd import active_path_id
-from ._stopping import end_iteration
 
 cdef extern from "_bounds.h" nogil:
     ctypedef struct fk_bounds:
@@ -264,194 +260,209 @@ cdef void _start_bounds(const fk_bounds *bounds, const floating *X, const int *l
                                 upper, lower)
 
 
-def accelerated_run(
-    const floating[:, ::1] X,         # IN (n_samples, n_features)
-    const double[::1] sample_weight,  # IN (n_samples,)
-    floating[:, ::1] centers,         # INOUT (n_clusters, n_features)
-    int[::1] labels,                  # OUT (n_samples,)
-    int max_iter,
-    double tol,
-    int n_threads,
-    list history,                     # OUT: (inertia, shift, seconds, distances) per iteration
-    str algorithm,
-    int path=-1,
-    object on_iteration=None,
-):
-    """Lloyd's iterations with triangle-inequality bounds: ``lloyd_run``'s
-    contract, results and stopping rules, fewer distance evaluations.
+cdef class BoundedStep(LloydStep):
+    """The run loop's step with triangle-inequality bounds: :class:`LloydStep`'s
+    contract and results, fewer distance evaluations.
 
-    Parameters
-    ----------
-    X, sample_weight, centers, labels, max_iter, tol, n_threads, path, on_iteration
-        As in :func:`fastkmeans._lloyd.lloyd_run`.
-    history : list
-        Receives one ``(inertia, center_shift, seconds, distance_evaluations)``
-        tuple per iteration, as lloyd_run.
-    algorithm : {'hamerly', 'yinyang', 'elkan'}
-        How the centers are grouped (see the module docstring).
-
-    Returns
-    -------
-    n_iter : int
-    converged : bool
-    labels_match_centers : bool
-        As :func:`fastkmeans._lloyd.lloyd_run`.
+    The first iteration is Lloyd's own pass (no bounds yet), after which the
+    bounds start from the triangle inequality; later iterations label each
+    block with the bounds (``_bounded_block``, a hook of ``_lloyd._pass``)
+    and sum it in Lloyd's order. :meth:`move_centers` also records how far
+    every center moved, which the next iteration's bounds need.
     """
-    cdef Py_ssize_t n_samples = X.shape[0], n_features = X.shape[1]
-    cdef Py_ssize_t n_clusters = centers.shape[0]
-    cdef _Workspace ws = _Workspace(n_samples, n_clusters, n_features, n_threads)
-    cdef BlockPlan plan = ws.plan
+    cdef readonly str algorithm
     cdef fk_bounds bounds
     cdef fk_model model
     cdef fk_bounds_stats stats[MAX_BLOCKS]
     cdef int status[MAX_BLOCKS]
-    cdef double inertia, shift, unit
-    cdef Py_ssize_t n_changed, n_distances, b, n_groups
-    cdef const floating *X_ptr = &X[0, 0]
-    cdef floating *centers_ptr = &centers[0, 0]
-    cdef int *labels_ptr = &labels[0]
-    cdef int iteration = 0, n_relocated = 0
-    cdef bint converged = False, strict = False
-
-    if algorithm not in ALGORITHMS:
-        raise ValueError(f"algorithm must be one of {ALGORITHMS}, got {algorithm!r}")
-    check_bound_memory(algorithm, n_samples, n_clusters, X.nbytes)
-    if path < 0:
-        path = active_path_id()
-    dtype = np.float32 if floating is float else np.float64
-    unit = 2.0 ** -24 if floating is float else EPS64
-
-    group_of = center_groups(np.asarray(centers), algorithm)
-    n_groups = int(group_of.max()) + 1
-    center_at = np.argsort(group_of, kind="stable").astype(np.int32)
-    group_start = np.searchsorted(group_of[center_at], np.arange(n_groups + 1)).astype(np.int32)
-    x_norm = _row_norms(X)
-    upper = np.empty(n_samples)
-    lower = np.empty((n_samples, n_groups))
-    spare = np.empty((n_clusters, n_features), dtype=dtype)
-    current = np.asarray(centers)
-    moves = np.zeros(n_clusters)
-    group_moves = np.zeros(n_groups)
-    half_gap = np.empty(n_clusters)
-    group_gap = np.empty((n_clusters, n_groups))
-    side = n_clusters if algorithm == "elkan" else 1
-    center_dist = np.empty((side, side))
-    # sums, not np.dot: BLAS threads would spin beside the OpenMP team
-    weighted_sq_norms = float((np.asarray(sample_weight) * x_norm * x_norm).sum())
-
-    cdef const int32_t[::1] group_start_view = group_start
-    cdef const int32_t[::1] group_of_view = group_of
-    cdef const int32_t[::1] center_at_view = center_at
-    cdef const double[::1] x_norm_view = x_norm
-    cdef double[::1] upper_view = upper
-    cdef double[:, ::1] lower_view = lower
-    cdef floating[:, ::1] spare_view = spare
-    cdef const floating[:, ::1] soa_view
-    cdef const double[::1] moves_view, group_moves_view
-    cdef double[::1] half_gap_view = half_gap
-    cdef double[:, ::1] center_dist_view = center_dist
-    cdef const double[:, ::1] centers_t_view
     cdef _Hook hook
-    cdef double[:, ::1] group_gap_view = group_gap
-    cdef double error
-    cdef const double *x_norm_ptr = &x_norm_view[0]
-    cdef double *upper_ptr = &upper_view[0]
-    cdef double *lower_ptr = &lower_view[0, 0]
+    cdef double unit, weighted_sq_norms
+    cdef Py_ssize_t n_groups, side
+    cdef int iteration
+    # arrays the C structs point into: kept alive here
+    cdef object group_of, center_at, group_start, x_norm, upper, lower
+    cdef object moves, group_moves, half_gap, group_gap, center_dist, soa, centers_t
 
-    bounds.d = n_features
-    bounds.k = n_clusters
-    bounds.n_groups = n_groups
-    bounds.group_start = &group_start_view[0]
-    bounds.group_of = &group_of_view[0]
-    bounds.center_at = &center_at_view[0]
-    bounds.centers = centers_ptr
-    # Lloyd's error on a squared distance (see _bounds.h), with room to
-    # spare, and the error of the distances computed here
-    bounds.kappa = (16 * n_features + 48) * unit
-    bounds.gamma = (2 * n_features + 8) * unit
-    bounds.model = &model
-    hook.bounds = &bounds
-    hook.X = X_ptr
-    hook.is_float = floating is float
-    hook.x_norm = x_norm_ptr
-    hook.labels = labels_ptr
-    hook.upper = upper_ptr
-    hook.lower = lower_ptr
-    hook.stats = stats
-    hook.status = status
-    labels[:] = -1
-    for iteration in range(max_iter):
-        started = perf_counter()
+    def __init__(self, X, sample_weight, centers, int n_threads, str algorithm):
+        if algorithm not in ALGORITHMS:
+            raise ValueError(f"algorithm must be one of {ALGORITHMS}, got {algorithm!r}")
+        n_samples, n_features = X.shape
+        n_clusters = centers.shape[0]
+        check_bound_memory(algorithm, n_samples, n_clusters, X.nbytes)
+        LloydStep.__init__(self, X, sample_weight, centers, n_threads)
+        self.algorithm = algorithm
+        self.iteration = 0
+        self.unit = 2.0 ** -24 if self.single else EPS64
+
+        group_of = center_groups(np.asarray(centers), algorithm)
+        self.n_groups = n_groups = int(group_of.max()) + 1
+        center_at = np.argsort(group_of, kind="stable").astype(np.int32)
+        self.group_start = np.searchsorted(group_of[center_at],
+                                           np.arange(n_groups + 1)).astype(np.int32)
+        self.group_of, self.center_at = group_of, center_at
+        self.x_norm = _row_norms(X)
+        self.upper = np.empty(n_samples)
+        self.lower = np.empty((n_samples, n_groups))
+        self.moves = np.zeros(n_clusters)
+        self.group_moves = np.zeros(n_groups)
+        self.half_gap = np.empty(n_clusters)
+        self.group_gap = np.empty((n_clusters, n_groups))
+        self.side = n_clusters if algorithm == "elkan" else 1
+        self.center_dist = np.empty((self.side, self.side))
+        # sums, not np.dot: BLAS threads would spin beside the OpenMP team
+        self.weighted_sq_norms = float((np.asarray(sample_weight) * self.x_norm
+                                        * self.x_norm).sum())
+
+        cdef const int32_t[::1] group_start_view = self.group_start
+        cdef const int32_t[::1] group_of_view = self.group_of
+        cdef const int32_t[::1] center_at_view = self.center_at
+        cdef const double[::1] x_norm_view = self.x_norm
+        cdef double[::1] upper_view = self.upper
+        cdef double[:, ::1] lower_view = self.lower
+        self.bounds.d = n_features
+        self.bounds.k = n_clusters
+        self.bounds.n_groups = n_groups
+        self.bounds.group_start = &group_start_view[0]
+        self.bounds.group_of = &group_of_view[0]
+        self.bounds.center_at = &center_at_view[0]
+        if self.single:
+            self.bounds.centers = &self.centers32[0, 0]
+            self.hook.X = &self.X32[0, 0]
+        else:
+            self.bounds.centers = &self.centers64[0, 0]
+            self.hook.X = &self.X64[0, 0]
+        # Lloyd's error on a squared distance (see _bounds.h), with room to
+        # spare, and the error of the distances computed here
+        self.bounds.kappa = (16 * n_features + 48) * self.unit
+        self.bounds.gamma = (2 * n_features + 8) * self.unit
+        self.bounds.model = &self.model
+        self.hook.bounds = &self.bounds
+        self.hook.is_float = self.single
+        self.hook.x_norm = &x_norm_view[0]
+        self.hook.labels = &self.labels_view[0]
+        self.hook.upper = &upper_view[0]
+        self.hook.lower = &lower_view[0, 0]
+        self.hook.stats = self.stats
+        self.hook.status = self.status
+
+    def assign_and_sum(self):
+        """As :meth:`LloydStep.assign_and_sum`, with the bounds."""
+        cdef double inertia, error
+        cdef Py_ssize_t n_changed, n_distances, b
+        cdef Py_ssize_t n_samples = self.X.shape[0]
+        cdef Py_ssize_t n_clusters = self.ws.n_clusters, n_features = self.ws.n_features
+        cdef int n_threads = self.n_threads
+        cdef int path = active_path_id()
+        cdef BlockPlan plan = self.ws.plan
+        cdef const double[:, ::1] centers_t_view
+        cdef const void *soa_data
+        cdef double[::1] half_gap_view = self.half_gap
+        cdef double[:, ::1] center_dist_view = self.center_dist
+        cdef double[:, ::1] group_gap_view
+        cdef const int32_t[::1] group_of_view = self.group_of
+        cdef const double[::1] moves_view = self.moves
+        cdef const double[::1] group_moves_view = self.group_moves
+        cdef const float[:, ::1] soa32
+        cdef const double[:, ::1] soa64
+        cdef bint first = self.iteration == 0
+        current = self.centers
+        algorithm = self.algorithm
+
         centers64 = current.astype(np.float64)
         mean = centers64.mean(axis=0)
-        bounds.center_norm = float(np.sqrt((mean * mean).sum()))
+        self.bounds.center_norm = float(np.sqrt((mean * mean).sum()))
         # the kernel centers by the mean rounded to the input precision
-        bounds.spread = (float(np.sqrt(np.max(((centers64 - mean) ** 2).sum(axis=1))))
-                         + 4 * unit * bounds.center_norm)
-        soa = np.ascontiguousarray(current[center_at].T)
-        soa_view = soa
-        bounds.soa = &soa_view[0, 0]
-        moves_view = moves
-        group_moves_view = group_moves
-        bounds.shift = &moves_view[0]
-        bounds.group_shift = &group_moves_view[0]
-        bounds.half_gap = NULL
-        bounds.center_dist = NULL
-        if iteration == 0 or algorithm != "yinyang":
-            centers_t = np.ascontiguousarray(centers64.T)
-            centers_t_view = centers_t
+        self.bounds.spread = (float(np.sqrt(np.max(((centers64 - mean) ** 2).sum(axis=1))))
+                              + 4 * self.unit * self.bounds.center_norm)
+        self.soa = np.ascontiguousarray(current[self.center_at].T)
+        if self.single:
+            soa32 = self.soa
+            self.bounds.soa = &soa32[0, 0]
+        else:
+            soa64 = self.soa
+            self.bounds.soa = &soa64[0, 0]
+        self.bounds.shift = &moves_view[0]
+        self.bounds.group_shift = &group_moves_view[0]
+        self.bounds.half_gap = NULL
+        self.bounds.center_dist = NULL
+        if first or algorithm != "yinyang":
+            self.centers_t = np.ascontiguousarray(centers64.T)
+            centers_t_view = self.centers_t
+            if first:
+                group_gap_view = self.group_gap
             _center_gaps(&centers_t_view[0, 0], n_clusters, n_features,
-                         &center_dist_view[0, 0] if side > 1 else NULL, &half_gap_view[0],
-                         &group_of_view[0], n_groups,
-                         &group_gap_view[0, 0] if iteration == 0 else NULL, n_threads)
+                         &center_dist_view[0, 0] if self.side > 1 else NULL,
+                         &half_gap_view[0], &group_of_view[0], self.n_groups,
+                         &group_gap_view[0, 0] if first else NULL, n_threads)
             if algorithm != "yinyang":
-                bounds.half_gap = &half_gap_view[0]
-            if side > 1:
-                bounds.center_dist = &center_dist_view[0, 0]
-        if iteration == 0:
+                self.bounds.half_gap = &half_gap_view[0]
+            if self.side > 1:
+                self.bounds.center_dist = &center_dist_view[0, 0]
+        if first:
             # no bounds yet: Lloyd's own pass labels every point (the
             # fastest way to compute all the distances), then the bounds
             # start from the triangle inequality
-            _pass(ws, X, sample_weight, centers_ptr, labels_ptr, n_threads, path,
-                  &inertia, &n_changed)
-            _start_bounds(&bounds, X_ptr, labels_ptr, &group_gap_view[0, 0], upper_ptr,
-                          lower_ptr, plan, n_samples, n_threads)
-            group_gap = group_gap_view = None
+            inertia, n_changed, _, _ = LloydStep.assign_and_sum(self)
+            if self.single:
+                _start_bounds(&self.bounds, &self.X32[0, 0], self.hook.labels,
+                              &group_gap_view[0, 0], self.hook.upper, self.hook.lower, plan,
+                              n_samples, n_threads)
+            else:
+                _start_bounds(&self.bounds, &self.X64[0, 0], self.hook.labels,
+                              &group_gap_view[0, 0], self.hook.upper, self.hook.lower, plan,
+                              n_samples, n_threads)
+            self.group_gap = None
             n_distances = n_samples * (n_clusters + 1)
         else:
-            if model_init(&model, path, centers_ptr, n_clusters, n_features) != 0:
-                raise MemoryError("fastkmeans: no memory for the packed centers")
-            # one pass over X, as Lloyd's: each block is labelled (the hook),
-            # then summed while its rows are in cache, in Lloyd's order
-            _pass(ws, X, sample_weight, <const floating *>NULL, labels_ptr, n_threads, path,
-                  &inertia, &n_changed, _bounded_block, &hook, n_groups + 2)
-            fk_model_free(&model)
+            if self.single:
+                if model_init(&self.model, path, &self.centers32[0, 0], n_clusters,
+                              n_features) != 0:
+                    raise MemoryError("fastkmeans: no memory for the packed centers")
+                # one pass over X, as Lloyd's: each block is labelled (the
+                # hook), then summed while its rows are in cache, in Lloyd's order
+                _pass(self.ws, self.X32, self.sample_weight_view, <const float *>NULL,
+                      self.hook.labels, n_threads, path, &inertia, &n_changed,
+                      _bounded_block, &self.hook, self.n_groups + 2)
+            else:
+                if model_init(&self.model, path, &self.centers64[0, 0], n_clusters,
+                              n_features) != 0:
+                    raise MemoryError("fastkmeans: no memory for the packed centers")
+                _pass(self.ws, self.X64, self.sample_weight_view, <const double *>NULL,
+                      self.hook.labels, n_threads, path, &inertia, &n_changed,
+                      _bounded_block, &self.hook, self.n_groups + 2)
+            fk_model_free(&self.model)
             n_changed = n_distances = 0
             for b in range(plan.n_blocks):
-                if status[b] != 0:
+                if self.status[b] != 0:
                     raise MemoryError("fastkmeans: no memory for the bounds' scratch buffers")
-                n_changed += stats[b].changed
-                n_distances += stats[b].distances
-            inertia = _inertia_from_sums(ws.sums, ws.weights, centers_ptr, n_clusters,
-                                         n_features, weighted_sq_norms, &error)
+                n_changed += self.stats[b].changed
+                n_distances += self.stats[b].distances
+            if self.single:
+                inertia = _inertia_from_sums(self.ws.sums, self.ws.weights,
+                                             &self.centers32[0, 0], n_clusters, n_features,
+                                             self.weighted_sq_norms, &error)
+            else:
+                inertia = _inertia_from_sums(self.ws.sums, self.ws.weights,
+                                             &self.centers64[0, 0], n_clusters, n_features,
+                                             self.weighted_sq_norms, &error)
             if error > INERTIA_RTOL * inertia:
                 # cancellation (data far from the origin): the exact distances
-                inertia = exact_inertia(X, sample_weight, centers, labels, n_threads)
-        n_relocated = 0
-        if _has_empty_cluster(ws.weights, n_clusters):
-            n_relocated = relocate_empty_clusters(
-                X, sample_weight, centers, labels,
-                <double[:n_clusters, :n_features]>ws.sums,
-                <double[:n_clusters]>ws.weights, n_threads)
-        shift = _average_and_shift(ws.sums, ws.weights, &centers[0, 0], &spare_view[0, 0],
-                                   n_clusters, n_features)
-        moves = _center_moves(current, spare)
-        group_moves = np.maximum.reduceat(moves[center_at], group_start[:n_groups])
-        memcpy(&centers[0, 0], &spare_view[0, 0], n_clusters * n_features * sizeof(floating))
+                inertia = exact_inertia(self.X, self.sample_weight, current, self.labels,
+                                        n_threads)
+        self.iteration += 1
+        return (inertia, n_changed, n_distances,
+                _has_empty_cluster(self.ws.weights, n_clusters))
 
-        converged, strict, stop = end_iteration(
-            history, inertia, shift, perf_counter() - started, n_distances,
-            n_changed, tol, on_iteration)
-        if stop:
-            break
-    return iteration + 1, converged, strict and n_relocated == 0
+    def move_centers(self):
+        """As :meth:`LloydStep.move_centers`; also records how far each center
+        moved, for the next iteration's bounds."""
+        cdef double shift = self._new_centers()
+        if self.single:
+            spare = np.asarray(self.spare32)
+        else:
+            spare = np.asarray(self.spare64)
+        self.moves = _center_moves(self.centers, spare)
+        self.group_moves = np.maximum.reduceat(self.moves[self.center_at],
+                                               self.group_start[:self.n_groups])
+        self._take_new_centers()
+        return shift

@@ -4,11 +4,10 @@ from typing import Callable, Optional, Tuple
 
 import numpy as np
 
-from ._fit import fit
+from ._fit import fit_validated
 from ._knee import find_knee
 from ._progress import check_callback
 from ._result import KMeansResult, frozen_array
-from ._sparse_input import CSRData
 from ._threads import resolve_n_threads
 from ._validation import check_data, check_n_clusters
 
@@ -131,14 +130,12 @@ def elbow(X, k_range=None, *, on_fit: Optional[Callable] = None, keep_fits: bool
     4
     """
     n_threads = resolve_n_threads(fit_options.pop("n_threads", None))
-    data, _ = check_data(X, n_threads)
+    data, max_abs = check_data(X, n_threads)  # once, for every k
     k_values = _check_k_range(k_range, data.shape[0])
     check_callback(on_fit, "on_fit")
-    # fit takes SciPy matrices, not CSRData: a view of the checked arrays
-    data = data.to_scipy() if isinstance(data, CSRData) else data
     fits = []
     for k in k_values:
-        result = fit(data, k, n_threads=n_threads, **fit_options)
+        result = fit_validated(data, max_abs, k, n_threads=n_threads, **fit_options)
         fits.append(result)
         if on_fit is not None and on_fit(k, result):
             break

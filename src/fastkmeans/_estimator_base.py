@@ -21,14 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from ._assign import assign_labels, inertia
 from ._fit import predict as _predict
 from ._threads import resolve_n_threads
 from ._transform import center_distances
-from ._sparse_input import is_scipy_sparse
-from ._sparse_fit import labels_and_inertia as sparse_labels_and_inertia
 from ._validation import (
-    _is_sparse, check_data, check_points_and_centers, check_sample_weight, is_csr_data,
+    _is_sparse, check_data, check_points_and_centers, check_sample_weight, is_scipy_sparse,
 )
 
 _OUTPUT_CONTAINERS = ("default", "pandas", "polars")
@@ -105,13 +102,11 @@ def labels_and_inertia(X, centers, sample_weight, n_threads: int):
     return validated_labels_and_inertia(X, centers, sample_weight, n_threads)
 
 
-def validated_labels_and_inertia(X, centers, sample_weight, n_threads: int):
-    """:func:`labels_and_inertia` of validated arrays (centers in the dtype of X)."""
-    if is_csr_data(X):
-        return sparse_labels_and_inertia(X, centers, sample_weight, n_threads)
-    labels = np.empty(X.shape[0], dtype=np.int32)
-    assign_labels(X, centers, labels, np.empty(X.shape[0], dtype=X.dtype), n_threads)
-    return labels, inertia(X, sample_weight, centers, labels, n_threads)
+def validated_labels_and_inertia(data, centers, sample_weight, n_threads: int):
+    """:func:`labels_and_inertia` of validated data (centers in its dtype)."""
+    labels = np.empty(data.shape[0], dtype=np.int32)
+    data.assign(centers, labels, n_threads)
+    return labels, data.inertia(centers, labels, sample_weight, n_threads)
 
 
 def _feature_names_mismatch(fitted_names, names) -> str:

@@ -10,71 +10,25 @@ import warnings
 
 import numpy as np
 
-from . import _sparse_fit
-from ._accelerated import accelerated_run
-from ._algorithm import resolve_algorithm
-from ._assign import assign_labels, inertia
 from ._init import initial_centers
-from ._lloyd import lloyd_run
 from ._progress import FitProgress, check_callback, check_verbose
-from ._result import KMeansResult, run_result
+from ._result import KMeansResult
+from ._run import run_lloyd
 from ._threads import resolve_n_threads
 from ._validation import (
     check_algorithm, check_data, check_init, check_magnitude, check_n_clusters,
     check_n_init, check_points_and_centers, check_positive_int, check_random_state,
-    check_sample_weight, check_tol, is_csr_data,
+    check_sample_weight, check_tol,
 )
 from ._warnings import ConvergenceWarning
 
-# Values per float64 temporary chunk when computing the feature variance.
-_VARIANCE_CHUNK_VALUES = 1 << 16
 
-
-def _mean_feature_variance(X: np.ndarray) -> float:
-    """``mean(var(X, axis=0))`` in float64, without an n_samples x n_features temporary."""
-    n_samples, n_features = X.shape
-    mean = X.sum(axis=0, dtype=np.float64) / n_samples
-    squares = np.zeros(n_features)
-    chunk = max(1, _VARIANCE_CHUNK_VALUES // n_features)
-    for start in range(0, n_samples, chunk):
-        diff = X[start:start + chunk] - mean
-        squares += np.einsum("ij,ij->j", diff, diff)
-    return float(squares.mean() / n_samples)
-
-
-
-def absolute_tol(tol: float, X) -> float:
+def absolute_tol(tol: float, data) -> float:
     """scikit-learn's relative ``tol`` as a bound on the total squared center
-    shift: ``tol`` times the mean feature variance of ``X`` (dense or CSR)."""
+    shift: ``tol`` times the mean feature variance of the validated data."""
     if tol == 0:
         return 0.0
-    if is_csr_data(X):
-        return tol * _sparse_fit.mean_feature_variance(X)
-    return tol * _mean_feature_variance(X)
-
-def _lloyd(X, sample_weight, centers, max_iter, tol, n_threads, algorithm="lloyd",
-           progress=None, run_index=0) -> KMeansResult:
-    """One Lloyd run from ``centers`` (a private array, updated in place).
-
-    ``tol`` is absolute: the bound on the total squared center shift.
-    ``algorithm`` is ``'lloyd'`` or an accelerated variant (same result).
-    ``progress`` (a FitProgress) hears of every iteration.
-    """
-    labels = np.empty(X.shape[0], dtype=np.int32)
-    history = []
-    on_iteration = progress.hook(history, run_index) if progress is not None else None
-    if algorithm == "lloyd":
-        n_iter, converged, labels_match = lloyd_run(
-            X, sample_weight, centers, labels, max_iter, tol, n_threads, history,
-            on_iteration=on_iteration)
-    else:
-        n_iter, converged, labels_match = accelerated_run(
-            X, sample_weight, centers, labels, max_iter, tol, n_threads, history, algorithm,
-            on_iteration=on_iteration)
-    if not labels_match:
-        assign_labels(X, centers, labels, np.empty(X.shape[0], dtype=X.dtype), n_threads)
-    return run_result(centers, labels, inertia(X, sample_weight, centers, labels, n_threads),
-                      n_iter, converged, history)
+    return tol * data.mean_feature_variance()
 
 
 def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-4,
@@ -180,32 +134,40 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
     1.0
     """
     n_threads = resolve_n_threads(n_threads)
-    X, max_abs = check_data(X, n_threads)
-    n_samples, n_features = X.shape
+    data, max_abs = check_data(X, n_threads)
+    return fit_validated(data, max_abs, n_clusters, init=init, n_init=n_init,
+                         max_iter=max_iter, tol=tol, algorithm=algorithm,
+                         random_state=random_state, sample_weight=sample_weight,
+                         n_threads=n_threads, verbose=verbose, callback=callback,
+                         stacklevel=3)
+
+
+def fit_validated(data, max_abs, n_clusters, *, n_threads, init="k-means++", n_init="auto",
+                  max_iter=300, tol=1e-4, algorithm="lloyd", random_state=None,
+                  sample_weight=None, verbose=0, callback=None,
+                  stacklevel=2) -> KMeansResult:
+    """:func:`fit` of data already validated by ``check_data`` (``max_abs`` is
+    its largest magnitude; ``n_threads`` resolved). The other arguments are
+    checked here, as ``fit`` documents them."""
+    n_samples, n_features = data.shape
     n_clusters = check_n_clusters(n_clusters, n_samples)
     sample_weight = check_sample_weight(sample_weight, n_samples, n_clusters, n_threads)
-    check_magnitude(max_abs, n_features, X.dtype, float(sample_weight.sum()))
-    init = check_init(init, n_clusters, n_features, X.dtype, n_threads)
+    check_magnitude(max_abs, n_features, data.dtype, float(sample_weight.sum()))
+    init = check_init(init, n_clusters, n_features, data.dtype, n_threads)
     n_init = check_n_init(n_init, init)
     max_iter = check_positive_int(max_iter, "max_iter")
     tol = check_tol(tol)
     algorithm = check_algorithm(algorithm)
     rng = check_random_state(random_state)
     progress = FitProgress(n_init, check_verbose(verbose), check_callback(callback))
+    algorithm = data.lloyd_algorithm(algorithm, n_clusters)
+    tol = absolute_tol(tol, data)
 
-    sparse = is_csr_data(X)
-    if not sparse:
-        algorithm = resolve_algorithm(algorithm, n_samples, n_features, n_clusters, X.nbytes)
-    tol = absolute_tol(tol, X)
     best = None
     for run_index in range(n_init):
-        centers = initial_centers(init, X, n_clusters, sample_weight, rng, n_threads)
-        if sparse:
-            run = _sparse_fit.lloyd(X, sample_weight, centers, max_iter, tol, n_threads,
-                                    progress, run_index)
-        else:
-            run = _lloyd(X, sample_weight, centers, max_iter, tol, n_threads, algorithm,
-                         progress, run_index)
+        centers = initial_centers(init, data, n_clusters, sample_weight, rng, n_threads)
+        step = data.lloyd_step(sample_weight, centers, algorithm, n_threads)
+        run = run_lloyd(data, step, max_iter, tol, n_threads, progress.hook(run_index))
         if best is None or run.inertia < best.inertia:
             best = run
         if progress.stopped:
@@ -216,7 +178,7 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
         warnings.warn(
             f"found {n_distinct} distinct clusters, fewer than n_clusters={n_clusters}: "
             "the data probably hold fewer distinct points than that",
-            ConvergenceWarning, stacklevel=2)
+            ConvergenceWarning, stacklevel=stacklevel)
     return best
 
 
@@ -242,13 +204,9 @@ def predict(X, centers, *, return_distances=False, n_threads=None):
         Only with ``return_distances=True``.
     """
     n_threads = resolve_n_threads(n_threads)
-    X, centers = check_points_and_centers(X, centers, n_threads)
-    if is_csr_data(X):
-        labels, sq_distances = _sparse_fit.predict(X, centers, n_threads)
-        return (labels, sq_distances) if return_distances else labels
-    labels = np.empty(X.shape[0], dtype=np.int32)
-    sq_distances = np.empty(X.shape[0], dtype=X.dtype)
-    assign_labels(X, centers, labels, sq_distances, n_threads)
+    data, centers = check_points_and_centers(X, centers, n_threads)
+    labels = np.empty(data.shape[0], dtype=np.int32)
+    sq_distances = data.assign(centers, labels, n_threads)
     if return_distances:
         return labels, sq_distances
     return labels

@@ -3,11 +3,10 @@ import math
 
 import numpy as np
 
-from ._kmeanspp import candidate_potentials, row_sq_distances, update_closest
 from ._threads import resolve_n_threads
 from ._validation import (
     check_centers, check_data, check_magnitude, check_n_clusters,
-    check_positive_int, check_random_state, check_sample_weight, is_csr_data,
+    check_positive_int, check_random_state, check_sample_weight,
 )
 
 
@@ -37,54 +36,46 @@ def draw_candidates(weighted_sq, rng, n_local_trials, probabilities):
     return rng.choice(cumulative.shape[0], size=n_local_trials, p=probabilities)
 
 
-def _kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads, n_local_trials=None):
-    """Greedy k-means++ on validated input, dense or CSR (see :func:`kmeans_plusplus`)."""
-    if is_csr_data(X):
-        from ._sparse_fit import kmeans_plusplus as sparse_kmeans_plusplus  # noqa: PLC0415 (imports this module)
-        return sparse_kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads,
-                                      n_local_trials)
-    return _dense_kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads,
-                                  n_local_trials)
+def kmeans_plusplus_indices(data, n_clusters, sample_weight, rng, n_threads,
+                            n_local_trials=None):
+    """Greedy k-means++ on validated data, dense or CSR: ``(centers, indices)``.
 
-
-def _dense_kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads,
-                           n_local_trials=None):
-    """Greedy k-means++ on a validated ndarray."""
-    n_samples, n_features = X.shape
+    The one driver for every layout: the draws from ``rng`` happen here, in
+    one order, so dense and sparse data choose the same rows; the data
+    object's seeding kernels (``data.seeding``) score the candidates and
+    keep every point's distance to its closest chosen center.
+    """
+    n_samples, n_features = data.shape
     if n_local_trials is None:
         n_local_trials = 2 + int(math.log(n_clusters))
     probabilities = sample_weight / sample_weight.sum()
-    centers = np.empty((n_clusters, n_features), dtype=X.dtype)
+    centers = np.empty((n_clusters, n_features), dtype=data.dtype)
     indices = np.empty(n_clusters, dtype=np.intp)
-
     closest_sq = np.full(n_samples, np.inf)
     # w * closest_sq, rewritten by every update_closest, then summed in place
     cumulative = np.empty(n_samples)
     potentials = np.empty(n_local_trials)
-    # candidates are scored with |x - c|^2 expanded around the data's mean
-    offset = X.mean(axis=0, dtype=np.float64).astype(X.dtype)
-    x_sq = np.empty(n_samples)
-    row_sq_distances(X, offset, x_sq, n_threads)
+    seeding = data.seeding(sample_weight, n_local_trials, n_threads)
 
-    indices[0] = rng.choice(n_samples, p=probabilities)
-    centers[0] = X[indices[0]]
-    update_closest(X, sample_weight, centers[0], closest_sq, cumulative, n_threads)
+    def choose(c, index):
+        indices[c] = index
+        centers[c] = data.dense_rows([index])[0]
+        seeding.update_closest(centers[c], closest_sq, cumulative)
+
+    choose(0, rng.choice(n_samples, p=probabilities))
     for c in range(1, n_clusters):
         candidates = draw_candidates(cumulative, rng, n_local_trials, probabilities)
-        candidate_potentials(X, sample_weight, x_sq, closest_sq, X[candidates], offset,
-                             potentials, n_threads)
-        indices[c] = candidates[np.argmin(potentials)]
-        centers[c] = X[indices[c]]
-        update_closest(X, sample_weight, centers[c], closest_sq, cumulative, n_threads)
+        seeding.potentials(data.dense_rows(candidates), closest_sq, potentials)
+        choose(c, candidates[np.argmin(potentials)])
     return centers, indices
 
 
-def _random_samples(X, n_clusters, sample_weight, rng):
+def _random_samples(data, n_clusters, sample_weight, rng):
     """``n_clusters`` distinct samples (dense rows) drawn with probability
     proportional to weight."""
-    indices = rng.choice(X.shape[0], size=n_clusters, replace=False,
+    indices = rng.choice(data.shape[0], size=n_clusters, replace=False,
                          p=sample_weight / sample_weight.sum())
-    return X.dense_rows(indices) if is_csr_data(X) else X[indices]
+    return data.dense_rows(indices)
 
 
 def initial_centers(init, X, n_clusters, sample_weight, rng, n_threads):
@@ -94,8 +85,8 @@ def initial_centers(init, X, n_clusters, sample_weight, rng, n_threads):
     ----------
     init : {'k-means++', 'random'}, ndarray or callable
         Validated ``init`` (see :func:`fastkmeans.fit`).
-    X : ndarray or CSRData of shape (n_samples, n_features)
-        Validated data, dense or sparse.
+    X : DenseData or CSRData of shape (n_samples, n_features)
+        Validated data (``_data.py``).
     n_clusters : int
         Number of centers.
     sample_weight : ndarray of shape (n_samples,), float64
@@ -111,11 +102,11 @@ def initial_centers(init, X, n_clusters, sample_weight, rng, n_threads):
     """
     if isinstance(init, str):
         if init == "k-means++":
-            return _kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads)[0]
+            return kmeans_plusplus_indices(X, n_clusters, sample_weight, rng, n_threads)[0]
         return _random_samples(X, n_clusters, sample_weight, rng)
     if callable(init):
-        # a callable gets what users pass: a read-only SciPy CSR for sparse data
-        centers = init(X.to_scipy() if is_csr_data(X) else X, n_clusters, rng)
+        # a callable gets what users pass: a read-only array or SciPy CSR matrix
+        centers = init(X.for_user(), n_clusters, rng)
         return check_centers(centers, X.shape[1], X.dtype, n_threads,
                              n_clusters=n_clusters, name="the centers returned by init")
     return init.copy()
@@ -161,4 +152,5 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None,
     if n_local_trials is not None:
         n_local_trials = check_positive_int(n_local_trials, "n_local_trials")
     rng = check_random_state(random_state)
-    return _kmeans_plusplus(X, n_clusters, sample_weight, rng, n_threads, n_local_trials)
+    return kmeans_plusplus_indices(X, n_clusters, sample_weight, rng, n_threads,
+                                   n_local_trials)

@@ -1,5 +1,6 @@
-# The pieces of a Lloyd run that the accelerated variants (_accelerated.pyx)
-# share: block buffers, the deterministic summing pass, the center update.
+# The pieces of a Lloyd run that the bounded step (_accelerated.pyx) shares:
+# block buffers, the deterministic summing pass, the center update, and the
+# dense Lloyd step itself, which the bounded step extends.
 from ._common cimport MAX_BLOCKS, BlockPlan, floating
 
 
@@ -14,8 +15,10 @@ cdef class _Workspace:
     cdef Py_ssize_t wave, n_clusters, n_features
     cdef double *block_sums         # (wave, n_clusters, n_features)
     cdef double *block_weights      # (wave, n_clusters)
-    cdef double *sums               # (n_clusters, n_features)
-    cdef double *weights            # (n_clusters,)
+    cdef readonly object sums_array     # (n_clusters, n_features) float64 ndarray
+    cdef readonly object weights_array  # (n_clusters,) float64 ndarray
+    cdef double *sums               # (n_clusters, n_features), into sums_array
+    cdef double *weights            # (n_clusters,), into weights_array
     cdef double block_inertia[MAX_BLOCKS]
     cdef Py_ssize_t block_changed[MAX_BLOCKS]
 
@@ -45,3 +48,27 @@ cdef double _average_and_shift(
     Py_ssize_t n_clusters,
     Py_ssize_t n_features,
 ) noexcept nogil
+
+
+cdef class LloydStep:
+    cdef readonly object X               # (n_samples, n_features) float32/float64, read-only
+    cdef readonly object sample_weight   # (n_samples,) float64
+    cdef readonly object centers         # (n_clusters, n_features), dtype of X: INOUT
+    cdef readonly object labels          # (n_samples,) int32: OUT of assign_and_sum
+    cdef readonly object sums            # (n_clusters, n_features) float64: OUT
+    cdef readonly object weights         # (n_clusters,) float64: OUT
+    cdef readonly int n_threads
+    cdef readonly Py_ssize_t distance_evaluations
+    cdef bint single                     # float32 (else float64)
+    cdef const float[:, ::1] X32
+    cdef const double[:, ::1] X64
+    cdef float[:, ::1] centers32
+    cdef double[:, ::1] centers64
+    cdef float[:, ::1] spare32           # the next centers, before they are copied in
+    cdef double[:, ::1] spare64
+    cdef const double[::1] sample_weight_view
+    cdef int[::1] labels_view
+    cdef _Workspace ws
+
+    cdef double _new_centers(self)
+    cdef void _take_new_centers(self)

@@ -8,8 +8,6 @@ clusters. Blocks depend on ``n_samples`` only, so the sums are bitwise the
 same for any thread count. Buffers are reused in waves, so their memory is
 ``O(max(n_threads, budget) * n_clusters * n_features)``, never ``O(n_samples)``.
 """
-from time import perf_counter
-
 import numpy as np
 
 from cython.parallel cimport prange
@@ -20,9 +18,7 @@ from ._common cimport (
     MAX_BLOCKS, BlockPlan, fk_model, fk_model_free, floating, lloyd_rows, model_init,
     plan_blocks, useful_threads,
 )
-from ._assign import label_sq_distances
 from ._simd import active_path_id
-from ._stopping import end_iteration
 
 cdef enum:
     # Bytes of block buffers alive at once when clusters x features is small;
@@ -64,22 +60,27 @@ cdef class _Workspace:
     def __cinit__(self, Py_ssize_t n_samples, Py_ssize_t n_clusters, Py_ssize_t n_features,
                   int n_threads):
         cdef Py_ssize_t buffer_bytes = (n_clusters * n_features + n_clusters) * sizeof(double)
+        cdef double[:, ::1] sums_view
+        cdef double[::1] weights_view
         self.plan = plan_blocks(n_samples)
         self.wave = min(max(n_threads, WAVE_BUDGET_BYTES // buffer_bytes), self.plan.n_blocks)
         self.n_clusters = n_clusters
         self.n_features = n_features
         self.block_sums = <double *>malloc(self.wave * n_clusters * n_features * sizeof(double))
         self.block_weights = <double *>malloc(self.wave * n_clusters * sizeof(double))
-        self.sums = <double *>malloc(n_clusters * n_features * sizeof(double))
-        self.weights = <double *>malloc(n_clusters * sizeof(double))
-        if not (self.block_sums and self.block_weights and self.sums and self.weights):
+        # the totals are NumPy arrays: the run loop re-seeds empty clusters in them
+        self.sums_array = np.empty((n_clusters, n_features))
+        self.weights_array = np.empty(n_clusters)
+        sums_view = self.sums_array
+        weights_view = self.weights_array
+        self.sums = &sums_view[0, 0]
+        self.weights = &weights_view[0]
+        if not (self.block_sums and self.block_weights):
             raise MemoryError("fastkmeans: no memory for the Lloyd buffers")
 
     def __dealloc__(self):
         free(self.block_sums)
         free(self.block_weights)
-        free(self.sums)
-        free(self.weights)
 
 
 cdef int _pass(
@@ -239,39 +240,6 @@ cdef void _copy_out(_Workspace ws, double[:, ::1] center_sums, double[::1] clust
     memcpy(&cluster_weights[0], ws.weights, ws.n_clusters * sizeof(double))
 
 
-def relocate_empty_clusters(X, sample_weight, centers, labels, sums, weights, n_threads):
-    """Give each empty cluster one of the points farthest from their centers.
-
-    As scikit-learn: the farthest points (squared distance to the center they
-    were assigned to) move, farthest first, into the empty clusters; ``sums``
-    and ``weights`` are adjusted in place, labels are not. Points of weight
-    zero never move. Memory is O(n_samples): no n_samples x n_features
-    temporary. Returns the number of clusters re-seeded.
-    """
-    empty = np.flatnonzero(np.asarray(weights) == 0)
-    if empty.size == 0:
-        return 0
-    X = np.asarray(X)
-    sample_weight = np.asarray(sample_weight)
-    labels = np.asarray(labels)
-    sums = np.asarray(sums)
-    weights = np.asarray(weights)
-    sq_dist = np.empty(X.shape[0])
-    label_sq_distances(X, np.asarray(centers), labels, sq_dist, n_threads)
-    sq_dist[sample_weight == 0] = -1.0
-    n_moves = empty.size  # validation guarantees >= n_clusters weighted points
-    far = np.argpartition(sq_dist, -n_moves)[-n_moves:]
-    far = far[np.lexsort((far, -sq_dist[far]))]
-    for cluster, index in zip(empty, far):
-        old_cluster = labels[index]
-        weight = sample_weight[index]
-        sums[old_cluster] -= weight * X[index]
-        weights[old_cluster] -= weight
-        sums[cluster] = weight * X[index]
-        weights[cluster] = weight
-    return empty.size
-
-
 cdef bint _has_empty_cluster(const double *weights, Py_ssize_t n_clusters) noexcept nogil:
     cdef Py_ssize_t j
     for j in range(n_clusters):
@@ -308,102 +276,114 @@ cdef double _average_and_shift(
     return shift
 
 
-def lloyd_run(
-    const floating[:, ::1] X,         # IN (n_samples, n_features)
-    const double[::1] sample_weight,  # IN (n_samples,)
-    floating[:, ::1] centers,         # INOUT (n_clusters, n_features)
-    int[::1] labels,                  # OUT (n_samples,)
-    int max_iter,
-    double tol,
-    int n_threads,
-    list history,                     # OUT: (inertia, shift, seconds, distances) per iteration
-    int path=-1,
-    object on_iteration=None,
+cdef class LloydStep:
+    """The run loop's step for dense data (see ``_run.py``): one fused pass
+    over X per iteration, then the center update.
+
+    The step holds the run's arrays: ``X``, ``sample_weight``, ``centers``
+    (moved in place by :meth:`move_centers`) and ``labels`` (int32, -1 at
+    the start), and the clusters' ``sums`` and ``weights`` (float64) of the
+    last pass. X is bound once as a typed view, so an iteration costs no
+    dtype dispatch: a 300-point fit spends microseconds per iteration.
+    """
+
+    def __init__(self, X, sample_weight, centers, int n_threads):
+        n_samples, n_features = X.shape
+        n_clusters = centers.shape[0]
+        self.X = X
+        self.sample_weight = self.sample_weight_view = sample_weight
+        self.centers = centers
+        self.n_threads = n_threads
+        self.single = X.dtype == np.float32
+        if self.single:
+            self.X32, self.centers32 = X, centers
+            self.spare32 = np.empty_like(centers)
+        else:
+            self.X64, self.centers64 = X, centers
+            self.spare64 = np.empty_like(centers)
+        self.ws = _Workspace(n_samples, n_clusters, n_features, n_threads)
+        self.sums = self.ws.sums_array
+        self.weights = self.ws.weights_array
+        self.labels = np.full(n_samples, -1, dtype=np.int32)
+        self.labels_view = self.labels
+        # Lloyd computes every distance
+        self.distance_evaluations = n_samples * n_clusters
+
+    def assign_and_sum(self):
+        """Label every point with its nearest center and sum the clusters.
+
+        Returns
+        -------
+        inertia : float
+            Weighted sum of squared distances to the centers (float64).
+        n_changed : int
+            Points whose label changed.
+        distance_evaluations : int
+            Point-to-center distances computed.
+        any_empty : bool
+            Whether a cluster has no weight (the run loop re-seeds it).
+        """
+        cdef double inertia
+        cdef Py_ssize_t n_changed
+        cdef int path = active_path_id()
+        if self.single:
+            _pass(self.ws, self.X32, self.sample_weight_view, &self.centers32[0, 0],
+                  &self.labels_view[0], self.n_threads, path, &inertia, &n_changed)
+        else:
+            _pass(self.ws, self.X64, self.sample_weight_view, &self.centers64[0, 0],
+                  &self.labels_view[0], self.n_threads, path, &inertia, &n_changed)
+        return (inertia, n_changed, self.distance_evaluations,
+                _has_empty_cluster(self.ws.weights, self.ws.n_clusters))
+
+    cdef double _new_centers(self):
+        """The clusters' means into the spare buffer; the total squared shift."""
+        if self.single:
+            return _average_and_shift(self.ws.sums, self.ws.weights, &self.centers32[0, 0],
+                                      &self.spare32[0, 0], self.ws.n_clusters,
+                                      self.ws.n_features)
+        return _average_and_shift(self.ws.sums, self.ws.weights, &self.centers64[0, 0],
+                                  &self.spare64[0, 0], self.ws.n_clusters, self.ws.n_features)
+
+    cdef void _take_new_centers(self):
+        """Copy the spare buffer into the centers."""
+        cdef Py_ssize_t n_values = self.ws.n_clusters * self.ws.n_features
+        if self.single:
+            memcpy(&self.centers32[0, 0], &self.spare32[0, 0], n_values * sizeof(float))
+        else:
+            memcpy(&self.centers64[0, 0], &self.spare64[0, 0], n_values * sizeof(double))
+
+    def move_centers(self):
+        """Move every center with weight to its cluster's mean, in place.
+
+        Returns
+        -------
+        float
+            The total squared shift of the centers (float64).
+        """
+        cdef double shift = self._new_centers()
+        self._take_new_centers()
+        return shift
+
+
+def move_centers(
+    const double[:, ::1] sums,           # IN (n_clusters, n_features)
+    const double[::1] weights,           # IN (n_clusters,)
+    floating[:, ::1] centers,            # INOUT (n_clusters, n_features)
 ):
-    """Lloyd iterations from ``centers`` until convergence or ``max_iter``.
+    """The center update of every step: ``centers[c] = sums[c] / weights[c]``.
 
-    The loop of scikit-learn: stop when no label changes, or when the total
-    squared center shift is at most ``tol`` (absolute). Each iteration is one
-    fused pass over X; between passes only O(n_clusters x n_features) work
-    is done, in C.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features), C order
-        Points.
-    sample_weight : ndarray of shape (n_samples,), float64
-        Weight of every point.
-    centers : ndarray of shape (n_clusters, n_features), same dtype as X
-        Initial centers in, final centers out.
-    labels : ndarray of shape (n_samples,), int32
-        Receives the labels of the last assignment (made with the centers
-        before the last update).
-    max_iter : int
-        Most iterations.
-    tol : float
-        Absolute bound on the total squared center shift.
-    n_threads : int
-        OpenMP threads to use.
-    history : list
-        Receives one ``(inertia, center_shift, seconds, distance_evaluations)``
-        tuple per iteration (Lloyd evaluates ``n_samples * n_clusters``).
-    path : int, optional
-        Instruction-set path; the active one by default.
-    on_iteration : callable, optional
-        Called with no arguments after each iteration, once its tuple is in
-        ``history``; a true return value stops the run there (not counted
-        as converged unless the iteration also met the stopping rule).
+    Divided, not multiplied by a reciprocal that a denormal weight would not
+    have, and rounded to the dtype of the centers; centers without weight
+    stay. The same C loop as :class:`LloydStep`.
 
     Returns
     -------
-    n_iter : int
-        Iterations run.
-    converged : bool
-        Stopped by strict convergence or ``tol``, not by ``max_iter``.
-    labels_match_centers : bool
-        Whether ``labels`` already are the nearest final centers (strict
-        convergence without a re-seeded cluster); if not, assign once more.
+    float
+        ``sum((new - old) ** 2)`` in float64, summed in center order.
     """
-    cdef Py_ssize_t n_clusters = centers.shape[0], n_features = centers.shape[1]
-    cdef double inertia, shift
-    cdef Py_ssize_t n_changed
-    cdef int iteration = 0, n_relocated = 0
-    cdef bint converged = False, strict = False
-    cdef _Workspace ws = _Workspace(X.shape[0], n_clusters, n_features, n_threads)
-    cdef floating *given = &centers[0, 0]
-    cdef floating *buffer = <floating *>malloc(n_clusters * n_features * sizeof(floating))
-    # the centers alternate between the caller's array and the buffer
-    cdef floating *current = given
-    cdef floating *spare = buffer
-    cdef floating *swap
-    if buffer == NULL:
-        raise MemoryError("fastkmeans: no memory for the centers")
-    if path < 0:
-        path = active_path_id()
-    labels[:] = -1
-    try:
-        for iteration in range(max_iter):
-            started = perf_counter()
-            _pass(ws, X, sample_weight, current, &labels[0], n_threads, path,
-                  &inertia, &n_changed)
-            n_relocated = 0
-            if _has_empty_cluster(ws.weights, n_clusters):
-                n_relocated = relocate_empty_clusters(
-                    X, sample_weight, <floating[:n_clusters, :n_features]>current, labels,
-                    <double[:n_clusters, :n_features]>ws.sums,
-                    <double[:n_clusters]>ws.weights, n_threads)
-            shift = _average_and_shift(ws.sums, ws.weights, current, spare,
-                                       n_clusters, n_features)
-            swap = current
-            current = spare
-            spare = swap
-            converged, strict, stop = end_iteration(
-                history, inertia, shift, perf_counter() - started, X.shape[0] * n_clusters,
-                n_changed, tol, on_iteration)
-            if stop:
-                break
-        if current != given:
-            memcpy(given, current, n_clusters * n_features * sizeof(floating))
-    finally:
-        free(buffer)
-    return iteration + 1, converged, strict and n_relocated == 0
+    cdef floating[:, ::1] new_centers = np.empty_like(np.asarray(centers))
+    cdef double shift = _average_and_shift(&sums[0, 0], &weights[0], &centers[0, 0],
+                                           &new_centers[0, 0], centers.shape[0],
+                                           centers.shape[1])
+    centers[:, :] = new_centers
+    return shift

@@ -14,7 +14,6 @@ from typing import Optional
 import numpy as np
 
 from ._silhouette import TILE, silhouette_pairs, silhouette_sorted
-from ._sparse_input import CSRData
 from ._threads import resolve_n_threads
 from ._validation import check_data, check_magnitude, check_random_state
 
@@ -35,8 +34,7 @@ def _use_pairs_kernel(n_samples: int, n_features: int, n_labels: int) -> bool:
 
 
 def _check_points(X, n_threads: int):
-    """``X`` validated as for :func:`fit` (an ndarray, or ``CSRData`` for SciPy
-    sparse input); squared distances must be finite in float64."""
+    """``X`` validated as for :func:`fit` (a ``DenseData`` or ``CSRData``); squared distances must be finite in float64."""
     X, max_abs = check_data(X, n_threads)
     check_magnitude(max_abs, X.shape[1], np.float64, 1.0)
     return X
@@ -76,9 +74,9 @@ def _silhouette_codes(labels, n_samples: int) -> tuple:
     return names, codes
 
 
-def _rows(X, indices: np.ndarray) -> np.ndarray:
-    """Rows ``indices`` of validated data (ndarray or ``CSRData``) as a dense array."""
-    return X.dense_rows(indices, np.float64) if isinstance(X, CSRData) else X[indices]
+def _rows(data, indices: np.ndarray) -> np.ndarray:
+    """Rows ``indices`` of validated data (``DenseData`` or ``CSRData``), float64."""
+    return data.dense_rows(indices, np.float64)
 
 
 def _packed_by_cluster(X: np.ndarray, codes: np.ndarray, n_labels: int) -> tuple:
@@ -159,7 +157,7 @@ def labelled_silhouette(X, labels, n_threads: Optional[int]) -> tuple:
     return _silhouette_values(X, codes, names.size, n_threads), names, codes
 
 
-def _silhouette_values(X: np.ndarray, codes: np.ndarray, n_labels: int,
+def _silhouette_values(X, codes: np.ndarray, n_labels: int,
                        n_threads: int) -> np.ndarray:
     packed, cluster_end, order = _packed_by_cluster(X, codes, n_labels)
     values_sorted = np.empty(X.shape[0])
@@ -226,6 +224,6 @@ def silhouette_score(X, labels, *, sample_size: Optional[int] = None, random_sta
             raise ValueError(f"sample_size must be between 1 and n_samples={n_samples}, "
                              f"got {sample_size}")
         indices = check_random_state(random_state).permutation(n_samples)[:sample_size]
-        X = _rows(X, indices)
+        X = X.take_rows(indices)
         names, codes = _silhouette_codes(codes[indices], int(sample_size))
     return float(np.mean(_silhouette_values(X, codes, names.size, n_threads)))

@@ -10,8 +10,8 @@ smoothed batch inertia. The per-step work (gather, assign, update) is one
 NumPy ``take`` and one Cython call; the random numbers come from a NumPy
 Generator, so results are reproducible for a ``random_state`` (bitwise, for
 any thread count) but differ from scikit-learn's draws. SciPy sparse input
-takes the same steps on CSR batches (``_sparse_minibatch``): the same draws
-and updates, so the same data fit the same model dense or sparse.
+takes the same steps on CSR batches (:class:`_SparseStepBuffers`): the same
+draws and updates, so the same data fit the same model dense or sparse.
 """
 from __future__ import annotations
 
@@ -21,18 +21,19 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from . import _sparse_minibatch
+from . import _sparse
+from ._data import CSRData, DenseData, SparseCenters
 from ._estimator_base import (
     _UNCHANGED, CentersEstimator, check_bool, validated_labels_and_inertia,
 )
 from ._fit import absolute_tol
 from ._init import _draw, initial_centers
-from ._minibatch import minibatch_step
+from ._minibatch import minibatch_step, sparse_center_update
 from ._progress import check_verbose
 from ._threads import resolve_n_threads
 from ._validation import (
     check_data, check_init, check_magnitude, check_n_clusters, check_n_init,
-    check_positive_int, check_random_state, check_sample_weight, check_tol, is_csr_data,
+    check_positive_int, check_random_state, check_sample_weight, check_tol,
 )
 
 
@@ -46,7 +47,7 @@ def _check_optional_int(value, name: str, minimum: int):
 
 
 class _StepBuffers:
-    """Scratch arrays of the step kernel for batches of up to ``batch_size`` rows."""
+    """Scratch arrays of the dense step kernel for batches of up to ``batch_size`` rows."""
 
     def __init__(self, batch_size: int, n_clusters: int, n_features: int, dtype):
         self.batch = np.empty((batch_size, n_features), dtype=dtype)
@@ -56,9 +57,19 @@ class _StepBuffers:
         self.sums = np.empty((n_clusters, n_features))
         self.batch_weights = np.empty(n_clusters)
 
-    def gather(self, X, indices) -> np.ndarray:
+    def gather(self, X: DenseData, indices) -> np.ndarray:
         """Rows ``indices`` of ``X``, into the batch buffer."""
-        return np.take(X, indices, axis=0, out=self.batch)
+        return np.take(X.array, indices, axis=0, out=self.batch)
+
+    @staticmethod
+    def whole(X: DenseData) -> np.ndarray:
+        """All of ``X`` as one batch (``partial_fit``)."""
+        return X.array
+
+    @staticmethod
+    def batch_rows(batch: np.ndarray, rows) -> np.ndarray:
+        """Rows ``rows`` of a batch, dense."""
+        return batch[rows]
 
     def step(self, batch, sample_weight, centers, centers_new, counts, n_threads):
         """Run the kernel on ``batch`` (its first rows of the buffers); see minibatch_step."""
@@ -68,26 +79,65 @@ class _StepBuffers:
                               self.batch_weights, n_threads)
 
 
-class _SparseStepBuffers(_sparse_minibatch.SparseStepBuffers):
-    """The step of CSR data, with :class:`_StepBuffers`' interface."""
+class _SparseStepBuffers:
+    """Scratch of the CSR step for batches of up to ``batch_size`` rows.
 
-    def gather(self, X, indices):
-        """Rows ``indices`` of ``X``, as a CSR batch (never densified)."""
-        return _sparse_minibatch.take_rows(X, indices)
+    A batch is gathered as CSR rows (its nonzeros copied, never densified),
+    labelled by the sparse assignment kernel (``_sparse.assign_pass`` on
+    the transposed centers of ``_data.SparseCenters``) and the centers moved
+    by ``_minibatch.sparse_center_update``: the same update as the dense
+    step, so the same data given dense or sparse fit the same centers.
+    Memory: the centers transposed (``n_features x width``, dtype of X), the
+    ``n_clusters x n_features`` float64 sums (kept zero between steps) and
+    O(batch_size); nothing of size ``batch_size x n_features``.
+    """
+
+    def __init__(self, batch_size: int, n_clusters: int, n_features: int, dtype):
+        self.layout = SparseCenters(n_clusters, n_features, dtype, batch_size)
+        self.unit_weights = np.ones(batch_size)
+        self.labels = np.empty(batch_size, dtype=np.int32)
+        self.sums = np.zeros((n_clusters, n_features))
+        self.batch_weights = np.empty(n_clusters)
+        self.no_distances = np.empty(0)
+
+    @staticmethod
+    def gather(X: CSRData, indices) -> CSRData:
+        """Rows ``indices`` of ``X``, as a CSR batch."""
+        return X.take_rows(indices)
+
+    @staticmethod
+    def whole(X: CSRData) -> CSRData:
+        """All of ``X`` as one batch (``partial_fit``)."""
+        return X
+
+    @staticmethod
+    def batch_rows(batch: CSRData, rows) -> np.ndarray:
+        """Rows ``rows`` of a batch, dense."""
+        return batch.dense_rows(rows)
+
+    def step(self, batch: CSRData, sample_weight, centers, centers_new, counts, n_threads):
+        """One step on ``batch``, as ``_minibatch.minibatch_step``: ``(batch_inertia, shift)``."""
+        layout = self.layout
+        labels = self.labels[:batch.shape[0]]
+        layout.load(centers)
+        batch_inertia, _ = _sparse.assign_pass(
+            *batch.arrays, sample_weight, layout.ct, layout.ct_sq, layout.rows, layout.sq,
+            labels, self.no_distances, layout.scratch, n_threads)
+        shift = sparse_center_update(*batch.arrays, sample_weight, labels, centers,
+                                     centers_new, counts, self.sums, self.batch_weights)
+        return batch_inertia, shift
+
+
+# the step of each kind of validated data
+_STEP_BUFFERS = {DenseData: _StepBuffers, CSRData: _SparseStepBuffers}
 
 
 def _step_buffers(X, batch_size: int, n_clusters: int):
-    """Step buffers for validated data ``X`` (dense or CSR)."""
-    kind = _SparseStepBuffers if is_csr_data(X) else _StepBuffers
-    return kind(batch_size, n_clusters, X.shape[1], X.dtype)
+    """Step buffers for validated data ``X``."""
+    return _STEP_BUFFERS[type(X)](batch_size, n_clusters, X.shape[1], X.dtype)
 
 
-def _rows(X, indices):
-    """Rows ``indices`` of validated data: an array, or a CSRData for sparse ``X``."""
-    return _sparse_minibatch.take_rows(X, indices) if is_csr_data(X) else X[indices]
-
-
-def _reassign_small_clusters(batch, centers, counts, rng, ratio) -> int:
+def _reassign_small_clusters(buffers, batch, centers, counts, rng, ratio) -> int:
     """Move the centers that absorbed little weight onto random batch points.
 
     As scikit-learn: centers whose count is below ``ratio`` times the largest
@@ -103,7 +153,7 @@ def _reassign_small_clusters(batch, centers, counts, rng, ratio) -> int:
     n_moved = int(to_reassign.sum())
     if n_moved:
         chosen = rng.choice(n_batch, size=n_moved, replace=False)
-        centers[to_reassign] = batch.dense_rows(chosen) if is_csr_data(batch) else batch[chosen]
+        centers[to_reassign] = buffers.batch_rows(batch, chosen)
         counts[to_reassign] = counts[~to_reassign].min()
     return n_moved
 
@@ -286,7 +336,7 @@ class MiniBatchKMeans(CentersEstimator):
         """Initial centers from a random subset of ``init_size`` samples."""
         if params["init_size"] < X.shape[0]:
             subset = rng.integers(0, X.shape[0], params["init_size"])
-            X, sample_weight = _rows(X, subset), sample_weight[subset]
+            X, sample_weight = X.take_rows(subset), sample_weight[subset]
         centers = initial_centers(params["init"], X, params["n_clusters"], sample_weight, rng,
                                   n_threads)
         return np.ascontiguousarray(centers, dtype=X.dtype)
@@ -333,7 +383,7 @@ class MiniBatchKMeans(CentersEstimator):
         best_inertia, centers = None, None
         for run in range(params["n_init"]):
             candidate = self._initial_centers(X, sample_weight, rng, params, n_threads)
-            _, score = validated_labels_and_inertia(_rows(X, validation), candidate,
+            _, score = validated_labels_and_inertia(X.take_rows(validation), candidate,
                                            sample_weight[validation], n_threads)
             if verbose:
                 print(f"Init {run + 1}/{params['n_init']}: validation inertia {score}")
@@ -359,7 +409,7 @@ class MiniBatchKMeans(CentersEstimator):
             batch_inertia, shift = buffers.step(batch, buffers.unit_weights, centers,
                                                 centers_new, self._counts, n_threads)
             if reassign and params["reassignment_ratio"] > 0:
-                n_moved = _reassign_small_clusters(batch, centers_new, self._counts,
+                n_moved = _reassign_small_clusters(buffers, batch, centers_new, self._counts,
                                                    rng, params["reassignment_ratio"])
                 if n_moved and tol > 0:
                     shift = float(np.sum((centers_new - centers) ** 2, dtype=np.float64))
@@ -413,17 +463,17 @@ class MiniBatchKMeans(CentersEstimator):
             params = self._check_step_params()
             # centers keep the dtype of the first data
             dtype = self.cluster_centers_.dtype
-            X = (_sparse_minibatch.with_dtype(X, dtype)
-                 if is_csr_data(X) else X.astype(dtype, copy=False))
+            X = X.astype(dtype)
         if not hasattr(self, "_random_state"):  # fitted by fit, continued here
             self._random_state = check_random_state(self.random_state)
         centers = self.cluster_centers_
         buffers = _step_buffers(X, X.shape[0], centers.shape[0])
         reassign = self._random_reassign(X.shape[0])
-        buffers.step(X, sample_weight, centers, centers, self._counts, n_threads)
+        batch = buffers.whole(X)
+        buffers.step(batch, sample_weight, centers, centers, self._counts, n_threads)
         if reassign and params["reassignment_ratio"] > 0:
-            _reassign_small_clusters(X, centers, self._counts, self._random_state,
-                                     params["reassignment_ratio"])
+            _reassign_small_clusters(buffers, batch, centers, self._counts,
+                                     self._random_state, params["reassignment_ratio"])
         if params["compute_labels"]:
             self.labels_, self.inertia_ = validated_labels_and_inertia(
                 X, self.cluster_centers_, sample_weight, n_threads)

@@ -11,7 +11,7 @@ import numpy as np
 
 from ._elbow import ElbowResult
 from ._metrics import _encode_labels, _rows, labelled_silhouette
-from ._sparse_input import CSRData
+from ._data import DenseData
 from ._threads import resolve_n_threads
 from ._validation import check_centers, check_data
 
@@ -53,10 +53,10 @@ def _cluster_colors(n_clusters: int) -> list:
 
 
 def _float_chunks(X):
-    """``(start, rows)``: ``X`` (ndarray or ``CSRData``) as float64 chunks of rows."""
+    """``(start, rows)``: validated data as float64 chunks of rows."""
     for start in range(0, X.shape[0], _PCA_CHUNK_ROWS):
         indices = np.arange(start, min(start + _PCA_CHUNK_ROWS, X.shape[0]))
-        yield start, np.asarray(_rows(X, indices), dtype=np.float64)
+        yield start, _rows(X, indices)
 
 
 def pca_2d(X, *others: np.ndarray):
@@ -69,7 +69,7 @@ def pca_2d(X, *others: np.ndarray):
 
     Parameters
     ----------
-    X : ndarray of shape (n_samples, n_features), or validated ``CSRData``
+    X : ndarray of shape (n_samples, n_features), or validated data (``_data.py``)
         The points.
     *others : ndarray of shape (m, n_features)
         Further points projected on the same axes.
@@ -81,8 +81,8 @@ def pca_2d(X, *others: np.ndarray):
     explained : ndarray of shape (2,)
         Fraction of the variance along each axis.
     """
-    if not isinstance(X, CSRData):
-        X = np.asarray(X)
+    if isinstance(X, np.ndarray):
+        X = DenseData(X)
     n_samples, n_features = X.shape
     mean = np.zeros(n_features)
     for _, rows in _float_chunks(X):
@@ -146,7 +146,7 @@ def plot_clusters(X, labels, centers=None, *, ax: Optional["Axes"] = None,
         centers = check_centers(centers, n_features, np.float64, n_threads)
     ax = _new_or_given(ax)  # only once the input is known good: no figure left open
     if n_features <= 2:
-        X = np.asarray(_rows(X, np.arange(n_samples)), dtype=np.float64)  # n x 1 or n x 2
+        X = _rows(X, np.arange(n_samples))  # n x 1 or n x 2, float64
     if n_features > 2:
         projected, explained = pca_2d(X, *([] if centers is None else [centers]))
         points = projected[0]

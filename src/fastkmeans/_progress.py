@@ -85,17 +85,18 @@ class FitProgress:
         #: set once the callback has asked to stop: no further run starts
         self.stopped = False
 
-    def hook(self, history: list, run: int):
-        """The ``on_iteration`` hook of ``lloyd_run`` for one run (None if nobody listens).
+    def hook(self, run: int):
+        """The ``on_iteration`` hook of the run loop (``_run.run_lloyd``) for one
+        run (None if nobody listens).
 
-        It reads the iteration's ``(inertia, center_shift, seconds,
-        distance_evaluations)`` tuple, the last one in ``history``, and
-        returns True to stop the run.
+        It is called with the run's history and reads the iteration's
+        ``(inertia, center_shift, seconds, distance_evaluations)`` tuple, the
+        last one; it returns True to stop the run.
         """
         if not self.verbose and self.callback is None:
             return None
 
-        def on_iteration() -> bool:
+        def on_iteration(history: list) -> bool:
             inertia, center_shift, seconds, evaluations = history[-1]
             info = IterationInfo(len(history), float(inertia), float(center_shift),
                                  float(seconds), run, self.n_runs, int(evaluations))

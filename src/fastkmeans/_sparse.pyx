@@ -2,7 +2,7 @@
 """Kernels for SciPy CSR input: assignment, cluster sums, exact distances, k-means++.
 
 A CSR matrix is passed as its three arrays (``data``, ``indices``,
-``indptr``), canonical (sorted, no duplicates: see ``_sparse_input``), with
+``indptr``), canonical (sorted, no duplicates: see ``_validation.check_sparse_data``), with
 int32 or int64 indices. Centers are dense.
 
 Layouts. The assignment needs ``x . c`` for every center: the centers are
@@ -390,46 +390,6 @@ def assign_pass(
         inertia += block_inertia[b]
         n_changed += block_changed[b]
     return inertia, n_changed
-
-
-def average_and_shift(
-    const double[:, ::1] sums,           # IN (n_clusters, n_features)
-    const double[::1] weights,           # IN (n_clusters,)
-    floating[:, ::1] centers,            # INOUT (n_clusters, n_features)
-):
-    """Move every center with weight to the mean of its cluster; the total squared shift.
-
-    The update of the dense loop (``_lloyd._average_and_shift``), in place:
-    ``centers[c] = sums[c] / weights[c]`` (divided, not multiplied by a
-    reciprocal that a denormal weight would not have), rounded to the dtype
-    of the centers; centers without weight stay.
-
-    Parameters
-    ----------
-    sums : ndarray of shape (n_clusters, n_features), float64
-        Weighted sums of the clusters' rows.
-    weights : ndarray of shape (n_clusters,), float64
-        Total weight of every cluster.
-    centers : ndarray of shape (n_clusters, n_features), float32 or float64
-        Old centers in, new centers out.
-
-    Returns
-    -------
-    float
-        ``sum((new - old) ** 2)`` in float64, summed in center order.
-    """
-    cdef Py_ssize_t c, j
-    cdef double shift = 0.0, diff
-    cdef floating moved
-    with nogil:
-        for c in range(centers.shape[0]):
-            if weights[c] > 0:
-                for j in range(centers.shape[1]):
-                    moved = <floating>(sums[c, j] / weights[c])
-                    diff = <double>moved - <double>centers[c, j]
-                    shift += diff * diff
-                    centers[c, j] = moved
-    return shift
 
 
 def group_rows_by_label(

@@ -1,9 +1,6 @@
 """Euclidean distances of points to all centers (what ``KMeans.transform`` returns)."""
 import numpy as np
 
-from . import _sparse_transform
-from ._distances import distances_to_centers
-from ._sparse_input import is_scipy_sparse
 from ._threads import resolve_n_threads
 from ._validation import check_points_and_centers
 
@@ -36,10 +33,6 @@ def center_distances(X, centers, *, n_threads=None) -> np.ndarray:
     array([[0.],
            [5.]])
     """
-    if is_scipy_sparse(X):
-        return _sparse_transform.center_distances(X, centers, n_threads=n_threads)
     n_threads = resolve_n_threads(n_threads)
-    X, centers = check_points_and_centers(X, centers, n_threads)
-    out = np.empty((X.shape[0], centers.shape[0]), dtype=X.dtype)
-    distances_to_centers(X, centers, out, n_threads)
-    return out
+    data, centers = check_points_and_centers(X, centers, n_threads)
+    return data.center_distances(centers, n_threads)

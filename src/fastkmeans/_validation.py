@@ -4,15 +4,23 @@ Each check names the argument, the value it received and what was expected.
 Arrays are converted at most once (integers to float64, float32 kept), and
 the caller's arrays are never written to: what comes back is either a
 read-only view of the caller's array or a private copy.
+
+SciPy stays optional: a SciPy sparse matrix can only exist once
+``scipy.sparse`` is imported, so :func:`is_scipy_sparse` looks in
+``sys.modules`` and never imports it. Sparse input becomes a canonical CSR
+(sorted columns, no duplicates, int32 or int64 indices, float32 kept), copied
+only where it must change.
 """
 import math
+import sys
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
 
 from ._common import scan_finite_and_magnitude
-from ._sparse_input import CSRData, read_only, check_sparse_data, is_scipy_sparse
+from ._data import CSRData, DenseData, read_only
+from ._sparse import csr_structure
 
 # Labels are int32, as in scikit-learn.
 _MAX_SAMPLES = np.iinfo(np.int32).max
@@ -20,12 +28,15 @@ _INIT_METHODS = ("k-means++", "random")
 
 
 def _is_sparse(value) -> bool:
+    """Whether ``value`` looks like a sparse matrix of any library (duck-typed)."""
     return hasattr(value, "tocsr") and hasattr(value, "nnz")
 
 
-def is_csr_data(X) -> bool:
-    """Whether validated data ``X`` is sparse (a ``CSRData``), not an ndarray."""
-    return isinstance(X, CSRData)
+def is_scipy_sparse(value) -> bool:
+    """Whether ``value`` is a SciPy sparse matrix or array (never imports SciPy)."""
+    sparse = sys.modules.get("scipy.sparse")
+    return sparse is not None and sparse.issparse(value)
+
 
 
 def _float_dtype(dtype: np.dtype, name: str) -> np.dtype:
@@ -75,9 +86,11 @@ def check_data(X, n_threads: int, name: str = "X"):
 
     Returns
     -------
-    X : ndarray of shape (n_samples, n_features), float32 or float64
-        Read-only and C-contiguous (copied only if the input was not); for a
-        SciPy sparse ``X``, a canonical ``_sparse_input.CSRData`` instead.
+    X : DenseData or CSRData of shape (n_samples, n_features)
+        The data object of ``_data.py``, float32 or float64: for arrays a
+        read-only, C-contiguous array (copied only if the input was not);
+        for a SciPy sparse ``X``, its canonical CSR arrays. This is the one
+        place that tells dense from sparse.
     max_abs : float
         Largest absolute value in ``X``.
     """
@@ -107,7 +120,7 @@ def check_data(X, n_threads: int, name: str = "X"):
         raise ValueError(
             f"{name} contains {float(array[row, column])} at row {row}, column {column}: "
             "k-means needs finite values (remove or impute NaN and infinity)")
-    return read_only(array), max_abs
+    return DenseData(read_only(array)), max_abs
 
 
 def check_magnitude(max_abs: float, n_features: int, dtype, total_weight: float,
@@ -324,3 +337,124 @@ def check_random_state(random_state) -> np.random.Generator:
     raise TypeError(
         f"random_state must be None, an int, a numpy.random.Generator or "
         f"RandomState, got {random_state!r} of type {type(random_state).__name__}")
+
+
+def _index_arrays(indptr, indices, name: str):
+    """``indptr`` and ``indices`` in one dtype, int32 when both are, else int64."""
+    for array, what in ((indptr, "indptr"), (indices, "indices")):
+        if array.dtype.kind not in "iu":
+            raise TypeError(f"{name}.{what} has dtype {array.dtype}: expected integers")
+    if indptr.dtype == np.int32 and indices.dtype == np.int32:
+        return indptr, indices
+    index_max = np.iinfo(np.int64).max
+    for array, what in ((indptr, "indptr"), (indices, "indices")):
+        if array.dtype == np.uint64 and array.size and array.max() > index_max:
+            raise ValueError(f"{name}.{what} holds values beyond the int64 range")
+    return indptr.astype(np.int64, copy=False), indices.astype(np.int64, copy=False)
+
+
+def _check_indptr(indptr: np.ndarray, n_samples: int, n_stored: int, name: str) -> int:
+    """Validate the row pointers; returns the number of stored values, ``indptr[-1]``."""
+    if indptr.ndim != 1 or indptr.shape[0] != n_samples + 1:
+        raise ValueError(
+            f"{name}.indptr must have n_samples + 1 = {n_samples + 1} entries, "
+            f"got shape {indptr.shape}")
+    if indptr[0] != 0:
+        raise ValueError(f"{name}.indptr must start at 0, got {indptr[0]}")
+    decreasing = np.flatnonzero(indptr[1:] < indptr[:-1])
+    if decreasing.size:
+        raise ValueError(
+            f"{name}.indptr decreases after row {decreasing[0]}: row pointers "
+            "must be non-decreasing")
+    nnz = int(indptr[-1])
+    if nnz > n_stored:
+        raise ValueError(
+            f"{name}.indptr ends at {nnz}, beyond the {n_stored} stored values "
+            f"of {name}.indices and {name}.data")
+    return nnz
+
+
+def check_sparse_data(X, n_threads: int, name: str = "X"):
+    """Validate a SciPy sparse matrix (or array) as data.
+
+    Parameters
+    ----------
+    X : scipy.sparse matrix or array of shape (n_samples, n_features)
+        CSR is used as is; any other format is converted to CSR (a copy,
+        with duplicate entries summed).
+    n_threads : int
+        Threads for the structure and finiteness scans.
+    name : str
+        Argument name used in error messages.
+
+    Returns
+    -------
+    X : CSRData
+        Canonical, read-only, float32 or float64.
+    max_abs : float
+        Largest absolute stored value.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a shape without samples or features, malformed CSR structure,
+        non-numeric values, NaN or infinity.
+    """
+    if not is_scipy_sparse(X):
+        raise TypeError(f"{name} must be a SciPy sparse matrix or array, got "
+                        f"{type(X).__name__}")
+    if len(X.shape) != 2:
+        raise ValueError(
+            f"{name} must be a 2-D sparse matrix of shape (n_samples, n_features), "
+            f"got shape {X.shape}")
+    n_samples, n_features = (int(size) for size in X.shape)
+    if n_samples == 0 or n_features == 0:
+        raise ValueError(
+            f"{name} must hold at least one sample and one feature, got shape {X.shape}")
+    if n_samples > np.iinfo(np.int32).max:
+        raise ValueError(f"{name} has {n_samples} samples; at most "
+                         f"{np.iinfo(np.int32).max} are supported")
+    if X.format != "csr":
+        X = X.tocsr()  # a new matrix: the caller's is untouched
+    sparse_type = type(X)
+
+    dtype = X.data.dtype
+    if dtype.kind not in "biuf" or (dtype.kind == "f" and dtype.itemsize > 8):
+        raise TypeError(
+            f"{name} has dtype {dtype}: expected real numbers "
+            "(float32, float64, integers or booleans)")
+    float_dtype = np.float32 if dtype.kind == "f" and dtype.itemsize <= 4 else np.float64
+    indptr, indices = _index_arrays(np.asarray(X.indptr), np.asarray(X.indices), name)
+    data = np.asarray(X.data)
+    nnz = _check_indptr(indptr, n_samples, min(indices.shape[0], data.shape[0]), name)
+    indices, data = indices[:nnz], data[:nnz]
+    first_bad, canonical = csr_structure(indptr, indices, n_features, n_threads)
+    if first_bad >= 0:
+        row = int(np.searchsorted(indptr, first_bad, side="right")) - 1
+        raise ValueError(
+            f"{name} has column index {indices[first_bad]} in row {row}: "
+            f"expected 0 <= index < n_features={n_features}")
+    if not canonical:
+        # Sort the columns and sum duplicates on a private copy.
+        copy = sparse_type((data, indices, indptr), shape=(n_samples, n_features), copy=True)
+        copy.sum_duplicates()
+        indptr, indices = _index_arrays(copy.indptr, copy.indices, name)
+        data = copy.data
+
+    data = np.ascontiguousarray(data, dtype=float_dtype)
+    max_abs = 0.0
+    if data.size:
+        first_bad, max_abs = scan_finite_and_magnitude(data.reshape(-1, 1), n_threads)
+        if first_bad >= 0:
+            row = int(np.searchsorted(indptr, first_bad, side="right")) - 1
+            raise ValueError(
+                f"{name} contains {float(data[first_bad])} at row {row}, column "
+                f"{indices[first_bad]}: k-means needs finite values (remove or "
+                "impute NaN and infinity)")
+    return CSRData(
+        data=read_only(data),
+        indices=read_only(np.ascontiguousarray(indices)),
+        indptr=read_only(np.ascontiguousarray(indptr)),
+        shape=(n_samples, n_features),
+        sparse_type=sparse_type,
+    ), float(max_abs)

@@ -1,0 +1,109 @@
+"""The run loop: one Lloyd run from given centers, for every step.
+
+The loop is written once. What differs between dense Lloyd, the bounded
+variants and sparse Lloyd (and any future backend) is the *step*, made by
+the data object (``data.lloyd_step(...)``, see ``_data.py``). A step holds
+the run's ``centers`` (moved in place), ``labels``, ``sample_weight`` and
+the clusters' float64 ``sums`` and ``weights``, and offers two calls:
+
+``assign_and_sum() -> (inertia, n_changed, distance_evaluations, any_empty)``
+    Label every point with its nearest current center and sum each
+    cluster's weighted points and weights, in an order fixed by the rows
+    (so the sums never depend on the thread or worker count).
+``move_centers() -> shift``
+    Centers to their clusters' means (centers without weight stay); the
+    total squared shift in float64.
+
+Between the two the loop re-seeds empty clusters (:func:`relocate_empty_clusters`,
+through the data object's methods). The loop follows scikit-learn's, so that
+from the same initial centers both give the same labels, centers and
+iteration count: stop when no label changes or when the total squared
+center shift is at most ``tol``; after any other stop assign once more so
+that the labels match the final centers.
+"""
+from time import perf_counter
+
+import numpy as np
+
+from ._result import KMeansResult, run_result
+
+
+def relocate_empty_clusters(data, step, n_threads: int) -> int:
+    """Give each empty cluster one of the points farthest from their centers.
+
+    As scikit-learn: the farthest points (squared distance to the center they
+    are labelled with) move, farthest first, into the empty clusters;
+    ``step.sums`` and ``step.weights`` are adjusted in place, labels are
+    not. Points of weight zero never move. Memory is O(n_samples) and one
+    dense row per empty cluster. Returns the number of clusters re-seeded.
+    """
+    sums, weights, sample_weight = step.sums, step.weights, step.sample_weight
+    empty = np.flatnonzero(weights == 0)
+    sq_dist = data.label_sq_distances(step.centers, step.labels, n_threads)
+    sq_dist[sample_weight == 0] = -1.0
+    n_moves = empty.size  # validation guarantees >= n_clusters weighted points
+    far = np.argpartition(sq_dist, -n_moves)[-n_moves:]
+    far = far[np.lexsort((far, -sq_dist[far]))]
+    rows = data.dense_rows(far, np.float64)
+    for cluster, index, row in zip(empty, far, rows):
+        old_cluster = step.labels[index]
+        weighted_row = sample_weight[index] * row
+        sums[old_cluster] -= weighted_row
+        weights[old_cluster] -= sample_weight[index]
+        sums[cluster] = weighted_row
+        weights[cluster] = sample_weight[index]
+    return empty.size
+
+
+def run_lloyd(data, step, max_iter: int, tol: float, n_threads: int,
+              on_iteration=None) -> KMeansResult:
+    """One Lloyd run of ``step`` from its centers (a private array, updated in place).
+
+    Parameters
+    ----------
+    data : DenseData or CSRData
+        Validated data (``_data.py``).
+    step : step
+        Made by ``data.lloyd_step(sample_weight, centers, algorithm,
+        n_threads)``: dense Lloyd, a bounded variant or sparse Lloyd (all
+        give Lloyd's result).
+    max_iter : int
+        Most iterations.
+    tol : float
+        Absolute bound on the total squared center shift.
+    n_threads : int
+        OpenMP threads.
+    on_iteration : callable, optional
+        ``on_iteration(history)`` after each iteration, once its
+        ``(inertia, center_shift, seconds, distance_evaluations)`` record is
+        the last of ``history``; a true return value ends the run there (not counted as
+        converged unless the iteration also met the stopping rule).
+
+    Returns
+    -------
+    KMeansResult
+        The run's centers, labels (of the final centers), exact inertia,
+        iterations, convergence and per-iteration history.
+    """
+    centers, sample_weight = step.centers, step.sample_weight
+    history = []
+    converged = labels_current = False
+    iteration = 0
+    for iteration in range(max_iter):  # noqa: B007 (the count is the result)
+        started = perf_counter()
+        inertia, n_changed, distance_evaluations, any_empty = step.assign_and_sum()
+        n_relocated = relocate_empty_clusters(data, step, n_threads) if any_empty else 0
+        shift = step.move_centers()
+        history.append((inertia, shift, perf_counter() - started, distance_evaluations))
+        # no label changed: the centers did not move, unless a cluster was re-seeded
+        labels_current = n_changed == 0 and n_relocated == 0
+        converged = n_changed == 0 or shift <= tol
+        # the hook hears of every iteration, the last one too
+        stopped = on_iteration is not None and bool(on_iteration(history))
+        if converged or stopped:
+            break
+    labels = step.labels
+    if not labels_current:
+        data.assign(centers, labels, n_threads)
+    return run_result(centers, labels, data.inertia(centers, labels, sample_weight, n_threads),
+                      iteration + 1, converged, history)
