@@ -25,7 +25,7 @@ from ._fit import predict as _predict
 from ._threads import resolve_n_threads
 from ._transform import center_distances
 from ._validation import (
-    _is_sparse, check_data, check_points_and_centers, check_sample_weight, is_scipy_sparse,
+    check_data, check_points_and_centers, check_sample_weight, read_estimator_input,
 )
 
 _OUTPUT_CONTAINERS = ("default", "pandas", "polars")
@@ -346,30 +346,7 @@ class EstimatorProtocol:
         arrays, empty data); finiteness and dtype are checked later, by the
         function the array is passed to.
         """
-        name = type(self).__name__
-        if is_scipy_sparse(X):
-            # fit, predict and center_distances validate and take it as it is
-            self._check_features(X, X, reset)
-            return X
-        if _is_sparse(X):
-            raise TypeError(
-                f"X is a sparse matrix ({type(X).__name__}) but not SciPy's; {name} "
-                "takes dense arrays and SciPy sparse matrices: pass X.toarray()")
-        array = np.asarray(X)
-        if array.dtype.kind == "c":
-            raise ValueError(f"Complex data not supported: X has dtype {array.dtype}")
-        if array.dtype.kind == "O":
-            try:
-                array = array.astype(np.float64)
-            except (TypeError, ValueError) as exc:  # numpy's message names the bad value
-                raise type(exc)(f"X has dtype object and is not numeric: {exc}") from None
-        if array.ndim != 2:
-            check_data(array, 1)  # raises its message about the expected shape
-        for axis, what in ((0, "sample"), (1, "feature")):
-            if array.shape[axis] == 0:
-                raise ValueError(
-                    f"Found array with 0 {what}(s) (shape={array.shape}) while a "
-                    f"minimum of 1 is required by {name}.")
+        array = read_estimator_input(X, type(self).__name__)
         self._check_features(X, array, reset)
         return array
 

@@ -123,6 +123,36 @@ def check_data(X, n_threads: int, name: str = "X"):
     return DenseData(read_only(array)), max_abs
 
 
+def read_estimator_input(X, estimator: str):
+    """``X`` as an estimator's methods receive it: SciPy sparse as it is, else a
+    2-D array, with the errors scikit-learn's checks expect (complex data,
+    object arrays, empty data). Finiteness and dtype are checked later, by
+    :func:`check_data`. ``estimator`` names the class in messages.
+    """
+    if is_scipy_sparse(X):
+        return X
+    if _is_sparse(X):
+        raise TypeError(
+            f"X is a sparse matrix ({type(X).__name__}) but not SciPy's; {estimator} "
+            "takes dense arrays and SciPy sparse matrices: pass X.toarray()")
+    array = np.asarray(X)
+    if array.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported: X has dtype {array.dtype}")
+    if array.dtype.kind == "O":
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError) as exc:  # numpy's message names the bad value
+            raise type(exc)(f"X has dtype object and is not numeric: {exc}") from None
+    if array.ndim != 2:
+        check_data(array, 1)  # raises its message about the expected shape
+    for axis, what in ((0, "sample"), (1, "feature")):
+        if array.shape[axis] == 0:
+            raise ValueError(
+                f"Found array with 0 {what}(s) (shape={array.shape}) while a "
+                f"minimum of 1 is required by {estimator}.")
+    return array
+
+
 def check_magnitude(max_abs: float, n_features: int, dtype, total_weight: float,
                     name: str = "X") -> None:
     """Refuse values whose squared distances would overflow.
