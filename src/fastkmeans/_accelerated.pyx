@@ -39,7 +39,6 @@ from ._common cimport (
 from ._lloyd cimport LloydStep, _has_empty_cluster, _pass
 from ._assign import inertia as exact_inertia
 from ._groups import center_groups
-from ._simd import active_path_id
 
 cdef extern from "_bounds.h" nogil:
     ctypedef struct fk_bounds:
@@ -352,7 +351,7 @@ cdef class BoundedStep(LloydStep):
         cdef Py_ssize_t n_samples = self.X.shape[0]
         cdef Py_ssize_t n_clusters = self.ws.n_clusters, n_features = self.ws.n_features
         cdef int n_threads = self.n_threads
-        cdef int path = active_path_id()
+        cdef int path = self.path
         cdef BlockPlan plan = self.ws.plan
         cdef const double[:, ::1] centers_t_view
         cdef const void *soa_data

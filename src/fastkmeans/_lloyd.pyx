@@ -294,6 +294,7 @@ cdef class LloydStep:
         self.sample_weight = self.sample_weight_view = sample_weight
         self.centers = centers
         self.n_threads = n_threads
+        self.path = active_path_id()  # once per run, not per iteration
         self.single = X.dtype == np.float32
         if self.single:
             self.X32, self.centers32 = X, centers
@@ -325,13 +326,12 @@ cdef class LloydStep:
         """
         cdef double inertia
         cdef Py_ssize_t n_changed
-        cdef int path = active_path_id()
         if self.single:
             _pass(self.ws, self.X32, self.sample_weight_view, &self.centers32[0, 0],
-                  &self.labels_view[0], self.n_threads, path, &inertia, &n_changed)
+                  &self.labels_view[0], self.n_threads, self.path, &inertia, &n_changed)
         else:
             _pass(self.ws, self.X64, self.sample_weight_view, &self.centers64[0, 0],
-                  &self.labels_view[0], self.n_threads, path, &inertia, &n_changed)
+                  &self.labels_view[0], self.n_threads, self.path, &inertia, &n_changed)
         return (inertia, n_changed, self.distance_evaluations,
                 _has_empty_cluster(self.ws.weights, self.ws.n_clusters))
 
