@@ -41,7 +41,6 @@ def _run_labels(run, X, weights, centers, *args):
 
 
 @pytest.mark.parametrize("algorithm", ACCELERATED)
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("shape", [(1500, 2, 30), (800, 9, 40), (600, 40, 25)])
 def test_same_fit_as_lloyd(algorithm, dtype, weighted, shape):
@@ -61,7 +60,6 @@ def test_same_fit_as_lloyd(algorithm, dtype, weighted, shape):
 
 
 @pytest.mark.parametrize("algorithm", ACCELERATED)
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_same_labels_at_every_iteration(algorithm, dtype):
     X, _ = make_blobs(1200, 3, 12, seed=5, dtype=dtype)
     init = _init(X, 24)
@@ -86,7 +84,6 @@ def test_exact_on_a_grid_full_of_ties(algorithm):
 
 
 @pytest.mark.parametrize("algorithm", ACCELERATED)
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_exact_far_from_the_origin(algorithm, dtype):
     # a large offset makes Lloyd's rounding large next to the gaps between
     # distances: the bounds' margins (and Lloyd's own kernel on near-ties)
@@ -182,7 +179,6 @@ def test_distance_evaluations_show_the_pruning(algorithm):
 
 
 @pytest.mark.parametrize("algorithm", ACCELERATED)
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_reference_bounds_give_reference_lloyd(algorithm, dtype):
     X, _ = make_blobs(900, 3, 10, seed=8, dtype=dtype)
     init = _init(X, 20)

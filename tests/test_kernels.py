@@ -8,7 +8,6 @@ from fastkmeans._assign import assign_labels, inertia, label_sq_distances
 from fastkmeans._kmeanspp import candidate_potentials, row_sq_distances, update_closest
 from fastkmeans._lloyd import lloyd_iteration, lloyd_run, update_sums
 
-DTYPES = [np.float32, np.float64]
 RTOL = {np.float32: 2e-5, np.float64: 1e-12}
 
 
@@ -24,8 +23,6 @@ def _weights(n_samples, weighted):
     return random_weights(n_samples) if weighted else np.ones(n_samples)
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("n_threads", [1, 2])
 def test_assign_labels_matches_reference(dtype, n_threads):
     X, centers = _problem(dtype)
     labels = np.empty(X.shape[0], dtype=np.int32)
@@ -38,7 +35,6 @@ def test_assign_labels_matches_reference(dtype, n_threads):
     np.testing.assert_allclose(min_sq, expected_sq, rtol=RTOL[dtype], atol=1e-6)
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
 def test_label_sq_distances_matches_reference(dtype):
     X, centers = _problem(dtype)
     labels = np.random.default_rng(3).integers(0, centers.shape[0], X.shape[0]).astype(np.int32)
@@ -48,7 +44,6 @@ def test_label_sq_distances_matches_reference(dtype):
                                rtol=RTOL[dtype])
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("weighted", [False, True])
 def test_inertia_matches_reference(dtype, weighted):
     X, centers = _problem(dtype)
@@ -59,7 +54,6 @@ def test_inertia_matches_reference(dtype, weighted):
     np.testing.assert_allclose(got, ref.inertia(X, w, centers, labels), rtol=RTOL[dtype])
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("weighted", [False, True])
 def test_update_sums_matches_reference(dtype, weighted):
     X, centers = _problem(dtype)
@@ -73,7 +67,6 @@ def test_update_sums_matches_reference(dtype, weighted):
     np.testing.assert_allclose(cluster_weights, expected_weights, rtol=1e-12)
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("weighted", [False, True])
 def test_lloyd_iteration_matches_reference(dtype, weighted):
     X, centers = _problem(dtype)
@@ -115,7 +108,6 @@ def test_lloyd_iteration_over_several_buffer_waves():
     np.testing.assert_allclose(got_inertia, exp_inertia, rtol=1e-12)
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
 def test_kmeanspp_kernels_match_brute_force(dtype):
     X, centers = _problem(dtype, n_samples=2000)
     w = random_weights(X.shape[0])
@@ -161,3 +153,72 @@ def test_lloyd_run_hook_sees_each_iteration_and_can_stop():
     stopped, history = _run_with_hook(X, centers.copy(), lambda history: len(history) == 2)
     assert stopped == (2, False, False)
     assert [h[:2] for h in history] == [h[:2] for h in full_history[:2]]
+
+
+# --- private sparse kernels ----------------------------------------------------------
+# The only tests of the sparse Lloyd pieces by their private names
+# (fastkmeans._sparse_fit, _sparse_input, _sparse), which are being reworked:
+# move them with the modules. The public behaviour is tested on every container
+# in test_fit.py.
+
+def _private_sparse_problem(n_samples, seed):
+    sparse = pytest.importorskip("scipy.sparse")
+    from fastkmeans._sparse_input import check_sparse_data
+
+    dense, _ = make_blobs(n_samples, 30, 5, cluster_std=2.0, seed=seed, zero_below=6.0)
+    return check_sparse_data(sparse.csr_matrix(dense), 2)[0], dense
+
+
+def test_sparse_cluster_sums_equal_the_reference():
+    from fastkmeans._sparse_fit import LloydWorkspace
+
+    data, dense = _private_sparse_problem(600, seed=13)
+    w = random_weights(dense.shape[0])
+    workspace = LloydWorkspace(data, w, 5, n_threads=2)
+    labels = np.full(dense.shape[0], -1, dtype=np.int32)
+    centers = dense[:5].copy()
+    start = centers.copy()
+    workspace.iteration(centers, labels)
+    expected_labels, _ = ref.assign_labels(dense, start)
+    np.testing.assert_array_equal(labels, expected_labels)
+    sums, weights = ref.update_sums(dense, w, labels, 5)
+    np.testing.assert_allclose(workspace.sums, sums, rtol=1e-12)
+    np.testing.assert_allclose(workspace.weights, weights, rtol=1e-12)
+
+
+def test_sparse_lloyd_run_hook_stops_the_run_after_the_history_is_appended():
+    from fastkmeans._sparse_fit import lloyd_run
+
+    data, dense = _private_sparse_problem(600, seed=12)
+    history, lengths = [], []
+
+    def hook():
+        lengths.append(len(history))
+        return len(history) == 2
+
+    labels = np.empty(dense.shape[0], dtype=np.int32)
+    n_iter, converged, labels_match = lloyd_run(data, np.ones(dense.shape[0]),
+                                                dense[:5].copy(), labels, 100, 0.0, 1,
+                                                history, hook)
+    assert (n_iter, converged, labels_match) == (2, False, False)
+    assert lengths == [1, 2]
+    assert all(len(entry) == 4 and entry[3] == dense.shape[0] * 5 for entry in history)
+
+
+def test_sparse_kernels_refuse_scratch_too_small_or_misaligned_centers():
+    from fastkmeans import _sparse
+    from fastkmeans._sparse_fit import LloydWorkspace
+
+    data, dense = _private_sparse_problem(3000, seed=21)
+    workspace = LloydWorkspace(data, np.ones(3000), 5, n_threads=1)
+    layout = workspace.layout
+    layout.load(dense[:5].copy())
+    labels = np.empty(3000, dtype=np.int32)
+    arguments = (*data.arrays, np.ones(3000), layout.ct, layout.ct_sq, layout.rows, layout.sq,
+                 labels, np.empty(0))
+    assert layout.scratch.shape[0] == _sparse.n_blocks(3000) > 1
+    with pytest.raises(ValueError, match="scratch must have shape"):
+        _sparse.assign_pass(*arguments, layout.scratch[:1], 1)
+    misaligned = np.zeros(layout.ct.size + 1)[1:].reshape(layout.ct.shape)
+    with pytest.raises(ValueError, match="aligned"):
+        _sparse.assign_pass(*arguments[:4], misaligned, *arguments[5:], layout.scratch, 1)
