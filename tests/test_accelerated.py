@@ -2,12 +2,13 @@
 centers, iteration count, inertia; for any dtype, weights and thread count."""
 import numpy as np
 import pytest
+from helpers import clear_of_ties, make_blobs, random_weights
 
 import fastkmeans
-from fastkmeans import _accelerated, _reference as ref
+from fastkmeans import _accelerated
+from fastkmeans import _reference as ref
 from fastkmeans._algorithm import resolve_algorithm
 from fastkmeans._lloyd import lloyd_run
-from helpers import clear_of_ties, make_blobs, random_weights
 
 ACCELERATED = ["hamerly", "elkan", "yinyang"]
 
@@ -68,7 +69,7 @@ def test_same_labels_at_every_iteration(algorithm, dtype):
     result = _run_labels(_accelerated.accelerated_run, X, weights, init.copy(), 2, [],
                          algorithm)
     assert len(result) == len(expected) > 3
-    for got, want in zip(result, expected):
+    for got, want in zip(result, expected, strict=True):
         np.testing.assert_array_equal(got, want)
 
 
@@ -96,7 +97,7 @@ def test_exact_far_from_the_origin(algorithm, dtype):
     result = _run_labels(_accelerated.accelerated_run, X, weights, init.copy(), 2, [],
                          algorithm)
     assert len(result) == len(expected)
-    for got, want in zip(result, expected):
+    for got, want in zip(result, expected, strict=True):
         np.testing.assert_array_equal(got, want)
 
 
@@ -123,7 +124,7 @@ def test_random_problems_same_labels_at_every_iteration(seed):
         result = _run_labels(_accelerated.accelerated_run, X, weights, init.copy(), threads,
                              [], algorithm)
         assert len(result) == len(expected)
-        for got, want in zip(result, expected):
+        for got, want in zip(result, expected, strict=True):
             np.testing.assert_array_equal(got, want)
 
 

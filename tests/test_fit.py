@@ -8,7 +8,11 @@ import dataclasses
 import numpy as np
 import pytest
 from helpers import (
-    assert_same_fit, clear_of_ties, make_blobs, random_weights, with_index_dtype,
+    assert_same_fit,
+    clear_of_ties,
+    make_blobs,
+    random_weights,
+    with_index_dtype,
 )
 
 import fastkmeans

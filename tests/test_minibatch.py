@@ -51,7 +51,7 @@ def test_step_kernel_same_for_any_thread_count():
     centers, counts = batch[:20].copy(), np.zeros(20)
     one = _run_step(batch, weights, centers, counts, n_threads=1)
     two = _run_step(batch, weights, centers, counts, n_threads=2)
-    for a, b in zip(one, two):
+    for a, b in zip(one, two, strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -98,7 +98,7 @@ def test_fit_is_reproducible_thread_independent_and_leaves_input_alone(dtype, co
     c = MiniBatchKMeans(10, random_state=6, batch_size=200).fit(X)
     assert not np.array_equal(a.cluster_centers_, c.cluster_centers_)
     after = csr_arrays(X) if container.sparse else (X,)
-    for array, original in zip(after, before):
+    for array, original in zip(after, before, strict=True):
         np.testing.assert_array_equal(array, original)
     if container.sparse:  # other sparse formats are converted
         d = MiniBatchKMeans(10, random_state=5, batch_size=200, n_threads=1).fit(X.tocsc())

@@ -66,7 +66,7 @@ def test_fits_in_parallel_python_threads_equal_serial_fits():
     with ThreadPoolExecutor(max_workers=3) as pool:
         parallel = list(pool.map(
             lambda seed: fastkmeans.fit(X, 10, random_state=seed, n_threads=1), seeds))
-    for a, b in zip(serial, parallel):
+    for a, b in zip(serial, parallel, strict=True):
         _assert_bitwise_equal(a, b)
 
 

@@ -118,7 +118,7 @@ def test_inputs_are_never_modified(container):
     fastkmeans.kmeans_plusplus(X, 4, sample_weight=w, random_state=0)
     fastkmeans.center_distances(X, init)
     after = csr_arrays(X) if container.sparse else (X,)
-    for original, copy in zip((*after, w, init), (*before, *copies)):
+    for original, copy in zip((*after, w, init), (*before, *copies), strict=True):
         np.testing.assert_array_equal(original, copy)
 
 
@@ -259,7 +259,7 @@ def test_non_canonical_input_is_summed_and_never_modified():
     a = fastkmeans.fit(messy, 5, init=init)
     b = fastkmeans.fit(X, 5, init=init)
     assert_same_fit(a, b, dense, np.float64)
-    for array, original in zip(csr_arrays(messy), before):
+    for array, original in zip(csr_arrays(messy), before, strict=True):
         np.testing.assert_array_equal(array, original)
 
 
@@ -337,7 +337,7 @@ def test_bad_sparse_input_is_rejected_with_a_clear_message(make, exception, patt
     with pytest.raises(exception, match=pattern):
         fastkmeans.predict(X, np.zeros((1, X.shape[-1] if len(X.shape) == 2 else 1)))
     if before is not None:
-        for array, original in zip(csr_arrays(X), before):
+        for array, original in zip(csr_arrays(X), before, strict=True):
             np.testing.assert_array_equal(array, original)
 
 
@@ -379,7 +379,7 @@ def test_fuzz_sparse_fit_is_valid_and_predict_matches_the_reference(problem, see
     with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise", divide="raise"):
         warnings.simplefilter("ignore", fastkmeans.ConvergenceWarning)
         result = fastkmeans.fit(X, n_clusters, random_state=seed, n_init=1)
-    for array, original in zip(csr_arrays(X), before):
+    for array, original in zip(csr_arrays(X), before, strict=True):
         np.testing.assert_array_equal(array, original)
     assert result.centers.dtype == X.dtype
     assert np.all((result.labels >= 0) & (result.labels < n_clusters))
