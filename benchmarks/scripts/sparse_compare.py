@@ -12,7 +12,7 @@ per center in both), as the ratio scikit-learn / fastkmeans of the best of
 
 Usage (reference workload of issue 5)::
 
-    python benchmarks/sparse_compare.py \\
+    python benchmarks/scripts/sparse_compare.py \\
         --n-samples 100000 --n-features 10000 --density 0.01 --n-clusters 50 \\
         --max-iter 20 --threads 2
 """
