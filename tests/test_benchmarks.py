@@ -1,12 +1,17 @@
 """The asv suite still runs: every benchmark once, on its smallest parameters.
 
 asv only runs the suite on request; this keeps an API change from breaking it
-unnoticed. Each ``time_*``/``peakmem_*`` method runs once per implementation,
-on the smoke workload (``benchmarks.common.SMOKE_WORKLOAD``) and the first
-value of every other parameter, as asv would: ``setup``, the method,
-``teardown``. A ``NotImplementedError`` from ``setup`` is asv's skip, and a
-skip here too.
+unnoticed. Each ``time_*``/``peakmem_*`` method runs once per implementation
+and representation (dense, sparse), on the smoke workload
+(``common.SMOKE_WORKLOAD``) and the first value of every other parameter, as
+asv would: ``setup``, the method, ``teardown``. A ``NotImplementedError`` from
+``setup`` is asv's skip, and a skip here too.
+
+The suite (``benchmarks/asv_bench``) must use fastkmeans' public API only, so
+that asv can measure past and future commits; the stand-alone comparison
+scripts (``benchmarks/scripts``) may use anything, and asv never imports them.
 """
+import ast
 import importlib
 import importlib.util
 import inspect
@@ -16,11 +21,13 @@ import sys
 
 import pytest
 
-BENCHMARK_DIR = pathlib.Path(__file__).resolve().parents[1] / "benchmarks"
+BENCHMARK_DIR = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "asv_bench"
 # A private name: the suite's relative imports work without putting the
 # repository root, and whatever else it holds, on sys.path.
 PACKAGE = "_fastkmeans_asv_benchmarks"
 BENCHMARK_PREFIXES = ("time_", "peakmem_")
+#: Parameters whose every value runs: what is compared, not how big.
+EVERY_VALUE = ("implementation", "representation")
 
 
 def _import_suite():
@@ -42,8 +49,8 @@ def _smallest_params(cls, smoke_workload):
         params = [params]
     names = getattr(cls, "param_names", [])
     choices = []
-    for name, values in zip(names, params):
-        if name == "implementation":
+    for name, values in zip(names, params, strict=True):
+        if name in EVERY_VALUE:
             choices.append(list(values))
         elif name == "workload":
             choices.append([smoke_workload])
@@ -79,6 +86,44 @@ def test_the_suite_has_benchmarks():
     if not BENCHMARK_DIR.exists():
         pytest.skip("not run from a checkout: no benchmarks/")
     assert CASES, f"no time_/peakmem_ benchmarks found in {BENCHMARK_DIR}"
+
+
+def _private_uses(path):
+    """``fastkmeans._<name>`` imports and attributes in a benchmark module."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+              and node.value.id == "fastkmeans"):
+            names = [f"fastkmeans.{node.attr}"]
+        else:
+            continue
+        found += [name for name in names
+                  if name.startswith("fastkmeans.") and name.split(".")[1].startswith("_")]
+    return found
+
+
+def test_the_suite_uses_the_public_api_only():
+    if not BENCHMARK_DIR.exists():
+        pytest.skip("not run from a checkout: no benchmarks/")
+    private = {path.name: _private_uses(path) for path in sorted(BENCHMARK_DIR.glob("*.py"))}
+    assert {name: uses for name, uses in private.items() if uses} == {}
+
+
+def test_asv_runs_the_suite_and_not_the_scripts():
+    config = BENCHMARK_DIR.parents[1] / "asv.conf.json"
+    if not config.exists():
+        pytest.skip("not run from a checkout: no asv.conf.json")
+    import json
+
+    benchmark_dir = json.loads(config.read_text())["benchmark_dir"]
+    assert (BENCHMARK_DIR.parents[1] / benchmark_dir).resolve() == BENCHMARK_DIR
+    scripts = BENCHMARK_DIR.parent / "scripts"
+    assert not (scripts / "__init__.py").exists()
+    assert not list(scripts.glob("benchmark_*.py"))
 
 
 @pytest.mark.parametrize(("cls", "method", "params"), CASES)

@@ -17,5 +17,5 @@ def test_blobs_are_recovered_by_a_fit():
     X, true_labels = blobs()
     result = fastkmeans.fit(X, 4, random_state=0)
     # each found cluster is exactly one true blob
-    pairs = set(zip(result.labels.tolist(), true_labels.tolist()))
+    pairs = set(zip(result.labels.tolist(), true_labels.tolist(), strict=True))
     assert len(pairs) == 4

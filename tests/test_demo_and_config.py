@@ -16,7 +16,7 @@ def test_demo_runs_and_prints_the_elbow_table():
     rows = re.findall(r"^\s*([1-9])\s+([0-9.]+)$", out.stdout, flags=re.MULTILINE)
     assert [int(k) for k, _ in rows] == list(range(1, 10)) * 2
     tutorial = [float(value) for _, value in rows[:9]]
-    assert all(a >= b for a, b in zip(tutorial, tutorial[1:]))  # inertia falls with k
+    assert all(a >= b for a, b in zip(tutorial, tutorial[1:], strict=False))  # inertia falls with k
 
 
 def test_show_config_prints_and_returns_the_build(capsys):

@@ -11,7 +11,8 @@ K = np.arange(1, 10)
 @pytest.mark.parametrize("corner", [2, 3, 4, 6])
 def test_piecewise_linear_curve_has_its_knee_at_the_corner(corner):
     # steep straight fall to the corner, then a gentle straight decline
-    y = np.where(K <= corner, 100.0 - 30.0 * (K - 1), 100.0 - 30.0 * (corner - 1) - 1.0 * (K - corner))
+    y = np.where(K <= corner, 100.0 - 30.0 * (K - 1),
+                 100.0 - 30.0 * (corner - 1) - 1.0 * (K - corner))
     assert find_knee(K, y).index == corner - 1
 
 
@@ -55,7 +56,7 @@ def test_four_separated_blobs_give_k_4():
     assert result.knee == 4 and result.reason == ""
     assert result.k_values == tuple(range(1, 10))
     # each inertia is the one fit() gives for that k with the same options
-    for k, inertia in zip(result.k_values, result.inertias):
+    for k, inertia in zip(result.k_values, result.inertias, strict=True):
         assert inertia == fastkmeans.fit(X, k, random_state=0).inertia
     assert result.centers[3].shape == (4, 2)
     assert result.fits is None
@@ -109,7 +110,7 @@ def test_sparse_input_gives_the_dense_answer():
         result = fastkmeans.elbow(matrix, range(1, 6), random_state=0)
         assert result.k_values == dense.k_values and result.knee == dense.knee
         np.testing.assert_allclose(result.inertias, dense.inertias, rtol=1e-9)
-        for ours, theirs in zip(result.centers, dense.centers):
+        for ours, theirs in zip(result.centers, dense.centers, strict=True):
             np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
 
 
@@ -129,7 +130,8 @@ def test_full_fits_are_kept_only_on_request():
     with pytest.raises(ValueError, match="keep_fits=True"):
         light.fit_for(4)
     full = fastkmeans.elbow(X, [2, 4], random_state=3, keep_fits=True)
-    for k, centers, n_iter, fit in zip(full.k_values, light.centers, light.n_iter, full.fits):
+    for k, centers, n_iter, fit in zip(full.k_values, light.centers, light.n_iter, full.fits,
+                                       strict=True):
         expected = fastkmeans.fit(X, k, random_state=3)
         np.testing.assert_array_equal(centers, expected.centers)
         assert n_iter == expected.n_iter

@@ -1,14 +1,22 @@
-"""fastkmeans.fit and predict: hand-computed cases, the reference, invariants."""
+"""fastkmeans.fit and predict: hand-computed cases, the reference, invariants.
+
+The feature tests run on every input container (conftest.py): dense NumPy in
+C and Fortran order and SciPy CSR, which must give the same results.
+"""
 import dataclasses
 
 import numpy as np
 import pytest
-from helpers import clear_of_ties, make_blobs, random_weights
+from helpers import (
+    assert_same_fit,
+    clear_of_ties,
+    make_blobs,
+    random_weights,
+    with_index_dtype,
+)
 
 import fastkmeans
 from fastkmeans import _reference as ref
-
-DTYPES = [np.float32, np.float64]
 
 
 def _init_centers(X, n_clusters, seed=1):
@@ -42,8 +50,8 @@ def test_four_points_weighted_by_hand():
     assert result.n_iter == 2
 
 
-def test_empty_cluster_takes_the_farthest_point_by_hand():
-    X = np.array([[0.0], [1.0], [10.0]])
+def test_empty_cluster_takes_the_farthest_point_by_hand(container):
+    X = container(np.array([[0.0], [1.0], [10.0]]))
     result = fastkmeans.fit(X, 3, init=np.array([[0.0], [1.0], [100.0]]))
     # iteration 1: 10 goes to center 1 and cluster 2 is empty; 10 is the point
     # farthest from its center (81), so it re-seeds cluster 2. Iteration 2
@@ -87,14 +95,12 @@ def test_fewer_distinct_points_than_clusters_warns_and_returns_valid_result():
 
 # --- against the reference ------------------------------------------------------
 
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("order", ["C", "F"])
 @pytest.mark.parametrize("weighted", [False, True])
-def test_fit_matches_reference_from_same_centers(dtype, order, weighted):
-    X, _ = make_blobs(2000, 5, 6, cluster_std=2.5, seed=3, dtype=dtype, order=order)
+def test_fit_matches_reference_from_same_centers(dtype, container, weighted):
+    X, _ = make_blobs(2000, 5, 6, cluster_std=2.5, seed=3, dtype=dtype)
     w = random_weights(2000) if weighted else None
     init = _init_centers(X, 6)
-    got = fastkmeans.fit(X, 6, init=init, sample_weight=w, n_threads=2)
+    got = fastkmeans.fit(container(X), 6, init=init, sample_weight=w, n_threads=2)
     expected = ref.lloyd(X, init, sample_weight=w)
     assert got.n_iter == expected.n_iter
     np.testing.assert_array_equal(got.labels, expected.labels)
@@ -116,12 +122,12 @@ def test_full_fit_matches_reference_for_same_seed(init):
     assert got.n_iter == expected.n_iter
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("weighted", [False, True])
-def test_kmeans_plusplus_matches_reference(dtype, weighted):
-    X, _ = make_blobs(3000, 6, 10, seed=5, dtype=dtype)
+def test_kmeans_plusplus_matches_reference(dtype, weighted, container):
+    X, _ = make_blobs(3000, 6, 10, seed=5, dtype=dtype, zero_below=6.0)
     w = random_weights(3000) if weighted else np.ones(3000)
-    centers, indices = fastkmeans.kmeans_plusplus(X, 10, sample_weight=w, random_state=3)
+    centers, indices = fastkmeans.kmeans_plusplus(container(X), 10, sample_weight=w,
+                                                  random_state=3)
     exp_centers, exp_indices = ref.kmeans_plusplus(X, 10, w, np.random.default_rng(3))
     np.testing.assert_array_equal(indices, exp_indices)
     np.testing.assert_array_equal(centers, exp_centers)
@@ -139,7 +145,6 @@ def test_kmeans_plusplus_never_picks_zero_weight_points():
 
 # --- invariants -------------------------------------------------------------------
 
-@pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_lloyd_invariants(dtype, seed):
     X, _ = make_blobs(3000, 4, 8, cluster_std=4.0, seed=seed, dtype=dtype)
@@ -216,19 +221,24 @@ def test_integer_weights_equal_repeated_points():
 
 # --- options and the result ---------------------------------------------------------
 
-def test_callable_init_gets_read_only_data_and_a_generator():
+def test_callable_init_gets_read_only_data_of_the_same_class_and_a_generator(container):
     X, _ = make_blobs(200, 2, 3, seed=13)
     seen = {}
 
     def first_rows(data, n_clusters, rng):
-        seen.update(writeable=data.flags.writeable, rng=rng, n_clusters=n_clusters)
-        return data[:n_clusters]
+        seen.update(data=data, rng=rng, n_clusters=n_clusters)
+        rows = data[:n_clusters]
+        return rows.toarray() if container.sparse else rows
 
-    result = fastkmeans.fit(X, 3, init=first_rows, n_init=1, random_state=0)
-    assert seen["writeable"] is False
+    result = fastkmeans.fit(container(X), 3, init=first_rows, n_init=1, random_state=0)
+    assert type(seen["data"]) is type(container(X))
+    values = seen["data"].data if container.sparse else seen["data"]
+    assert values.flags.writeable is False
+    with pytest.raises(ValueError):
+        values[0] = 1.0
     assert isinstance(seen["rng"], np.random.Generator)
     assert seen["n_clusters"] == 3
-    expected = fastkmeans.fit(X, 3, init=X[:3])
+    expected = fastkmeans.fit(container(X), 3, init=X[:3])
     np.testing.assert_array_equal(result.centers, expected.centers)
 
 
@@ -242,10 +252,11 @@ def test_random_state_reproducible_and_generator_accepted():
     fastkmeans.fit(X, 5, random_state=np.random.RandomState(0))  # legacy accepted
 
 
-def test_integer_data_become_float64_and_float32_stays():
+def test_integer_and_bool_data_become_float64_and_float32_stays(container):
     X = np.random.default_rng(0).integers(0, 100, size=(200, 3))
-    assert fastkmeans.fit(X, 3, random_state=0).centers.dtype == np.float64
-    result = fastkmeans.fit(X.astype(np.float32), 3, random_state=0)
+    assert fastkmeans.fit(container(X), 3, random_state=0).centers.dtype == np.float64
+    assert fastkmeans.fit(container(X % 2 == 0), 2, random_state=0).centers.dtype == np.float64
+    result = fastkmeans.fit(container(X.astype(np.float32)), 3, random_state=0)
     assert result.centers.dtype == np.float32
     assert isinstance(result.inertia, float)
     assert result.labels.dtype == np.int32
@@ -262,17 +273,16 @@ def test_result_is_immutable():
     assert "KMeansResult(n_clusters=2" in repr(result)
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
-def test_predict_matches_reference_and_returns_distances(dtype):
-    X, _ = make_blobs(1000, 5, 7, seed=16, dtype=dtype, order="F")
+def test_predict_matches_reference_and_returns_distances(dtype, container):
+    X, _ = make_blobs(1000, 5, 7, seed=16, dtype=dtype)
     centers = _init_centers(X, 7)
-    labels, sq = fastkmeans.predict(X, centers, return_distances=True)
+    labels, sq = fastkmeans.predict(container(X), centers, return_distances=True)
     exp_labels, exp_sq = ref.assign_labels(np.ascontiguousarray(X), centers)
     clear = clear_of_ties(X, centers)
     np.testing.assert_array_equal(labels[clear], exp_labels[clear])
     np.testing.assert_allclose(sq, exp_sq, rtol=2e-5 if dtype == np.float32 else 1e-12)
     assert sq.dtype == dtype
-    np.testing.assert_array_equal(fastkmeans.predict(X, centers), labels)
+    np.testing.assert_array_equal(fastkmeans.predict(container(X), centers), labels)
 
 
 def test_predict_with_float64_centers_on_float32_data():
@@ -281,3 +291,80 @@ def test_predict_with_float64_centers_on_float32_data():
     labels, sq = fastkmeans.predict(X, centers, return_distances=True)
     assert sq.dtype == np.float32
     np.testing.assert_array_equal(labels[:3], [0, 1, 2])
+
+
+# --- the same fit on every container ------------------------------------------------
+
+def test_fit_from_given_centers_is_the_same_on_every_container(dtype, container):
+    dense, _ = make_blobs(600, 30, 5, cluster_std=2.0, seed=0, dtype=dtype, zero_below=6.0)
+    init = dense[[3, 50, 100, 150, 200]]
+    w = random_weights(dense.shape[0])
+    result = fastkmeans.fit(container(dense), 5, init=init, sample_weight=w)
+    dense_result = fastkmeans.fit(dense, 5, init=init, sample_weight=w)
+    assert result.centers.dtype == dtype
+    assert_same_fit(result, dense_result, dense, dtype)
+    np.testing.assert_allclose(result.history.inertia, dense_result.history.inertia,
+                               rtol=1e-9 if dtype == np.float64 else 1e-5)
+
+
+@pytest.mark.parametrize("init", ["k-means++", "random"])
+def test_fit_from_a_seed_is_the_same_on_every_container(init, dtype, container):
+    dense, _ = make_blobs(600, 30, 5, cluster_std=2.0, seed=2, dtype=dtype, zero_below=6.0)
+    options = dict(init=init, n_init=2, random_state=7, sample_weight=random_weights(600))
+    assert_same_fit(fastkmeans.fit(container(dense), 5, **options),
+                    fastkmeans.fit(dense, 5, **options), dense, dtype)
+
+
+def test_fit_equals_the_reference_on_densified_csr_rows(sparse_container):
+    dense, _ = make_blobs(600, 30, 5, cluster_std=2.0, seed=4, zero_below=6.0)
+    X = sparse_container(dense)
+    init = dense[:5]
+    expected = ref.lloyd(ref.densify(X.data, X.indices, X.indptr, X.shape), init, tol=1e-4)
+    assert_same_fit(fastkmeans.fit(X, 5, init=init), expected, dense, np.float64)
+
+
+def test_stop_on_tol_and_max_iter_is_the_same_on_every_container(container):
+    dense, _ = make_blobs(800, 30, 8, cluster_std=2.0, seed=5, zero_below=6.0)
+    init = dense[:8]
+    for options in (dict(tol=1e-2), dict(tol=0.0, max_iter=2)):
+        a = fastkmeans.fit(container(dense), 8, init=init, **options)
+        b = fastkmeans.fit(dense, 8, init=init, **options)
+        assert_same_fit(a, b, dense, np.float64)
+        assert a.converged == b.converged
+
+
+def test_empty_clusters_in_many_dimensions_are_the_same_on_every_container(container):
+    dense, _ = make_blobs(300, 30, 3, cluster_std=2.0, seed=6, zero_below=6.0)
+    # three centers far from every point: two clusters start empty
+    init = np.vstack([dense[0], np.full((2, dense.shape[1]), 1e3)])
+    a = fastkmeans.fit(container(dense), 3, init=init, sample_weight=random_weights(300))
+    b = fastkmeans.fit(dense, 3, init=init, sample_weight=random_weights(300))
+    assert_same_fit(a, b, dense, np.float64)
+
+
+def test_all_zero_data(container):
+    X = container(np.zeros((50, 4)))
+    result = fastkmeans.fit(X, 1)
+    np.testing.assert_array_equal(result.centers, np.zeros((1, 4)))
+    assert result.inertia == 0.0
+    with pytest.warns(fastkmeans.ConvergenceWarning, match="found 1 distinct clusters"):
+        fastkmeans.fit(X, 3, random_state=0)
+
+
+def test_sparse_int64_indices_give_the_int32_results(dtype, sparse_container):
+    dense, _ = make_blobs(600, 30, 5, cluster_std=2.0, seed=8, dtype=dtype, zero_below=6.0)
+    X32 = sparse_container(dense)
+    X64 = with_index_dtype(X32, np.int64)
+    assert X64.indices.dtype == X64.indptr.dtype == np.int64
+    init = dense[[3, 50, 100, 150, 200]]
+    w = random_weights(600)
+    assert_same_fit(fastkmeans.fit(X64, 5, init=init, sample_weight=w),
+                    fastkmeans.fit(X32, 5, init=init, sample_weight=w), dense, dtype)
+    for X in (X32, X64):
+        labels, sq_dist = fastkmeans.predict(X, init, return_distances=True)
+        assert sq_dist.dtype == dtype
+        clear = clear_of_ties(dense, init)
+        np.testing.assert_array_equal(labels[clear], fastkmeans.predict(dense, init)[clear])
+        rel = 1e-12 if dtype == np.float64 else 1e-5
+        expected = ref.label_sq_distances(dense, init, labels)
+        np.testing.assert_allclose(sq_dist, expected, rtol=rel, atol=rel * expected.max())

@@ -10,7 +10,6 @@ from fastkmeans._lloyd import lloyd_iteration, update_sums
 from fastkmeans._run import run_lloyd
 from fastkmeans._validation import check_data
 
-DTYPES = [np.float32, np.float64]
 RTOL = {np.float32: 2e-5, np.float64: 1e-12}
 
 
@@ -26,8 +25,6 @@ def _weights(n_samples, weighted):
     return random_weights(n_samples) if weighted else np.ones(n_samples)
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("n_threads", [1, 2])
 def test_assign_labels_matches_reference(dtype, n_threads):
     X, centers = _problem(dtype)
     labels = np.empty(X.shape[0], dtype=np.int32)
@@ -40,7 +37,6 @@ def test_assign_labels_matches_reference(dtype, n_threads):
     np.testing.assert_allclose(min_sq, expected_sq, rtol=RTOL[dtype], atol=1e-6)
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
 def test_label_sq_distances_matches_reference(dtype):
     X, centers = _problem(dtype)
     labels = np.random.default_rng(3).integers(0, centers.shape[0], X.shape[0]).astype(np.int32)
@@ -50,7 +46,6 @@ def test_label_sq_distances_matches_reference(dtype):
                                rtol=RTOL[dtype])
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("weighted", [False, True])
 def test_inertia_matches_reference(dtype, weighted):
     X, centers = _problem(dtype)
@@ -61,7 +56,6 @@ def test_inertia_matches_reference(dtype, weighted):
     np.testing.assert_allclose(got, ref.inertia(X, w, centers, labels), rtol=RTOL[dtype])
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("weighted", [False, True])
 def test_update_sums_matches_reference(dtype, weighted):
     X, centers = _problem(dtype)
@@ -75,7 +69,6 @@ def test_update_sums_matches_reference(dtype, weighted):
     np.testing.assert_allclose(cluster_weights, expected_weights, rtol=1e-12)
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("weighted", [False, True])
 def test_lloyd_iteration_matches_reference(dtype, weighted):
     X, centers = _problem(dtype)
@@ -117,7 +110,6 @@ def test_lloyd_iteration_over_several_buffer_waves():
     np.testing.assert_allclose(got_inertia, exp_inertia, rtol=1e-12)
 
 
-@pytest.mark.parametrize("dtype", DTYPES)
 def test_kmeanspp_kernels_match_brute_force(dtype):
     X, centers = _problem(dtype, n_samples=2000)
     w = random_weights(X.shape[0])
@@ -169,3 +161,65 @@ def test_run_loop_hook_sees_each_iteration_and_can_stop():
     stopped, history = _run_with_hook(X, centers.copy(), lambda history: len(history) == 2)
     assert stopped == (2, False)
     assert [h[:2] for h in history] == [h[:2] for h in full_history[:2]]
+
+
+# --- the sparse step and kernels --------------------------------------------------
+# The sparse Lloyd step (fastkmeans._data.SparseLloydStep) and its kernels by
+# their private names; the public behaviour is tested on every container in
+# test_fit.py.
+
+def _private_sparse_problem(n_samples, seed):
+    sparse = pytest.importorskip("scipy.sparse")
+    from fastkmeans._validation import check_sparse_data
+
+    dense, _ = make_blobs(n_samples, 30, 5, cluster_std=2.0, seed=seed, zero_below=6.0)
+    return check_sparse_data(sparse.csr_matrix(dense), 2)[0], dense
+
+
+def test_sparse_cluster_sums_equal_the_reference():
+    data, dense = _private_sparse_problem(600, seed=13)
+    w = random_weights(dense.shape[0])
+    centers = dense[:5].copy()
+    start = centers.copy()
+    step = data.lloyd_step(w, centers, "lloyd", 2)
+    step.assign_and_sum()
+    expected_labels, _ = ref.assign_labels(dense, start)
+    np.testing.assert_array_equal(step.labels, expected_labels)
+    sums, weights = ref.update_sums(dense, w, step.labels, 5)
+    np.testing.assert_allclose(step.sums, sums, rtol=1e-12)
+    np.testing.assert_allclose(step.weights, weights, rtol=1e-12)
+
+
+def test_sparse_run_hook_stops_the_run_after_the_history_is_appended():
+    data, dense = _private_sparse_problem(600, seed=12)
+    lengths, seen = [], []
+
+    def hook(history):
+        lengths.append(len(history))
+        seen[:] = history
+        return len(history) == 2
+
+    step = data.lloyd_step(np.ones(dense.shape[0]), dense[:5].copy(), "lloyd", 1)
+    result = run_lloyd(data, step, 100, 0.0, 1, on_iteration=hook)
+    assert (result.n_iter, result.converged) == (2, False)
+    assert lengths == [1, 2]
+    assert all(len(entry) == 4 and entry[3] == dense.shape[0] * 5 for entry in seen)
+    # stopped before convergence: the labels are those of the final centers
+    np.testing.assert_array_equal(result.labels, ref.assign_labels(dense, result.centers)[0])
+
+
+def test_sparse_kernels_refuse_scratch_too_small_or_misaligned_centers():
+    from fastkmeans import _sparse
+
+    data, dense = _private_sparse_problem(3000, seed=21)
+    layout = data.lloyd_step(np.ones(3000), dense[:5].copy(), "lloyd", 1).layout
+    layout.load(dense[:5].copy())
+    labels = np.empty(3000, dtype=np.int32)
+    arguments = (*data.arrays, np.ones(3000), layout.ct, layout.ct_sq, layout.rows, layout.sq,
+                 labels, np.empty(0))
+    assert layout.scratch.shape[0] == _sparse.n_blocks(3000) > 1
+    with pytest.raises(ValueError, match="scratch must have shape"):
+        _sparse.assign_pass(*arguments, layout.scratch[:1], 1)
+    misaligned = np.zeros(layout.ct.size + 1)[1:].reshape(layout.ct.shape)
+    with pytest.raises(ValueError, match="aligned"):
+        _sparse.assign_pass(*arguments[:4], misaligned, *arguments[5:], layout.scratch, 1)

@@ -42,3 +42,21 @@ def test_peak_memory_is_a_fraction_of_x(data, what):
     }
     peak = _peak_bytes(calls[what])
     assert peak < 0.5 * X.nbytes, f"{what} allocated {peak / X.nbytes:.2f} x X"
+
+
+@pytest.mark.parametrize("what", ["fit", "fit-k-means++", "predict"])
+def test_sparse_peak_memory_is_a_fraction_of_x(what):
+    sparse = pytest.importorskip("scipy.sparse")
+    # 40 nonzeros a row: 320 bytes of float32 values and int32 indices, against
+    # a few dozen bytes a row of labels, row order and k-means++ distances
+    X = sparse.random(50_000, 2_000, density=0.02, format="csr", dtype=np.float32,
+                      random_state=np.random.default_rng(0))
+    x_bytes = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+    init = X[:64].toarray()
+    calls = {
+        "fit": lambda: fastkmeans.fit(X, 64, init=init, max_iter=3, tol=0.0),
+        "fit-k-means++": lambda: fastkmeans.fit(X, 64, max_iter=3, random_state=0),
+        "predict": lambda: fastkmeans.predict(X, init),
+    }
+    peak = _peak_bytes(calls[what])
+    assert peak < 0.5 * x_bytes, f"{what} allocated {peak / x_bytes:.2f} x X"

@@ -1,7 +1,7 @@
 """MiniBatchKMeans: the step kernel against the reference, streams, stopping, sklearn."""
 import numpy as np
 import pytest
-from helpers import make_blobs, random_weights
+from helpers import DTYPES, csr_arrays, make_blobs, random_weights, with_index_dtype
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,7 +22,6 @@ def _run_step(batch, weights, centers, counts, n_threads=2, in_place=False):
     return labels, new, counts, batch_inertia, shift
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("n_features", [3, 40])
 @pytest.mark.parametrize("in_place", [False, True])
 def test_step_kernel_matches_reference(dtype, n_features, in_place):
@@ -52,7 +51,7 @@ def test_step_kernel_same_for_any_thread_count():
     centers, counts = batch[:20].copy(), np.zeros(20)
     one = _run_step(batch, weights, centers, counts, n_threads=1)
     two = _run_step(batch, weights, centers, counts, n_threads=2)
-    for a, b in zip(one, two):
+    for a, b in zip(one, two, strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -86,9 +85,10 @@ def test_partial_fit_after_fit_continues_and_checks_features():
         MiniBatchKMeans(5).partial_fit(X[:3])
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_fit_is_reproducible_and_thread_independent(dtype):
-    X = make_blobs(3000, 8, 10, seed=3, dtype=dtype)[0]
+def test_fit_is_reproducible_thread_independent_and_leaves_input_alone(dtype, container):
+    dense = make_blobs(3000, 8, 10, seed=3, dtype=dtype, zero_below=3.0)[0]
+    X = container(dense)
+    before = csr_arrays(X) if container.sparse else (dense.copy(),)
     a = MiniBatchKMeans(10, random_state=5, batch_size=200, n_threads=1).fit(X)
     b = MiniBatchKMeans(10, random_state=5, batch_size=200, n_threads=2).fit(X)
     np.testing.assert_array_equal(a.cluster_centers_, b.cluster_centers_)
@@ -97,6 +97,12 @@ def test_fit_is_reproducible_and_thread_independent(dtype):
     assert a.cluster_centers_.dtype == dtype
     c = MiniBatchKMeans(10, random_state=6, batch_size=200).fit(X)
     assert not np.array_equal(a.cluster_centers_, c.cluster_centers_)
+    after = csr_arrays(X) if container.sparse else (X,)
+    for array, original in zip(after, before, strict=True):
+        np.testing.assert_array_equal(array, original)
+    if container.sparse:  # other sparse formats are converted
+        d = MiniBatchKMeans(10, random_state=5, batch_size=200, n_threads=1).fit(X.tocsc())
+        np.testing.assert_array_equal(a.cluster_centers_, d.cluster_centers_)
 
 
 def test_attributes_and_stopping_rules():
@@ -172,7 +178,7 @@ def test_parameter_checks():
 @settings(max_examples=40, deadline=None)
 @given(n_samples=st.integers(1, 300), n_features=st.integers(1, 20),
        n_clusters=st.integers(1, 12), seed=st.integers(0, 2**16),
-       dtype=st.sampled_from([np.float32, np.float64]))
+       dtype=st.sampled_from(DTYPES))
 def test_step_kernel_fuzzed_against_reference(n_samples, n_features, n_clusters, seed, dtype):
     rng = np.random.default_rng(seed)
     # a coarse grid makes exact ties, zero weights and repeated points common
@@ -210,3 +216,127 @@ def test_reassignment_period_follows_the_fitted_model_not_set_params():
     model._counts[:] = 1.0
     # 10 * 4 samples since the last re-seeding call for one now, not 10 * 400
     assert model._random_reassign(40)
+
+
+# --- the same model on every container ------------------------------------------------
+
+def _assert_same_model(model, on_dense, dtype):
+    rtol = 1e-5 if dtype == np.float32 else 1e-10
+    assert model.n_steps_ == on_dense.n_steps_
+    assert model.cluster_centers_.dtype == dtype
+    np.testing.assert_allclose(model.cluster_centers_, on_dense.cluster_centers_,
+                               rtol=rtol, atol=rtol)
+    np.testing.assert_allclose(model._counts, on_dense._counts, rtol=1e-12)
+    if hasattr(on_dense, "labels_"):
+        np.testing.assert_array_equal(model.labels_, on_dense.labels_)
+        assert model.inertia_ == pytest.approx(on_dense.inertia_, rel=rtol)
+
+
+def _fit_on_container_and_dense(X, dense, weights):
+    # tol > 0 and a high reassignment ratio exercise every branch of a step
+    params = dict(n_clusters=8, random_state=4, batch_size=128, tol=1e-4,
+                  reassignment_ratio=0.3, max_iter=20)
+    return (MiniBatchKMeans(**params).fit(X, sample_weight=weights),
+            MiniBatchKMeans(**params).fit(dense, sample_weight=weights))
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_fit_is_the_same_on_every_container(dtype, weighted, container):
+    dense = make_blobs(1500, 12, 6, cluster_std=1.5, seed=3, dtype=dtype, zero_below=3.0)[0]
+    X = container(dense)
+    weights = random_weights(1500) if weighted else None
+    model, on_dense = _fit_on_container_and_dense(X, dense, weights)
+    _assert_same_model(model, on_dense, dtype)
+    assert model.n_steps_ > 2
+    rtol = 1e-5 if dtype == np.float32 else 1e-10
+    np.testing.assert_array_equal(model.predict(X), on_dense.predict(dense))
+    np.testing.assert_allclose(model.transform(X), on_dense.transform(dense),
+                               rtol=rtol, atol=rtol)
+    assert model.score(X, sample_weight=weights) == pytest.approx(
+        on_dense.score(dense, sample_weight=weights), rel=rtol)
+    assert model.n_features_in_ == 12
+
+
+def test_sparse_int64_indices_give_the_same_model(dtype, sparse_container):
+    dense = make_blobs(1500, 12, 6, cluster_std=1.5, seed=3, dtype=dtype, zero_below=3.0)[0]
+    X = with_index_dtype(sparse_container(dense), np.int64)
+    assert X.indices.dtype == X.indptr.dtype == np.int64
+    for weights in (None, random_weights(1500)):
+        model, on_dense = _fit_on_container_and_dense(X, dense, weights)
+        _assert_same_model(model, on_dense, dtype)
+        np.testing.assert_array_equal(model.predict(X), on_dense.predict(dense))
+
+
+@pytest.mark.parametrize("init", ["random", "array"])
+def test_other_inits_and_no_labels_are_the_same_on_every_container(init, container):
+    dense = make_blobs(800, 6, 4, cluster_std=1.5, seed=5, zero_below=3.0)[0]
+    init = dense[[0, 200, 400, 600]].copy() if init == "array" else init
+    params = dict(n_clusters=4, init=init, random_state=0, batch_size=64,
+                  compute_labels=False)
+    model = MiniBatchKMeans(**params).fit(container(dense))
+    on_dense = MiniBatchKMeans(**params).fit(dense)
+    _assert_same_model(model, on_dense, np.float64)
+    assert model.inertia_ == pytest.approx(on_dense.inertia_, rel=1e-10)
+
+
+def test_partial_fit_stream_is_the_same_on_every_container(dtype, container):
+    dense = make_blobs(900, 10, 4, cluster_std=1.5, seed=7, dtype=dtype, zero_below=3.0)[0]
+    X = container(dense)
+    weights = random_weights(900)
+    model = MiniBatchKMeans(5, random_state=1, reassignment_ratio=0.2)
+    on_dense = MiniBatchKMeans(5, random_state=1, reassignment_ratio=0.2)
+    for start in range(0, 900, 150):
+        rows = slice(start, start + 150)
+        model.partial_fit(X[rows], sample_weight=weights[rows])
+        on_dense.partial_fit(dense[rows], sample_weight=weights[rows])
+        _assert_same_model(model, on_dense, dtype)
+    # later batches take the centers' dtype, as dense ones do
+    other = np.float64 if dtype == np.float32 else np.float32
+    model.partial_fit(X[:100].astype(other))
+    on_dense.partial_fit(dense[:100].astype(other))
+    _assert_same_model(model, on_dense, dtype)
+
+
+# --- the sparse step's pieces ------------------------------------------------------
+# The sparse mini-batch pieces by their private names (CSRData.take_rows,
+# _minibatch.sparse_center_update).
+
+def _private_sparse_data(dense, index_dtype=np.int32):
+    sparse = pytest.importorskip("scipy.sparse")
+    from fastkmeans._validation import check_sparse_data
+
+    X = with_index_dtype(sparse.csr_matrix(dense), index_dtype)
+    return check_sparse_data(X, 1)[0]
+
+
+def test_sparse_update_kernel_equals_dense_step(dtype):
+    from fastkmeans._minibatch import sparse_center_update
+
+    dense = make_blobs(400, 9, 5, cluster_std=1.5, seed=1, dtype=dtype, zero_below=3.0)[0]
+    data = _private_sparse_data(dense)
+    weights = random_weights(400)
+    centers = dense[[0, 100, 200, 300, 399, 50]].copy()
+    counts = np.array([0.0, 3.0, 0.0, 50.0, 1.0, 0.0])
+    labels = np.empty(400, dtype=np.int32)
+    sq_dist = np.empty(400, dtype=dtype)
+    dense_new, dense_counts = np.empty_like(centers), counts.copy()
+    minibatch_step(dense, weights, centers, dense_new, dense_counts, labels, sq_dist,
+                   np.empty((6, 9)), np.empty(6), 2)
+    sums = np.zeros((6, 9))
+    sparse_new, sparse_counts = centers.copy(), counts.copy()  # updated in place
+    shift = sparse_center_update(*data.arrays, weights, labels, centers, sparse_new,
+                                 sparse_counts, sums, np.empty(6))
+    np.testing.assert_array_equal(sparse_new, dense_new)
+    np.testing.assert_array_equal(sparse_counts, dense_counts)
+    assert shift == pytest.approx(np.sum((dense_new.astype(np.float64) - centers) ** 2),
+                                  rel=1e-4 if dtype == np.float32 else 1e-10)
+    assert not sums.any()  # left zero for the next step
+
+
+def test_take_rows_gathers_csr_rows():
+    dense = make_blobs(50, 7, 3, cluster_std=1.5, seed=4, zero_below=3.0)[0]
+    data = _private_sparse_data(dense, np.int64)
+    rows = np.array([3, 3, 0, 49, 10])
+    batch = data.take_rows(rows)
+    assert batch.indptr.dtype == np.int64 and batch.data.size == dense[rows].astype(bool).sum()
+    np.testing.assert_array_equal(batch.for_user().toarray(), dense[rows])

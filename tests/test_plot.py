@@ -145,7 +145,7 @@ def test_sparse_input_draws_the_dense_picture():
     for n_features in (5, 2):
         dense = fastkmeans.plot_clusters(X[:, :n_features], result.labels)
         ours = fastkmeans.plot_clusters(sparse.csr_matrix(X[:, :n_features]), result.labels)
-        for mine, theirs in zip(_scatters(ours), _scatters(dense)):
+        for mine, theirs in zip(_scatters(ours), _scatters(dense), strict=True):
             np.testing.assert_allclose(mine.get_offsets(), theirs.get_offsets(), atol=1e-12)
     band_ax = fastkmeans.plot_silhouette(sparse.csr_matrix(X), result.labels)
     score = fastkmeans.silhouette_score(X, result.labels)

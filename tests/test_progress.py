@@ -32,22 +32,27 @@ def test_callback_sees_every_iteration_of_every_run(X):
     assert [i.center_shift for i in records] == list(result.history.center_shift)
 
 
-def test_callback_returning_true_stops_the_fit(X):
+def test_callback_returning_true_stops_the_fit(X, container):
     seen = []
 
     def stop_at_two(info):
         seen.append(info)
         return info.iteration == 2
 
-    result = fastkmeans.fit(X, 5, init="random", n_init=4, random_state=0, tol=0.0,
+    data = container(X)
+    result = fastkmeans.fit(data, 5, init="random", n_init=4, random_state=0, tol=0.0,
                             callback=stop_at_two)
-    full = fastkmeans.fit(X, 5, init="random", n_init=1, random_state=0, tol=0.0)
+    full = fastkmeans.fit(data, 5, init="random", n_init=1, random_state=0, tol=0.0)
     assert full.n_iter > 2
     assert len(seen) == 2 and {info.run for info in seen} == {0}   # no further runs
+    # called after each iteration's record is kept, with all of Lloyd's distances
+    assert [info.iteration for info in seen] == [1, 2]
+    assert all(info.distance_evaluations == X.shape[0] * 5 for info in seen)
     assert result.n_iter == 2 and not result.converged
+    assert result.history.inertia.size == 2
     # labels and inertia belong to the returned centers
-    assert np.array_equal(result.labels, fastkmeans.predict(X, result.centers))
-    labels, sq = fastkmeans.predict(X, result.centers, return_distances=True)
+    assert np.array_equal(result.labels, fastkmeans.predict(data, result.centers))
+    labels, sq = fastkmeans.predict(data, result.centers, return_distances=True)
     assert result.inertia == pytest.approx(sq.sum(), rel=1e-12)
 
 

@@ -30,22 +30,6 @@ def test_getting_started_uses_the_readme_commands():
         assert line in guide.read_text()
 
 
-@pytest.mark.parametrize("document", ["README.md", "docs/getting-started.md",
-                                      "docs/estimators.md", "docs/tutorial.md"])
-def test_python_examples_in_the_docs_run(document, capsys):
-    path = ROOT / document
-    if not path.exists():
-        pytest.skip("not run from a checkout")
-    if "matplotlib" in path.read_text():
-        # the tutorial draws: into memory only, nothing is written to the repository
-        pytest.importorskip("matplotlib").use("Agg")
-    blocks = re.findall(r"```python\n(.*?)```", path.read_text(), flags=re.DOTALL)
-    assert blocks
-    namespace = {}
-    for block in blocks:  # later blocks use the names of earlier ones
-        exec(compile(block, document, "exec"), namespace)
-
-
 def test_tutorial_figures_are_committed_and_regenerate(tmp_path):
     script = ROOT / "docs" / "make_tutorial_figures.py"
     if not script.exists():

@@ -71,9 +71,9 @@ def test_same_values_for_any_thread_count(n_samples, kernel):
 
 
 @pytest.mark.parametrize("encode", [
-    lambda l: l.astype(np.int8), lambda l: l.astype(np.uint64),
-    lambda l: l * 7 - 20, lambda l: np.array([f"c{v}" for v in l]),
-    lambda l: (l * 1000 + 3).astype(np.int64)[::-1][::-1]])
+    lambda labels: labels.astype(np.int8), lambda labels: labels.astype(np.uint64),
+    lambda labels: labels * 7 - 20, lambda labels: np.array([f"c{v}" for v in labels]),
+    lambda labels: (labels * 1000 + 3).astype(np.int64)[::-1][::-1]])
 def test_any_integer_or_string_labels(encode):
     X, labels = _data(120, 3, 4)
     expected = sklearn_metrics.silhouette_samples(X, labels)

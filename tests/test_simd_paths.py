@@ -39,7 +39,6 @@ SHAPES = [
 
 
 @pytest.mark.parametrize("path", PATHS)
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("shape", SHAPES, ids=lambda s: "x".join(map(str, s)))
 def test_lloyd_iteration_on_every_path(path, dtype, shape):
     n_samples, n_features, n_clusters = shape
@@ -67,7 +66,6 @@ def test_lloyd_iteration_on_every_path(path, dtype, shape):
 
 
 @pytest.mark.parametrize("path", PATHS)
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("shape", SHAPES, ids=lambda s: "x".join(map(str, s)))
 def test_predict_on_every_path(path, dtype, shape):
     n_samples, n_features, n_clusters = shape
@@ -82,6 +80,20 @@ def test_predict_on_every_path(path, dtype, shape):
     # the distance reported is the exact one to the chosen center
     np.testing.assert_allclose(sq, ref.label_sq_distances(X, centers, labels),
                                rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-6)
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("n_clusters", [1, 7, 16, 17, 40, 70])
+def test_sparse_predict_on_every_path(path, dtype, n_clusters, sparse_container):
+    dense, _ = make_blobs(300, 20, 5, cluster_std=2.0, seed=n_clusters, dtype=dtype,
+                          zero_below=6.0)
+    centers = dense[np.random.default_rng(0).choice(300, n_clusters, replace=False)]
+    centers = centers + np.random.default_rng(1).normal(size=centers.shape).astype(dtype)
+    with forced_path(path):
+        labels = fastkmeans.predict(sparse_container(dense), centers)
+    expected, _ = ref.assign_labels(dense.astype(np.float64), centers.astype(np.float64))
+    clear = clear_of_ties(dense, centers)
+    np.testing.assert_array_equal(labels[clear], expected[clear])
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -118,7 +130,6 @@ def test_forcing_an_unsupported_path_is_refused():
 
 
 @pytest.mark.parametrize("path", PATHS)
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("shape", [(500, 2, 9), (800, 12, 30), (300, 40, 70)],
                          ids=lambda s: "x".join(map(str, s)))
 def test_kmeans_plusplus_on_every_path(path, dtype, shape):

@@ -1,7 +1,7 @@
 """Same answer as scikit-learn's KMeans from the same initial centers."""
 import numpy as np
 import pytest
-from helpers import make_blobs, random_weights
+from helpers import clear_of_ties, make_blobs, random_weights
 
 import fastkmeans
 
@@ -22,7 +22,6 @@ def _sklearn_fit(X, init, sample_weight, tol, max_iter=300):
     return km.fit(X, sample_weight=sample_weight)
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("case", CASES)
 def test_same_result_as_sklearn(dtype, weighted, case):
@@ -59,3 +58,31 @@ def test_same_result_as_sklearn_when_stopped_by_max_iter():
     assert ours.n_iter == theirs.n_iter_ == 5
     np.testing.assert_array_equal(ours.labels, theirs.labels_)
     assert ours.inertia == pytest.approx(theirs.inertia_, rel=1e-9)
+
+
+# --- sparse input: scikit-learn's sparse Lloyd ----------------------------------------
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_same_result_as_sklearn_on_every_container(dtype, weighted, container):
+    dense, _ = make_blobs(700, 30, 6, cluster_std=2.0, seed=10, dtype=dtype, zero_below=6.0)
+    X = container(dense)
+    init = dense[[0, 100, 200, 300, 400, 500]]
+    w = random_weights(700) if weighted else None
+    ours = fastkmeans.fit(X, 6, init=init, sample_weight=w, tol=1e-4)
+    theirs = _sklearn_fit(X, init, w, 1e-4)
+    assert ours.n_iter == theirs.n_iter_
+    clear = clear_of_ties(dense, theirs.cluster_centers_)
+    np.testing.assert_array_equal(ours.labels[clear], theirs.labels_[clear])
+    # scikit-learn sums float32 inertia in float32
+    assert ours.inertia == pytest.approx(theirs.inertia_, rel=1e-9 if dtype == np.float64 else 1e-4)
+
+
+def test_center_distances_and_predict_match_sklearn_transform_and_predict(container):
+    dense, _ = make_blobs(300, 30, 5, cluster_std=2.0, seed=20, zero_below=6.0)
+    X = container(dense)
+    kmeans = sklearn_cluster.KMeans(5, init=dense[:5], n_init=1).fit(X)
+    np.testing.assert_allclose(fastkmeans.center_distances(X, kmeans.cluster_centers_),
+                               kmeans.transform(X), rtol=1e-9)
+    clear = clear_of_ties(dense, kmeans.cluster_centers_)
+    np.testing.assert_array_equal(fastkmeans.predict(X, kmeans.cluster_centers_)[clear],
+                                  kmeans.predict(X)[clear])

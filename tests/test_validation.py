@@ -1,8 +1,15 @@
-"""Bad input gets a clear error naming the argument; good input is never modified."""
+"""Bad input gets a clear error naming the argument; good input is never modified.
+
+Dense input first, then what only SciPy sparse input has: CSR structure,
+non-canonical rows, other formats, explicit zeros, never densifying.
+"""
+import subprocess
+import sys
 import warnings
 
 import numpy as np
 import pytest
+from helpers import DTYPES, assert_same_fit, csr_arrays, make_blobs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -96,17 +103,22 @@ def test_explicit_init_with_several_inits_warns_and_runs_once():
     assert result.n_iter >= 1
 
 
-def test_inputs_are_never_modified():
+def test_inputs_are_never_modified(container):
     rng = np.random.default_rng(0)
-    X = np.asfortranarray(rng.normal(size=(300, 3)))
+    dense = rng.normal(size=(300, 3))
+    dense[dense < 0] = 0.0
+    X = container(dense)
     w = rng.uniform(0.5, 2.0, size=300)
-    init = X[:4].copy()
-    copies = [X.copy(), w.copy(), init.copy()]
+    init = dense[:4].copy()
+    before = csr_arrays(X) if container.sparse else (X.copy(),)
+    copies = [w.copy(), init.copy()]
     fastkmeans.fit(X, 4, init=init, sample_weight=w)
     fastkmeans.fit(X, 4, init="random", sample_weight=w, random_state=0)
     fastkmeans.predict(X, init)
     fastkmeans.kmeans_plusplus(X, 4, sample_weight=w, random_state=0)
-    for original, copy in zip((X, w, init), copies):
+    fastkmeans.center_distances(X, init)
+    after = csr_arrays(X) if container.sparse else (X,)
+    for original, copy in zip((*after, w, init), (*before, *copies), strict=True):
         np.testing.assert_array_equal(original, copy)
 
 
@@ -158,7 +170,7 @@ finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinit
 
 @st.composite
 def problems(draw):
-    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    dtype = draw(st.sampled_from(DTYPES))
     n_samples = draw(st.integers(1, 40))
     n_features = draw(st.integers(1, 4))
     X = draw(hnp.arrays(dtype, (n_samples, n_features), elements=finite.map(dtype)))
@@ -209,3 +221,199 @@ def test_fuzz_non_finite_value_anywhere_is_rejected(problem, bad, data):
     X[row, column] = bad
     with pytest.raises(ValueError, match=f"X contains .* at row {row}, column {column}"):
         fastkmeans.fit(X, n_clusters, sample_weight=w)
+
+# --- sparse input only ---------------------------------------------------------------
+
+def _sparse_blobs(n_samples, seed, dtype=np.float64):
+    """CSR blobs of 30 features, about 60% zeros: ``(X, dense)``."""
+    dense, _ = make_blobs(n_samples, 30, 5, cluster_std=2.0, seed=seed, dtype=dtype,
+                          zero_below=6.0)
+    return _sp().csr_matrix(dense), dense
+
+
+def test_import_fastkmeans_and_dense_fit_do_not_import_scipy():
+    code = ("import sys, numpy as np, fastkmeans; "
+            "fastkmeans.fit(np.arange(20.0).reshape(10, 2), 2); "
+            "assert 'scipy' not in sys.modules, 'scipy imported'")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_non_canonical_input_is_summed_and_never_modified():
+    X, dense = _sparse_blobs(200, seed=14)
+    # the same matrix with every row's entries reversed and the first entry split in two
+    data, indices, indptr = [], [], [0]
+    for row in range(X.shape[0]):
+        start, end = X.indptr[row], X.indptr[row + 1]
+        row_data, row_indices = list(X.data[start:end][::-1]), list(X.indices[start:end][::-1])
+        if row_data:
+            row_data[0] /= 2
+            row_data.append(row_data[0])
+            row_indices.append(row_indices[0])
+        data += row_data
+        indices += row_indices
+        indptr.append(len(data))
+    messy = _sp().csr_matrix((np.array(data), np.array(indices), np.array(indptr)), shape=X.shape)
+    assert not messy.has_canonical_format
+    before = csr_arrays(messy)
+    init = dense[:5]
+    a = fastkmeans.fit(messy, 5, init=init)
+    b = fastkmeans.fit(X, 5, init=init)
+    assert_same_fit(a, b, dense, np.float64)
+    for array, original in zip(csr_arrays(messy), before, strict=True):
+        np.testing.assert_array_equal(array, original)
+
+
+@pytest.mark.parametrize("to_format", ["csc", "coo", "lil", "dok", "bsr"])
+def test_other_formats_are_converted(to_format):
+    X, dense = _sparse_blobs(200, seed=15)
+    other = X.asformat(to_format)
+    init = dense[:5]
+    a = fastkmeans.fit(other, 5, init=init)
+    b = fastkmeans.fit(X, 5, init=init)
+    np.testing.assert_array_equal(a.labels, b.labels)
+    np.testing.assert_array_equal(a.centers, b.centers)
+
+
+def test_explicit_zeros_change_nothing():
+    X, dense = _sparse_blobs(200, seed=16)
+    with_zeros = X.copy()
+    with_zeros.data[::3] = 0.0
+    result = fastkmeans.fit(with_zeros, 5, init=dense[:5] * 0.9)
+    expected = with_zeros.copy()
+    expected.eliminate_zeros()
+    np.testing.assert_array_equal(fastkmeans.fit(expected, 5, init=dense[:5] * 0.9).centers,
+                                  result.centers)
+
+
+def _with(X, **arrays):
+    X = X.copy()
+    for name, value in arrays.items():
+        setattr(X, name, value)
+    return X
+
+
+def _sp():
+    return pytest.importorskip("scipy.sparse")
+
+
+def _small_csr():
+    return _sp().csr_matrix(np.array([[1.0, 0.0, 2.0], [0.0, 0.0, 3.0], [4.0, 5.0, 0.0]]))
+
+SPARSE_BAD_INPUT = [
+    ("NaN", lambda: _with(_small_csr(), data=np.array([1.0, np.nan, 3.0, 4.0, 5.0])), ValueError,
+     r"X contains nan at row 0, column 2"),
+    ("inf", lambda: _with(_small_csr(), data=np.array([1.0, 2.0, 3.0, 4.0, -np.inf])), ValueError,
+     r"X contains -inf at row 2, column 1"),
+    ("column out of range", lambda: _with(_small_csr(), indices=np.array([0, 2, 2, 0, 3], dtype=np.int32)),
+     ValueError, r"X has column index 3 in row 2: expected 0 <= index < n_features=3"),
+    ("negative column", lambda: _with(_small_csr(), indices=np.array([0, 2, -1, 0, 1], dtype=np.int32)),
+     ValueError, r"X has column index -1 in row 1"),
+    ("indptr decreases", lambda: _with(_small_csr(), indptr=np.array([0, 3, 2, 5], dtype=np.int32)),
+     ValueError, r"X.indptr decreases after row 1"),
+    ("indptr start", lambda: _with(_small_csr(), indptr=np.array([1, 2, 3, 5], dtype=np.int32)),
+     ValueError, r"X.indptr must start at 0"),
+    ("indptr beyond", lambda: _with(_small_csr(), indptr=np.array([0, 2, 3, 9], dtype=np.int32)),
+     ValueError, r"X.indptr ends at 9, beyond the 5 stored values"),
+    ("indptr length", lambda: _with(_small_csr(), indptr=np.array([0, 2, 5], dtype=np.int32)),
+     ValueError, r"X.indptr must have n_samples \+ 1 = 4 entries"),
+    ("float indices", lambda: _with(_small_csr(), indices=np.array([0.0, 2, 2, 0, 1])), TypeError,
+     r"X.indices has dtype float64: expected integers"),
+    ("complex", lambda: _sp().csr_matrix(np.array([[1j, 0], [0, 1]])), TypeError,
+     r"X has dtype complex128"),
+    ("no rows", lambda: _sp().csr_matrix((0, 3)), ValueError, r"X must hold at least one sample"),
+    ("no columns", lambda: _sp().csr_matrix((3, 0)), ValueError, r"X must hold at least one sample"),
+    ("1-D", lambda: _sp().coo_array(np.array([1.0, 0.0, 2.0])), ValueError, r"X must be a 2-D sparse"),
+    ("huge values", lambda: _small_csr() * 1e160, ValueError, r"X holds values up to .* overflow float64"),
+]
+
+
+@pytest.mark.parametrize("make, exception, pattern", [case[1:] for case in SPARSE_BAD_INPUT],
+                         ids=[case[0] for case in SPARSE_BAD_INPUT])
+def test_bad_sparse_input_is_rejected_with_a_clear_message(make, exception, pattern):
+    X = make()
+    before = csr_arrays(X) if hasattr(X, "indptr") else None
+    with pytest.raises(exception, match=pattern):
+        fastkmeans.fit(X, 1)
+    with pytest.raises(exception, match=pattern):
+        fastkmeans.predict(X, np.zeros((1, X.shape[-1] if len(X.shape) == 2 else 1)))
+    if before is not None:
+        for array, original in zip(csr_arrays(X), before, strict=True):
+            np.testing.assert_array_equal(array, original)
+
+
+def test_sparse_centers_are_refused():
+    with pytest.raises(TypeError, match="init is a sparse matrix"):
+        fastkmeans.fit(_small_csr(), 2, init=_small_csr()[:2])
+
+
+# --- fuzzing -------------------------------------------------------------------------
+
+@st.composite
+def sparse_problems(draw):
+    n_samples = draw(st.integers(1, 25))
+    n_features = draw(st.integers(1, 6))
+    dtype = draw(st.sampled_from(DTYPES))
+    index_dtype = draw(st.sampled_from([np.int32, np.int64]))
+    nnz = draw(st.integers(0, n_samples * n_features))
+    rows = draw(st.lists(st.integers(0, n_samples - 1), min_size=nnz, max_size=nnz))
+    columns = draw(st.lists(st.integers(0, n_features - 1), min_size=nnz, max_size=nnz))
+    values = draw(st.lists(st.floats(-100, 100, allow_nan=False, width=32),
+                           min_size=nnz, max_size=nnz))
+    # COO entries in any order, with duplicates: CSR rows unsorted and duplicated
+    order = np.argsort(np.asarray(rows, dtype=np.int64), kind="stable")
+    indptr = np.searchsorted(np.asarray(rows)[order], np.arange(n_samples + 1)) if nnz else \
+        np.zeros(n_samples + 1, dtype=np.int64)
+    X = _sp().csr_matrix((np.asarray(values, dtype=dtype)[order],
+                       np.asarray(columns, dtype=index_dtype)[order],
+                       np.asarray(indptr, dtype=index_dtype)), shape=(n_samples, n_features))
+    n_clusters = draw(st.integers(1, n_samples))
+    return X, n_clusters
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sparse_problems(), st.integers(0, 2**32 - 1))
+def test_fuzz_sparse_fit_is_valid_and_predict_matches_the_reference(problem, seed):
+    X, n_clusters = problem
+    before = csr_arrays(X)
+    dense = ref.densify(X.data, X.indices, X.indptr, X.shape).astype(X.dtype)
+    with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise", divide="raise"):
+        warnings.simplefilter("ignore", fastkmeans.ConvergenceWarning)
+        result = fastkmeans.fit(X, n_clusters, random_state=seed, n_init=1)
+    for array, original in zip(csr_arrays(X), before, strict=True):
+        np.testing.assert_array_equal(array, original)
+    assert result.centers.dtype == X.dtype
+    assert np.all((result.labels >= 0) & (result.labels < n_clusters))
+    weights = np.ones(X.shape[0])
+    expected = ref.inertia(dense, weights, result.centers, result.labels)
+    assert result.inertia == pytest.approx(expected, rel=1e-5, abs=1e-6 * (1 + expected))
+    # labels are the nearest centers, up to rounding of the distances
+    nearest = ref.center_distances(dense, result.centers).min(axis=1) ** 2
+    own = ref.label_sq_distances(dense, result.centers, result.labels)
+    scale = 1e-4 if X.dtype == np.float32 else 1e-10
+    assert np.all(own <= nearest + scale * (1 + nearest + (dense.astype(np.float64) ** 2).sum(1)))
+    # squared here: the rounding of the square root is far below the tolerance
+    distances = fastkmeans.center_distances(X, result.centers).astype(np.float64) ** 2
+    np.testing.assert_allclose(distances, ref.center_distances(dense, result.centers) ** 2,
+                               rtol=1e-5, atol=1e-4 * (1 + np.abs(dense).max()) ** 2 * scale)
+
+def test_center_distances_refuses_magnitudes_that_would_overflow():
+    X = _sp().csr_matrix(np.array([[1e200, 0.0], [0.0, 1.0]]))
+    with pytest.raises(ValueError, match="would overflow"):
+        fastkmeans.center_distances(X, np.zeros((1, 2)))
+
+
+# --- private modules -----------------------------------------------------------------
+
+def test_sparse_centers_for_center_distances_are_refused():
+    with pytest.raises(TypeError, match="centers is a sparse matrix"):
+        fastkmeans.center_distances(_small_csr(), _small_csr()[:1])
+
+
+def test_canonical_csr_is_not_copied():
+    from fastkmeans._validation import check_sparse_data
+
+    X, _ = _sparse_blobs(200, seed=19, dtype=np.float32)
+    data, _ = check_sparse_data(X, 1)
+    assert np.shares_memory(data.data, X.data)
+    assert np.shares_memory(data.indices, X.indices)
+    assert not data.data.flags.writeable

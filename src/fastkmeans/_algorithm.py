@@ -2,7 +2,7 @@
 
 All the variants give the same result (Lloyd's); ``auto`` only picks the one
 expected to be fastest for the shape of the data. The crossovers come from
-``benchmarks/accelerated_crossover.py`` (blobs with k clusters, 50,000
+``benchmarks/scripts/accelerated_crossover.py`` (blobs with k clusters, 50,000
 samples, k-means++ start, default tol, full fits, one thread, median of 3 on
 a shared 2-core AMD EPYC; time over Lloyd's; see docs/accelerated.md for
 the whole table):

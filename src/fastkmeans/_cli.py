@@ -8,7 +8,7 @@ import argparse
 import csv
 import os
 import sys
-from typing import List, Optional, Sequence, Tuple
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -30,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def _float_or_none(text: str) -> Optional[float]:
+def _float_or_none(text: str) -> float | None:
     try:
         return float(text)
     except ValueError:
@@ -46,7 +46,7 @@ def _csv_rows(handle):
             yield reader.line_num, fields
 
 
-def _first_bad_row(rows, path: str, header: Optional[List[str]], n_columns: int) -> None:
+def _first_bad_row(rows, path: str, header: list[str] | None, n_columns: int) -> None:
     """Raise the DataError for the first row that is not ``n_columns`` numbers."""
     for line, row in rows:
         if len(row) != n_columns:
@@ -59,7 +59,7 @@ def _first_bad_row(rows, path: str, header: Optional[List[str]], n_columns: int)
                                 f"{line}); remove or encode it")
 
 
-def _read_csv(path: str) -> Tuple[np.ndarray, Optional[List[str]]]:
+def _read_csv(path: str) -> tuple[np.ndarray, list[str] | None]:
     """Numeric CSV, with or without a header row (a first row that is not all numbers).
 
     The first rows are read with :mod:`csv` to find the header; the numbers
@@ -95,7 +95,7 @@ def _read_csv(path: str) -> Tuple[np.ndarray, Optional[List[str]]]:
     return values, header
 
 
-def load_data(path: str) -> Tuple[np.ndarray, Optional[List[str]]]:
+def load_data(path: str) -> tuple[np.ndarray, list[str] | None]:
     """Read DATA: ``.npy`` (a 1-D or 2-D numeric array) or CSV.
 
     Returns
@@ -226,7 +226,7 @@ def _run_elbow(args, stdout, stderr) -> int:
         result = elbow(X, k_range, on_fit=lambda k, _: bar.advance(f"k = {k}"),
                        **_fit_options(args))
     print("  k      inertia", file=stdout)
-    for k, inertia in zip(result.k_values, result.inertias):
+    for k, inertia in zip(result.k_values, result.inertias, strict=True):
         mark = "  <- knee" if k == result.knee else ""
         print(f"{k:3d} {inertia:12.6g}{mark}", file=stdout)
     if result.knee is not None:
@@ -304,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line ``argv`` (``sys.argv[1:]`` by default); return the exit code."""
     stdout, stderr = sys.stdout, sys.stderr
     parser = build_parser()

@@ -4,8 +4,8 @@ import time
 import numpy as np
 
 from ._config import show_config
-from .datasets import blobs, tutorial_points
 from ._fit import fit
+from .datasets import blobs, tutorial_points
 
 
 def _report(title: str, X: np.ndarray, n_clusters: int, random_state: int) -> None:
@@ -15,7 +15,7 @@ def _report(title: str, X: np.ndarray, n_clusters: int, random_state: int) -> No
     sizes = np.bincount(result.labels, minlength=n_clusters)
     print(f"\n== {title}: {X.shape[0]} points x {X.shape[1]} features, k = {n_clusters} ==")
     print("cluster   size   center")
-    for cluster, (size, center) in enumerate(zip(sizes, result.centers)):
+    for cluster, (size, center) in enumerate(zip(sizes, result.centers, strict=True)):
         coords = ", ".join(f"{value:8.3f}" for value in center)
         print(f"{cluster:7d} {size:6d}   ({coords})")
     print(f"inertia    {result.inertia:.4f}")

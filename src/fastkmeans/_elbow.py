@@ -1,6 +1,6 @@
 """The elbow method: inertia over a range of k, and its knee found automatically."""
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional, Tuple
 
 import numpy as np
 
@@ -36,13 +36,13 @@ class ElbowResult:
         None by default, so that the result does not hold n labels per k.
     """
 
-    k_values: Tuple[int, ...]
+    k_values: tuple[int, ...]
     inertias: np.ndarray
-    knee: Optional[int]
+    knee: int | None
     reason: str
-    centers: Tuple[np.ndarray, ...]
-    n_iter: Tuple[int, ...]
-    fits: Optional[Tuple[KMeansResult, ...]] = None
+    centers: tuple[np.ndarray, ...]
+    n_iter: tuple[int, ...]
+    fits: tuple[KMeansResult, ...] | None = None
 
     def fit_for(self, k: int) -> KMeansResult:
         """The full fit with ``k`` clusters (needs ``elbow(..., keep_fits=True)``)."""
@@ -61,7 +61,7 @@ class ElbowResult:
 _DEFAULT_K_MAX = 9
 
 
-def _check_k_range(k_range, n_samples: int) -> Tuple[int, ...]:
+def _check_k_range(k_range, n_samples: int) -> tuple[int, ...]:
     if k_range is None:
         return tuple(range(1, min(_DEFAULT_K_MAX, n_samples) + 1))
     try:
@@ -74,12 +74,12 @@ def _check_k_range(k_range, n_samples: int) -> Tuple[int, ...]:
         values = tuple(check_n_clusters(k, n_samples) for k in values)
     except (TypeError, ValueError) as exc:
         raise type(exc)(f"k_range holds an invalid k: {exc}") from None
-    if any(b <= a for a, b in zip(values, values[1:])):
+    if any(b <= a for a, b in zip(values[:-1], values[1:], strict=True)):
         raise ValueError(f"k_range must be strictly increasing, got {values}")
     return values
 
 
-def elbow(X, k_range=None, *, on_fit: Optional[Callable] = None, keep_fits: bool = False,
+def elbow(X, k_range=None, *, on_fit: Callable | None = None, keep_fits: bool = False,
           **fit_options) -> ElbowResult:
     """Fit every k of ``k_range`` and find the elbow of the inertia curve.
 

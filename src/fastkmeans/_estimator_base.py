@@ -25,7 +25,9 @@ from ._fit import predict as _predict
 from ._threads import resolve_n_threads
 from ._transform import center_distances
 from ._validation import (
-    check_data, check_points_and_centers, check_sample_weight, read_estimator_input,
+    check_points_and_centers,
+    check_sample_weight,
+    read_estimator_input,
 )
 
 _OUTPUT_CONTAINERS = ("default", "pandas", "polars")

@@ -16,9 +16,17 @@ from ._result import KMeansResult
 from ._run import run_lloyd
 from ._threads import resolve_n_threads
 from ._validation import (
-    check_algorithm, check_data, check_init, check_magnitude, check_n_clusters,
-    check_n_init, check_points_and_centers, check_positive_int, check_random_state,
-    check_sample_weight, check_tol,
+    check_algorithm,
+    check_data,
+    check_init,
+    check_magnitude,
+    check_n_clusters,
+    check_n_init,
+    check_points_and_centers,
+    check_positive_int,
+    check_random_state,
+    check_sample_weight,
+    check_tol,
 )
 from ._warnings import ConvergenceWarning
 

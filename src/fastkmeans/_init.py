@@ -5,8 +5,13 @@ import numpy as np
 
 from ._threads import resolve_n_threads
 from ._validation import (
-    check_centers, check_data, check_magnitude, check_n_clusters,
-    check_positive_int, check_random_state, check_sample_weight,
+    check_centers,
+    check_data,
+    check_magnitude,
+    check_n_clusters,
+    check_positive_int,
+    check_random_state,
+    check_sample_weight,
 )
 
 

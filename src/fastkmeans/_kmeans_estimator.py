@@ -8,6 +8,7 @@ from ._fit import fit as _fit
 from ._progress import check_verbose
 from ._validation import check_algorithm
 
+
 class KMeans(CentersEstimator):
     """Exact k-means clustering with scikit-learn's ``KMeans`` interface.
 

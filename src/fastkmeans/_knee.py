@@ -19,7 +19,6 @@ one that never falls far enough below its chord: a straight line, a
 concave curve, or a bend smaller than the threshold.
 """
 from dataclasses import dataclass
-from typing import Optional
 
 import numpy as np
 
@@ -39,7 +38,7 @@ class Knee:
         could not be normalised).
     """
 
-    index: Optional[int]
+    index: int | None
     reason: str
     difference: np.ndarray
 

@@ -9,7 +9,6 @@ The distances come from direct differences in float64, chunk by chunk
 ``max(n_samples x n_features, 8 Mi)`` float64 sums, never O(n_samples ** 2).
 """
 from numbers import Integral
-from typing import Optional
 
 import numpy as np
 
@@ -34,7 +33,8 @@ def _use_pairs_kernel(n_samples: int, n_features: int, n_labels: int) -> bool:
 
 
 def _check_points(X, n_threads: int):
-    """``X`` validated as for :func:`fit` (a ``DenseData`` or ``CSRData``); squared distances must be finite in float64."""
+    """``X`` validated as for :func:`fit` (a ``DenseData`` or ``CSRData``);
+    squared distances must be finite in float64."""
     X, max_abs = check_data(X, n_threads)
     check_magnitude(max_abs, X.shape[1], np.float64, 1.0)
     return X
@@ -98,7 +98,7 @@ def _packed_by_cluster(X: np.ndarray, codes: np.ndarray, n_labels: int) -> tuple
     return packed, cluster_end, order
 
 
-def silhouette_samples(X, labels, *, n_threads: Optional[int] = None) -> np.ndarray:
+def silhouette_samples(X, labels, *, n_threads: int | None = None) -> np.ndarray:
     """Silhouette value of every sample.
 
     Parameters
@@ -149,7 +149,7 @@ def silhouette_samples(X, labels, *, n_threads: Optional[int] = None) -> np.ndar
     return labelled_silhouette(X, labels, n_threads)[0]
 
 
-def labelled_silhouette(X, labels, n_threads: Optional[int]) -> tuple:
+def labelled_silhouette(X, labels, n_threads: int | None) -> tuple:
     """:func:`silhouette_samples`, with the distinct labels and each sample's code."""
     n_threads = resolve_n_threads(n_threads)
     X = _check_points(X, n_threads)
@@ -171,8 +171,8 @@ def _silhouette_values(X, codes: np.ndarray, n_labels: int,
     return values
 
 
-def silhouette_score(X, labels, *, sample_size: Optional[int] = None, random_state=None,
-                     n_threads: Optional[int] = None) -> float:
+def silhouette_score(X, labels, *, sample_size: int | None = None, random_state=None,
+                     n_threads: int | None = None) -> float:
     """Mean silhouette value of all samples (or of a random subset).
 
     Parameters

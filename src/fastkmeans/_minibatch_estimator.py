@@ -24,7 +24,10 @@ import numpy as np
 from . import _sparse
 from ._data import CSRData, DenseData, SparseCenters
 from ._estimator_base import (
-    _UNCHANGED, CentersEstimator, check_bool, validated_labels_and_inertia,
+    _UNCHANGED,
+    CentersEstimator,
+    check_bool,
+    validated_labels_and_inertia,
 )
 from ._fit import absolute_tol
 from ._init import _draw, initial_centers
@@ -32,8 +35,15 @@ from ._minibatch import minibatch_step, sparse_center_update
 from ._progress import check_verbose
 from ._threads import resolve_n_threads
 from ._validation import (
-    check_data, check_init, check_magnitude, check_n_clusters, check_n_init,
-    check_positive_int, check_random_state, check_sample_weight, check_tol,
+    check_data,
+    check_init,
+    check_magnitude,
+    check_n_clusters,
+    check_n_init,
+    check_positive_int,
+    check_random_state,
+    check_sample_weight,
+    check_tol,
 )
 
 

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Optional
 
 import numpy as np
 
+from ._data import DenseData
 from ._elbow import ElbowResult
 from ._metrics import _encode_labels, _rows, labelled_silhouette
-from ._data import DenseData
 from ._threads import resolve_n_threads
 from ._validation import check_centers, check_data
 
@@ -109,7 +109,7 @@ def pca_2d(X, *others: np.ndarray):
 
 
 def plot_clusters(X, labels, centers=None, *, ax: Optional["Axes"] = None,
-                  title: Optional[str] = None) -> "Axes":
+                  title: str | None = None) -> "Axes":
     """Scatter plot of the points, one colour per cluster, centers as stars.
 
     Parameters
@@ -189,7 +189,7 @@ def plot_clusters(X, labels, centers=None, *, ax: Optional["Axes"] = None,
 
 
 def plot_elbow(result: ElbowResult, *, ax: Optional["Axes"] = None,
-               title: Optional[str] = None) -> "Axes":
+               title: str | None = None) -> "Axes":
     """Inertia over k, with the knee marked.
 
     Parameters
@@ -230,8 +230,8 @@ def plot_elbow(result: ElbowResult, *, ax: Optional["Axes"] = None,
     return ax
 
 
-def plot_silhouette(X, labels, *, ax: Optional["Axes"] = None, title: Optional[str] = None,
-                    n_threads: Optional[int] = None) -> "Axes":
+def plot_silhouette(X, labels, *, ax: Optional["Axes"] = None, title: str | None = None,
+                    n_threads: int | None = None) -> "Axes":
     """The silhouette plot: each cluster's sorted silhouette values as bars.
 
     Parameters

@@ -5,9 +5,10 @@ here; the command-line tool draws :class:`ProgressBar` on stderr.
 """
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from numbers import Integral
-from typing import Callable, Optional, TextIO
+from typing import TextIO
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def check_verbose(verbose) -> int:
     return int(verbose)
 
 
-def check_callback(callback, name: str = "callback") -> Optional[Callable]:
+def check_callback(callback, name: str = "callback") -> Callable | None:
     """``callback`` if it is None or callable (``name`` for the message)."""
     if callback is not None and not callable(callback):
         raise TypeError(f"{name} must be a callable or None, got {callback!r} "
@@ -76,8 +77,8 @@ class FitProgress:
         Where ``verbose`` prints (``sys.stdout`` at print time by default).
     """
 
-    def __init__(self, n_runs: int, verbose: int, callback: Optional[Callable],
-                 stream: Optional[TextIO] = None) -> None:
+    def __init__(self, n_runs: int, verbose: int, callback: Callable | None,
+                 stream: TextIO | None = None) -> None:
         self.n_runs = n_runs
         self.verbose = verbose
         self.callback = callback
@@ -137,7 +138,7 @@ class ProgressBar:
     ...         bar.advance(f"k = {k}")
     """
 
-    def __init__(self, total: int, label: str, stream: Optional[TextIO] = None,
+    def __init__(self, total: int, label: str, stream: TextIO | None = None,
                  width: int = 30) -> None:
         self.total = max(int(total), 1)
         self.label = label

@@ -77,7 +77,7 @@ def update_centers(X, sample_weight, centers, labels, sums, weights):
         distances[sample_weight == 0] = -1.0
         # farthest first; equal distances by lowest index
         order = np.lexsort((np.arange(X.shape[0]), -distances))
-        for cluster, index in zip(empty, order[:empty.size]):
+        for cluster, index in zip(empty, order[:empty.size], strict=True):
             weight = sample_weight[index]
             sums[labels[index]] -= weight * X[index]
             weights[labels[index]] -= weight
@@ -253,7 +253,7 @@ def lloyd(X, centers, sample_weight=None, max_iter=300, tol=1e-4, algorithm="llo
     labels = np.full(X.shape[0], -1, dtype=np.int32)
     inertias, shifts, seconds, evaluations = [], [], [], []
     converged = labels_stable = relocated = False
-    for iteration in range(max_iter):
+    for _ in range(max_iter):
         started = time.perf_counter()
         if bounds is None:
             labels, sums, weights, iteration_inertia, n_changed = lloyd_iteration(
@@ -286,7 +286,7 @@ def lloyd(X, centers, sample_weight=None, max_iter=300, tol=1e-4, algorithm="llo
     return KMeansResult(
         centers=frozen_array(centers), labels=frozen_array(labels),
         inertia=inertia(X, sample_weight, centers, labels),
-        n_iter=iteration + 1, converged=converged,
+        n_iter=len(inertias), converged=converged,
         history=FitHistory(frozen_array(inertias, np.float64),
                            frozen_array(shifts, np.float64),
                            frozen_array(seconds, np.float64),

@@ -79,7 +79,7 @@ def run_result(centers, labels, inertia: float, n_iter: int, converged: bool,
                history: list) -> KMeansResult:
     """The result of one run, from its per-iteration ``(inertia, center_shift,
     seconds, distance_evaluations)`` history tuples."""
-    columns = list(zip(*history))
+    columns = list(zip(*history, strict=True))
     inertias, shifts, seconds = (frozen_array(column, dtype=np.float64).reshape(-1)
                                  for column in columns[:3])
     return KMeansResult(

@@ -45,7 +45,7 @@ def relocate_empty_clusters(data, step, n_threads: int) -> int:
     far = np.argpartition(sq_dist, -n_moves)[-n_moves:]
     far = far[np.lexsort((far, -sq_dist[far]))]
     rows = data.dense_rows(far, np.float64)
-    for cluster, index, row in zip(empty, far, rows):
+    for cluster, index, row in zip(empty, far, rows, strict=True):
         old_cluster = step.labels[index]
         weighted_row = sample_weight[index] * row
         sums[old_cluster] -= weighted_row
@@ -88,8 +88,7 @@ def run_lloyd(data, step, max_iter: int, tol: float, n_threads: int,
     centers, sample_weight = step.centers, step.sample_weight
     history = []
     converged = labels_current = False
-    iteration = 0
-    for iteration in range(max_iter):  # noqa: B007 (the count is the result)
+    for _ in range(max_iter):
         started = perf_counter()
         inertia, n_changed, distance_evaluations, any_empty = step.assign_and_sum()
         n_relocated = relocate_empty_clusters(data, step, n_threads) if any_empty else 0
@@ -106,4 +105,4 @@ def run_lloyd(data, step, max_iter: int, tol: float, n_threads: int,
     if not labels_current:
         data.assign(centers, labels, n_threads)
     return run_result(centers, labels, data.inertia(centers, labels, sample_weight, n_threads),
-                      iteration + 1, converged, history)
+                      len(history), converged, history)

@@ -1,17 +1,25 @@
 """Peers on fastkmeans' workloads: scikit-learn and faiss, when installed.
 
-Equal work, as in benchmark_lloyd: the same initial centers, one run,
+Equal work, as in benchmark_lloyd (dense and sparse input): the same initial centers, one run,
 ``tol=0`` and ``ITERATIONS`` iterations. scikit-learn shares fastkmeans' stopping
 rules (it stops when no label changes, at the same iteration); faiss has no
 such rule and always runs all ``ITERATIONS``, so on ``wide``, which converges
 after 8, it does more work. faiss clusters float32 data only and has no
-k-means++. A peer that is not installed is skipped.
+k-means++ and no sparse input. A peer that is not installed is skipped.
 """
 import functools
 import importlib
 
 from .common import (
-    DTYPES, ITERATIONS, SEED, THREADS, WORKLOADS, Benchmark, data, resolve_threads,
+    ALL_WORKLOADS,
+    DTYPES,
+    ITERATIONS,
+    REPRESENTATIONS,
+    SEED,
+    THREADS,
+    Benchmark,
+    resolve_threads,
+    workload_data,
 )
 
 
@@ -61,13 +69,13 @@ class PeerFit(PeerThreads):
 
     # Not "tiny": the peers' call overhead is not worth a second (importing
     # scikit-learn) per measurement.
-    params = [[name for name in WORKLOADS if name != "tiny"], ["scikit-learn", "faiss"],
-              DTYPES, THREADS]
-    param_names = ["workload", "implementation", "dtype", "n_threads"]
-    timeout = 120
+    params = [[name for name in ALL_WORKLOADS if name != "tiny"], ["scikit-learn", "faiss"],
+              REPRESENTATIONS, DTYPES, THREADS]
+    param_names = ["workload", "implementation", "representation", "dtype", "n_threads"]
+    timeout = 180
 
-    def setup(self, workload, implementation, dtype, n_threads):
-        X, init = data(workload, dtype)
+    def setup(self, workload, implementation, representation, dtype, n_threads):
+        X, init = workload_data(workload, representation, dtype)
         n_clusters = init.shape[0]
         n_threads = resolve_threads(n_threads)
         if implementation == "scikit-learn":
@@ -77,8 +85,8 @@ class PeerFit(PeerThreads):
             self.work = functools.partial(kmeans.fit, X)
         else:
             faiss = import_peer("faiss")
-            if dtype != "float32":
-                raise NotImplementedError("faiss clusters float32 data only")
+            if dtype != "float32" or representation != "dense":
+                raise NotImplementedError("faiss clusters dense float32 data only")
             self.work = functools.partial(faiss_fit, faiss, X, init)
         self.limit_threads(implementation, n_threads)
 
@@ -92,12 +100,12 @@ class PeerFit(PeerThreads):
 class PeerKMeansPlusPlus(PeerThreads):
     """Greedy k-means++, as ``benchmark_init.KMeansPlusPlus`` (same number of local trials)."""
 
-    params = [["mid", "manyk"], ["scikit-learn"], DTYPES, THREADS]
-    param_names = ["workload", "implementation", "dtype", "n_threads"]
+    params = [["mid", "manyk", "text"], ["scikit-learn"], REPRESENTATIONS, DTYPES, THREADS]
+    param_names = ["workload", "implementation", "representation", "dtype", "n_threads"]
     timeout = 120
 
-    def setup(self, workload, implementation, dtype, n_threads):
-        X, init = data(workload, dtype)
+    def setup(self, workload, implementation, representation, dtype, n_threads):
+        X, init = workload_data(workload, representation, dtype)
         n_threads = resolve_threads(n_threads)
         self.work = functools.partial(import_peer("sklearn.cluster").kmeans_plusplus,
                                       X, init.shape[0], random_state=SEED)

@@ -2,7 +2,7 @@
 
 Run from the repository root (one benchmark at a time on a shared machine)::
 
-    python benchmarks/accelerated_compare.py [--repeats 3]
+    python benchmarks/scripts/accelerated_compare.py [--repeats 3]
         [--threads 2] [--workloads blobs2,digits] [--markdown out.md]
 
 For each of the issue's workloads it computes k-means++ initial centers once
@@ -11,8 +11,9 @@ and passes the same array to every implementation: fastkmeans' ``lloyd``,
 ``lloyd`` and ``elkan`` (``n_init=1``, default ``tol=1e-4``, ``max_iter=300``,
 full fits to convergence), all on the same number of threads (threadpoolctl
 limits scikit-learn's OpenMP and BLAS), taking turns with a short pause
-before each run. It prints the median time of ``--repeats`` runs, its ratio to our Lloyd and to scikit-learn's Lloyd, the
-iterations, the relative inertia difference from our Lloyd, and, for the
+before each run. It prints the median time of ``--repeats`` runs, its ratio
+to our Lloyd and to scikit-learn's Lloyd, the iterations, the relative
+inertia difference from our Lloyd, and, for the
 accelerated variants, the distance evaluations per iteration as a fraction
 of Lloyd's n x k (the pruning rate is one minus that).
 

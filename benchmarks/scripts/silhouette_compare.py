@@ -2,14 +2,15 @@
 
 Run from the repository root (one benchmark at a time on a shared machine)::
 
-    python benchmarks/silhouette_compare.py [--threads 2] [--big]
+    python benchmarks/scripts/silhouette_compare.py [--threads 2] [--big]
 
 Part 1 times ``silhouette_score`` on 20,000 x 32 points (8 overlapping
 blobs, their generating labels), fastkmeans and scikit-learn on the same
 data with the same thread count (scikit-learn's BLAS held to it with
 threadpoolctl), float64 and float32, interleaved, best of 6 runs (ours)
-and 3 (scikit-learn's), and checks that the scores agree. Part 2 (``--big``) runs fastkmeans alone on 200,000 x 32
-float32 points (scikit-learn would take minutes) and reports the time and
+and 3 (scikit-learn's), and checks that the scores agree. Part 2 (``--big``)
+runs fastkmeans alone on 200,000 x 32 float32 points (scikit-learn would
+take minutes) and reports the time and
 the peak memory: traced NumPy allocations (tracemalloc) and the growth of
 the resident set during the call (Linux: VmHWM after resetting it), which
 also counts the kernel's C buffers.
@@ -60,11 +61,12 @@ def compare_with_scikit_learn(n_threads, n_samples=20_000, n_features=32, n_clus
         ours, theirs = float("inf"), float("inf")
         # interleaved, best of each: a busy neighbour slows both alike
         for _ in range(3):
-            seconds, ours_score = _best_of(2, lambda: fastkmeans.silhouette_score(
-                X, labels, n_threads=n_threads))
+            seconds, ours_score = _best_of(2, lambda X=X, labels=labels: (
+                fastkmeans.silhouette_score(X, labels, n_threads=n_threads)))
             ours = min(ours, seconds)
             with threadpool_limits(n_threads):
-                seconds, their_score = _best_of(1, lambda: sklearn_score(X, labels))
+                seconds, their_score = _best_of(1, lambda X=X, labels=labels: (
+                    sklearn_score(X, labels)))
             theirs = min(theirs, seconds)
         difference = abs(ours_score - their_score) / abs(their_score)
         print(f"| {dtype} | {ours:.3f} | {theirs:.3f} | {theirs / ours:.1f}x | "

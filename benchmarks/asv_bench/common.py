@@ -3,15 +3,21 @@
 Every workload is scaled down from a reference workload (in the comments) so
 that a whole ``asv run`` stays well under ten minutes on a two-core machine;
 the shapes keep what each one stresses (few features, many features, many
-clusters).
+clusters, sparse rows).
+
+The suite uses fastkmeans' public API only (``fastkmeans.<name>`` without a
+leading underscore), so that asv can measure any past or future commit
+whatever the private modules are called then; tests/test_benchmarks.py
+checks it. Input type is a benchmark parameter, ``representation``:
+``'dense'`` NumPy arrays or ``'sparse'`` SciPy CSR matrices.
 """
 import functools
 
 import numpy as np
 
-from fastkmeans._threads import default_n_threads
+import fastkmeans
 
-#: name -> (n_samples, n_features, n_clusters)
+#: name -> (n_samples, n_features, n_clusters), dense blobs
 WORKLOADS = {
     "tiny": (300, 2, 4),             # call overhead: validation, set-up, dispatch
     "lowd": (200_000, 2, 8),         # reference 1,000,000 x 2, k=8
@@ -19,6 +25,15 @@ WORKLOADS = {
     "wide": (10_000, 784, 10),       # reference 60,000 x 784, k=10 (MNIST-like)
     "manyk": (20_000, 64, 256),      # reference 100,000 x 64, k=1000
 }
+#: name -> (n_samples, n_features, n_clusters, density), sparse rows (CSR)
+SPARSE_WORKLOADS = {
+    "tiny": (300, 50, 4, 0.1),                 # call overhead
+    "text": (20_000, 10_000, 50, 0.01),        # reference 100,000 x 10,000, k=50, 1%
+}
+#: Every workload name, dense or sparse: the ``workload`` parameter of a benchmark
+#: that takes both representations (a combination that does not exist is skipped).
+ALL_WORKLOADS = list(WORKLOADS) + [name for name in SPARSE_WORKLOADS if name not in WORKLOADS]
+REPRESENTATIONS = ["dense", "sparse"]
 DTYPES = ["float32", "float64"]
 THREADS = [1, "all"]
 
@@ -52,7 +67,7 @@ class Benchmark:
 _CHUNK_VALUES = 1 << 16
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def data(workload, dtype):
     """Gaussian blobs of ``workload`` and their fixed initial centers.
 
@@ -90,15 +105,69 @@ def data(workload, dtype):
     return X, init
 
 
-@functools.lru_cache(maxsize=None)
-def unit_weights(n_samples):
-    """Read-only float64 ones: the ``sample_weight`` of an unweighted problem."""
-    weights = np.ones(n_samples)
-    weights.flags.writeable = False
-    return weights
+def make_sparse_rows(n_samples, n_features, density, n_clusters, dtype, seed=0):
+    """Random CSR rows whose nonzeros lean towards a per-cluster set of columns.
+
+    Half of each row's nonzeros are drawn from the columns of its cluster's
+    topic (``n_features / n_clusters`` columns), half uniformly: clusters are
+    there to find, and the nonzeros per row are ``density * n_features``.
+    (The same data as ``benchmarks/scripts/sparse_compare.py``.)
+    """
+    import scipy.sparse as sp
+    rng = np.random.default_rng(seed)
+    per_row = max(1, int(round(density * n_features)))
+    topic_width = max(per_row, n_features // n_clusters)
+    topics = rng.integers(0, n_clusters, size=n_samples)
+    topic_columns = (topics[:, None] * (n_features // n_clusters)
+                     + rng.integers(0, topic_width, size=(n_samples, per_row // 2))) % n_features
+    uniform_columns = rng.integers(0, n_features, size=(n_samples, per_row - per_row // 2))
+    columns = np.concatenate([topic_columns, uniform_columns], axis=1)
+    rows = np.repeat(np.arange(n_samples), per_row)
+    values = rng.uniform(0.0, 1.0, size=rows.size)
+    X = sp.csr_matrix((values, (rows, columns.ravel())), shape=(n_samples, n_features))
+    X.sum_duplicates()
+    return X.astype(dtype)
 
 
-def resolve_threads(n_threads, *, single_threaded=False):
+@functools.cache
+def sparse_data(workload, dtype):
+    """CSR data of a :data:`SPARSE_WORKLOADS` workload and its initial centers.
+
+    Returns
+    -------
+    X : scipy.sparse.csr_matrix of shape (n_samples, n_features)
+    init : ndarray of shape (n_clusters, n_features), read-only
+        ``n_clusters`` rows of ``X`` chosen at random, dense.
+    """
+    try:
+        import scipy.sparse  # noqa: F401
+    except ImportError as exc:
+        raise NotImplementedError(f"scipy is not installed: {exc}") from None
+    n_samples, n_features, n_clusters, density = SPARSE_WORKLOADS[workload]
+    X = make_sparse_rows(n_samples, n_features, density, n_clusters, dtype)
+    rows = np.random.default_rng(1).choice(n_samples, n_clusters, replace=False)
+    init = X[rows].toarray()
+    init.flags.writeable = False
+    return X, init
+
+
+def workload_data(workload, representation, dtype):
+    """``(X, init)`` of ``workload`` as ``representation``: :func:`data` or :func:`sparse_data`.
+
+    Raises
+    ------
+    NotImplementedError
+        When the workload has no such representation: asv reports a skip.
+    """
+    workloads = WORKLOADS if representation == "dense" else SPARSE_WORKLOADS
+    if workload not in workloads:
+        raise NotImplementedError(f"no {representation} {workload} workload")
+    if representation == "dense":
+        return data(workload, dtype)
+    return sparse_data(workload, dtype)
+
+
+def resolve_threads(n_threads):
     """The thread count a ``n_threads`` parameter value stands for.
 
     Parameters
@@ -106,8 +175,6 @@ def resolve_threads(n_threads, *, single_threaded=False):
     n_threads : 1 or 'all'
         ``'all'`` is what fastkmeans uses by default (CPUs available to the
         process, OpenMP limits honoured); peers get the same count.
-    single_threaded : bool
-        The implementation has no threads to set (the NumPy reference).
 
     Raises
     ------
@@ -117,9 +184,7 @@ def resolve_threads(n_threads, *, single_threaded=False):
     """
     if n_threads == 1:
         return 1
-    if single_threaded:
-        raise NotImplementedError("single-threaded: n_threads=1 measures it")
-    count = default_n_threads()
+    count = fastkmeans.show_config(print_out=False)["n_threads"]
     if count == 1:
         raise NotImplementedError("one thread available: n_threads=1 measures it")
     return count

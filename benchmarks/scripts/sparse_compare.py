@@ -5,14 +5,15 @@ Equal work: the same CSR matrix, the same initial centers (``k`` rows of X),
 stops when no label changes; the iteration counts are printed and checked),
 both on the same number of threads (threadpoolctl for scikit-learn,
 ``n_threads`` for fastkmeans). Reports the whole fit and one Lloyd iteration
-(assignment and update: ``LloydWorkspace.iteration`` against scikit-learn's
-``lloyd_iter_chunked_sparse``) and greedy k-means++ (``2 + ln k`` candidates
-per center in both), as the ratio scikit-learn / fastkmeans of the best of
-``--repeat`` runs, measured in one process.
+(assignment and update: the sparse step's ``assign_and_sum`` and
+``move_centers`` against scikit-learn's ``lloyd_iter_chunked_sparse``) and
+greedy k-means++ (``2 + ln k`` candidates per center in both), as the ratio
+scikit-learn / fastkmeans of the best of ``--repeat`` runs, measured in one
+process.
 
 Usage (reference workload of issue 5)::
 
-    python benchmarks/sparse_compare.py \\
+    python benchmarks/scripts/sparse_compare.py \\
         --n-samples 100000 --n-features 10000 --density 0.01 --n-clusters 50 \\
         --max-iter 20 --threads 2
 """

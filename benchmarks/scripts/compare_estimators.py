@@ -2,7 +2,7 @@
 
 Run from the repository root (one benchmark at a time on a shared machine)::
 
-    python benchmarks/compare_estimators.py [--threads 2]
+    python benchmarks/scripts/compare_estimators.py [--threads 2]
 
 MiniBatchKMeans, per epoch: both fit the same data from the same initial
 centers with the same ``batch_size``, ``tol=0``, ``max_no_improvement=None``

@@ -3,7 +3,7 @@
 Unlike the fixed-work Lloyd benchmarks, these run full fits (default ``tol``,
 ``max_iter=300``) from the same initial centers: the variants reach the same
 labels in the same number of iterations, so the time is comparable and the
-bounds' savings show. benchmarks/accelerated_compare.py measures the issue's
+bounds' savings show. benchmarks/scripts/accelerated_compare.py measures the issue's
 larger workloads side by side with scikit-learn.
 """
 import functools

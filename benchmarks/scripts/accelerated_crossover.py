@@ -3,7 +3,7 @@ Lloyd, Hamerly and Yinyang (Elkan never won here) over a grid of (d, k).
 
 Run from the repository root::
 
-    python benchmarks/accelerated_crossover.py [--threads 1]
+    python benchmarks/scripts/accelerated_crossover.py [--threads 1]
 
 Blobs with k clusters (fixed seed), k-means++ initial centers computed once
 and shared, default ``tol``, full fits, the runs interleaved and the median

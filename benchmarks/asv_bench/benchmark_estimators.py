@@ -3,13 +3,13 @@
 MiniBatchKMeans at fixed work: the workload's initial centers, ``batch_size``
 ``BATCH_SIZE`` (at most n_samples), ``EPOCHS * n_samples // batch_size`` steps
 (``tol=0``, ``max_no_improvement=None``), no final labelling. KMeans.transform
-from fitted centers (the workload's initial ones). ``benchmarks/compare_estimators.py``
-prints the side-by-side table of the docs.
+from fitted centers (the workload's initial ones). Dense and sparse (CSR) input.
+``benchmarks/scripts/compare_estimators.py`` prints the side-by-side table of the docs.
 """
 import functools
 
 from .benchmark_peers import PeerThreads, import_peer
-from .common import DTYPES, SEED, THREADS, data, resolve_threads
+from .common import DTYPES, REPRESENTATIONS, SEED, THREADS, resolve_threads, workload_data
 
 BATCH_SIZE = 1024
 EPOCHS = 2
@@ -36,12 +36,13 @@ class EstimatorBenchmark(PeerThreads):
 class MiniBatchEpochs(EstimatorBenchmark):
     """``EPOCHS`` epochs of mini-batch k-means."""
 
-    params = [["tiny", "lowd", "mid"], IMPLEMENTATIONS, DTYPES, THREADS]
-    param_names = ["workload", "implementation", "dtype", "n_threads"]
+    params = [["tiny", "lowd", "mid", "text"], IMPLEMENTATIONS, REPRESENTATIONS, DTYPES,
+              THREADS]
+    param_names = ["workload", "implementation", "representation", "dtype", "n_threads"]
     timeout = 120
 
-    def setup(self, workload, implementation, dtype, n_threads):
-        X, init = data(workload, dtype)
+    def setup(self, workload, implementation, representation, dtype, n_threads):
+        X, init = workload_data(workload, representation, dtype)
         estimator = self.estimator(
             implementation, "MiniBatchKMeans", resolve_threads(n_threads),
             n_clusters=init.shape[0], init=init, n_init=1, batch_size=BATCH_SIZE,
@@ -56,12 +57,13 @@ class MiniBatchEpochs(EstimatorBenchmark):
 class KMeansTransform(EstimatorBenchmark):
     """Distances of every sample to every center."""
 
-    params = [["tiny", "mid", "manyk"], IMPLEMENTATIONS, DTYPES, THREADS]
-    param_names = ["workload", "implementation", "dtype", "n_threads"]
+    params = [["tiny", "mid", "manyk", "text"], IMPLEMENTATIONS, REPRESENTATIONS, DTYPES,
+              THREADS]
+    param_names = ["workload", "implementation", "representation", "dtype", "n_threads"]
     timeout = 120
 
-    def setup(self, workload, implementation, dtype, n_threads):
-        X, init = data(workload, dtype)
+    def setup(self, workload, implementation, representation, dtype, n_threads):
+        X, init = workload_data(workload, representation, dtype)
         estimator = self.estimator(implementation, "KMeans", resolve_threads(n_threads),
                                    n_clusters=init.shape[0], init=init, n_init=1, max_iter=1)
         estimator.fit(init)  # centers stay the initial ones: each is its own cluster
