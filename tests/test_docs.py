@@ -61,9 +61,9 @@ def agg_backend():
 def test_the_public_functions_have_examples():
     documented = {test.name.rpartition(".")[2] for name in MODULES_WITH_EXAMPLES
                   for test in _doctests(name)}
-    # predict, kmeans_plusplus and the plots have no runnable example yet
-    for name in ("fit", "center_distances", "KMeans", "MiniBatchKMeans", "silhouette_score",
-                 "silhouette_samples", "elbow"):
+    for name in ("fit", "predict", "kmeans_plusplus", "center_distances", "KMeans",
+                 "MiniBatchKMeans", "silhouette_score", "silhouette_samples", "elbow",
+                 "plot_clusters"):
         assert name in documented, f"fastkmeans.{name} has no docstring example"
 
 

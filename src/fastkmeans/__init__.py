@@ -1,8 +1,12 @@
 """fastkmeans: exact k-means clustering with parallel Cython kernels.
 
 >>> import fastkmeans
->>> result = fastkmeans.fit(X, 4)                    # doctest: +SKIP
->>> result.centers, result.labels, result.inertia     # doctest: +SKIP
+>>> X, _ = fastkmeans.datasets.blobs()               # 400 points, four blobs
+>>> result = fastkmeans.fit(X, 4, random_state=0)
+>>> result
+KMeansResult(n_clusters=4, n_features=2, n_samples=400, inertia=795.854, n_iter=2, converged=True)
+>>> result.centers.shape, result.labels.shape
+((4, 2), (400,))
 
 Public API: :func:`fit`, :func:`predict`, :func:`kmeans_plusplus`,
 :func:`center_distances`, :func:`show_config`, the scikit-learn compatible

@@ -210,6 +210,15 @@ def predict(X, centers, *, return_distances=False, n_threads=None):
         Index of the nearest center (the lowest index on exact ties).
     sq_distances : ndarray of shape (n_samples,), dtype of X
         Only with ``return_distances=True``.
+
+    Examples
+    --------
+    >>> import numpy as np, fastkmeans
+    >>> centers = np.array([[0.0, 0.0], [10.0, 0.0]])
+    >>> fastkmeans.predict(np.array([[1.0, 1.0], [9.0, 0.0]]), centers)
+    array([0, 1], dtype=int32)
+    >>> fastkmeans.predict(np.array([[1.0, 1.0]]), centers, return_distances=True)
+    (array([0], dtype=int32), array([2.]))
     """
     n_threads = resolve_n_threads(n_threads)
     data, centers = check_points_and_centers(X, centers, n_threads)

@@ -148,6 +148,14 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None,
         Chosen centers, rows of ``X`` (dtype of ``X``: float32 or float64).
     indices : ndarray of shape (n_clusters,)
         Row of ``X`` each center was taken from.
+
+    Examples
+    --------
+    >>> import numpy as np, fastkmeans
+    >>> X, _ = fastkmeans.datasets.blobs()
+    >>> centers, indices = fastkmeans.kmeans_plusplus(X, 4, random_state=0)
+    >>> centers.shape, bool(np.array_equal(centers, X[indices]))
+    ((4, 2), True)
     """
     n_threads = resolve_n_threads(n_threads)
     X, max_abs = check_data(X, n_threads)

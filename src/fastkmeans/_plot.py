@@ -135,8 +135,12 @@ def plot_clusters(X, labels, centers=None, *, ax: Optional["Axes"] = None,
 
     Examples
     --------
-    >>> result = fastkmeans.fit(X, 4)                       # doctest: +SKIP
-    >>> fastkmeans.plot_clusters(X, result.labels, result.centers)  # doctest: +SKIP
+    >>> import fastkmeans
+    >>> X, _ = fastkmeans.datasets.blobs()
+    >>> result = fastkmeans.fit(X, 4, random_state=0)
+    >>> ax = fastkmeans.plot_clusters(X, result.labels, result.centers)
+    >>> len(ax.collections)          # one scatter per cluster, one for the centers
+    5
     """
     n_threads = resolve_n_threads(None)
     X, _ = check_data(X, n_threads)

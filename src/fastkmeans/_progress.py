@@ -133,9 +133,12 @@ class ProgressBar:
 
     Examples
     --------
-    >>> with ProgressBar(3, "elbow") as bar:        # doctest: +SKIP
+    >>> import io
+    >>> with ProgressBar(3, "elbow", stream=io.StringIO()) as bar:
     ...     for k in range(3):
     ...         bar.advance(f"k = {k}")
+    >>> bar.enabled     # a StringIO is no terminal: nothing was drawn
+    False
     """
 
     def __init__(self, total: int, label: str, stream: TextIO | None = None,
