@@ -36,48 +36,14 @@ from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy
 
 from ._common cimport (
-    MAX_BLOCKS, BlockPlan, fk_model, fk_model_free, floating, model_init, useful_threads,
+    MAX_BLOCKS, BlockPlan, bounded_rows, center_gaps, fk_bounds, fk_bounds_stats, fk_model,
+    floating, model_free, model_init, start_bounds, useful_threads,
 )
 from ._lloyd cimport _Workspace, _average_and_shift, _has_empty_cluster, _pass
 from ._lloyd import relocate_empty_clusters
 from ._assign import inertia as exact_inertia
 from ._groups import center_groups
-from ._simd import active_path_id
 from ._stopping import end_iteration
-
-cdef extern from "_bounds.h" nogil:
-    ctypedef struct fk_bounds:
-        Py_ssize_t d, k, n_groups
-        const int32_t *group_start
-        const int32_t *group_of
-        const int32_t *center_at
-        const void *soa
-        const void *centers
-        const double *shift
-        const double *group_shift
-        const double *half_gap
-        const double *center_dist
-        double kappa, spread, center_norm, gamma
-        const fk_model *model
-
-    ctypedef struct fk_bounds_stats:
-        Py_ssize_t changed, distances
-
-    int fk_bounded_rows_f32(const fk_bounds *b, const float *X, const double *x_norm,
-                            Py_ssize_t start, Py_ssize_t end, int32_t *labels,
-                            double *upper, double *lower, fk_bounds_stats *stats) noexcept
-    int fk_bounded_rows_f64(const fk_bounds *b, const double *X, const double *x_norm,
-                            Py_ssize_t start, Py_ssize_t end, int32_t *labels,
-                            double *upper, double *lower, fk_bounds_stats *stats) noexcept
-    void fk_start_bounds_f32(const fk_bounds *b, const float *X, Py_ssize_t start,
-                             Py_ssize_t end, const int32_t *labels, const double *group_gap,
-                             double *upper, double *lower) noexcept
-    void fk_start_bounds_f64(const fk_bounds *b, const double *X, Py_ssize_t start,
-                             Py_ssize_t end, const int32_t *labels, const double *group_gap,
-                             double *upper, double *lower) noexcept
-    void fk_center_gaps(const double *centers_t, Py_ssize_t k, Py_ssize_t d, Py_ssize_t i,
-                        double *row) noexcept
-
 
 #: The accelerated variants this module runs.
 ALGORITHMS = ("elkan", "hamerly", "yinyang")
@@ -156,7 +122,7 @@ cdef void _center_gaps(
             <double *>malloc(n_clusters * sizeof(double))
         nearest = INFINITY
         if row != NULL:
-            fk_center_gaps(centers_t, n_clusters, n_features, i, row)
+            center_gaps(centers_t, n_clusters, n_features, i, row)
             for j in range(n_clusters):
                 if row[j] < nearest:
                     nearest = row[j]
@@ -236,13 +202,13 @@ cdef void _bounded_block(void *data, Py_ssize_t block, Py_ssize_t start,
     """Label rows [start, end) with the bounds (a block hook of _lloyd._pass)."""
     cdef _Hook *hook = <_Hook *>data
     if hook.is_float:
-        hook.status[block] = fk_bounded_rows_f32(
+        hook.status[block] = bounded_rows(
             hook.bounds, <const float *>hook.X, hook.x_norm, start, end,
-            <int32_t *>hook.labels, hook.upper, hook.lower, &hook.stats[block])
+            hook.labels, hook.upper, hook.lower, &hook.stats[block])
     else:
-        hook.status[block] = fk_bounded_rows_f64(
+        hook.status[block] = bounded_rows(
             hook.bounds, <const double *>hook.X, hook.x_norm, start, end,
-            <int32_t *>hook.labels, hook.upper, hook.lower, &hook.stats[block])
+            hook.labels, hook.upper, hook.lower, &hook.stats[block])
 
 
 cdef void _start_bounds(const fk_bounds *bounds, const floating *X, const int *labels,
@@ -256,12 +222,7 @@ cdef void _start_bounds(const fk_bounds *bounds, const floating *X, const int *l
                     use_threads_if=threads > 1):
         start = b * plan.block_rows
         end = min(n_samples, start + plan.block_rows)
-        if floating is float:
-            fk_start_bounds_f32(bounds, X, start, end, <const int32_t *>labels, group_gap,
-                                upper, lower)
-        else:
-            fk_start_bounds_f64(bounds, X, start, end, <const int32_t *>labels, group_gap,
-                                upper, lower)
+        start_bounds(bounds, X, start, end, labels, group_gap, upper, lower)
 
 
 def accelerated_run(
@@ -274,7 +235,6 @@ def accelerated_run(
     int n_threads,
     list history,                     # OUT: (inertia, shift, seconds, distances) per iteration
     str algorithm,
-    int path=-1,
     object on_iteration=None,
 ):
     """Lloyd's iterations with triangle-inequality bounds: ``lloyd_run``'s
@@ -282,7 +242,7 @@ def accelerated_run(
 
     Parameters
     ----------
-    X, sample_weight, centers, labels, max_iter, tol, n_threads, path, on_iteration
+    X, sample_weight, centers, labels, max_iter, tol, n_threads, on_iteration
         As in :func:`fastkmeans._lloyd.lloyd_run`.
     history : list
         Receives one ``(inertia, center_shift, seconds, distance_evaluations)``
@@ -316,8 +276,6 @@ def accelerated_run(
     if algorithm not in ALGORITHMS:
         raise ValueError(f"algorithm must be one of {ALGORITHMS}, got {algorithm!r}")
     check_bound_memory(algorithm, n_samples, n_clusters, X.nbytes)
-    if path < 0:
-        path = active_path_id()
     dtype = np.float32 if floating is float else np.float64
     unit = 2.0 ** -24 if floating is float else EPS64
 
@@ -412,20 +370,20 @@ def accelerated_run(
             # no bounds yet: Lloyd's own pass labels every point (the
             # fastest way to compute all the distances), then the bounds
             # start from the triangle inequality
-            _pass(ws, X, sample_weight, centers_ptr, labels_ptr, n_threads, path,
+            _pass(ws, X, sample_weight, centers_ptr, labels_ptr, n_threads,
                   &inertia, &n_changed)
             _start_bounds(&bounds, X_ptr, labels_ptr, &group_gap_view[0, 0], upper_ptr,
                           lower_ptr, plan, n_samples, n_threads)
             group_gap = group_gap_view = None
             n_distances = n_samples * (n_clusters + 1)
         else:
-            if model_init(&model, path, centers_ptr, n_clusters, n_features) != 0:
+            if model_init(&model, centers_ptr, n_clusters, n_features) != 0:
                 raise MemoryError("fastkmeans: no memory for the packed centers")
             # one pass over X, as Lloyd's: each block is labelled (the hook),
             # then summed while its rows are in cache, in Lloyd's order
-            _pass(ws, X, sample_weight, <const floating *>NULL, labels_ptr, n_threads, path,
+            _pass(ws, X, sample_weight, <const floating *>NULL, labels_ptr, n_threads,
                   &inertia, &n_changed, _bounded_block, &hook, n_groups + 2)
-            fk_model_free(&model)
+            model_free(&model)
             n_changed = n_distances = 0
             for b in range(plan.n_blocks):
                 if status[b] != 0:

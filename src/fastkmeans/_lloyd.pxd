@@ -27,7 +27,6 @@ cdef int _pass(
     const floating *centers,
     int *labels,
     int n_threads,
-    int path,
     double *inertia,
     Py_ssize_t *n_changed,
     block_hook before_sums=*,

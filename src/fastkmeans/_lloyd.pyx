@@ -17,11 +17,10 @@ from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy, memset
 
 from ._common cimport (
-    MAX_BLOCKS, BlockPlan, fk_model, fk_model_free, floating, lloyd_rows, model_init,
+    MAX_BLOCKS, BlockPlan, fk_model, floating, lloyd_rows, model_free, model_init,
     plan_blocks, useful_threads,
 )
 from ._assign import label_sq_distances
-from ._simd import active_path_id
 from ._stopping import end_iteration
 
 cdef enum:
@@ -89,7 +88,6 @@ cdef int _pass(
     const floating *centers,        # NULL: labels given, no assignment
     int *labels,
     int n_threads,
-    int path,
     double *inertia,
     Py_ssize_t *n_changed,
     block_hook before_sums=NULL,
@@ -111,7 +109,7 @@ cdef int _pass(
     cdef double total = 0.0
     cdef int threads
 
-    if model_init(&model, path, centers, n_clusters, n_features) != 0:
+    if model_init(&model, centers, n_clusters, n_features) != 0:
         raise MemoryError("fastkmeans: no memory for the packed centers")
     with nogil:
         memset(ws.sums, 0, n_clusters * n_features * sizeof(double))
@@ -140,7 +138,7 @@ cdef int _pass(
             _add_block_buffers(ws.block_sums, ws.block_weights, n_in_wave, n_clusters,
                                n_features, ws.sums, ws.weights, n_threads)
             first += wave
-        fk_model_free(&model)
+        model_free(&model)
         for b in range(plan.n_blocks):
             total += ws.block_inertia[b]
             changed += ws.block_changed[b]
@@ -157,7 +155,6 @@ def lloyd_iteration(
     double[:, ::1] center_sums,       # OUT (n_clusters, n_features)
     double[::1] cluster_weights,      # OUT (n_clusters,)
     int n_threads,
-    int path=-1,
 ):
     """One fused Lloyd pass over ``X``: assign every point, then sum it into its cluster.
 
@@ -178,9 +175,6 @@ def lloyd_iteration(
         Receives the total weight of each cluster.
     n_threads : int
         OpenMP threads to use.
-    path : int, optional
-        Instruction-set path (index into ``_simd.PATH_NAMES``); the active
-        one by default.
 
     Returns
     -------
@@ -192,9 +186,7 @@ def lloyd_iteration(
     cdef double inertia
     cdef Py_ssize_t n_changed
     cdef _Workspace ws = _Workspace(X.shape[0], centers.shape[0], X.shape[1], n_threads)
-    if path < 0:
-        path = active_path_id()
-    _pass(ws, X, sample_weight, &centers[0, 0], &labels[0], n_threads, path,
+    _pass(ws, X, sample_weight, &centers[0, 0], &labels[0], n_threads,
           &inertia, &n_changed)
     _copy_out(ws, center_sums, cluster_weights)
     return inertia, n_changed
@@ -229,7 +221,7 @@ def update_sums(
     cdef Py_ssize_t n_changed
     cdef _Workspace ws = _Workspace(X.shape[0], center_sums.shape[0], X.shape[1], n_threads)
     # Without centers the labels are only read: the cast drops const alone.
-    _pass(ws, X, sample_weight, <const floating *>NULL, <int *>&labels[0], n_threads, 0,
+    _pass(ws, X, sample_weight, <const floating *>NULL, <int *>&labels[0], n_threads,
           &inertia, &n_changed)
     _copy_out(ws, center_sums, cluster_weights)
 
@@ -317,7 +309,6 @@ def lloyd_run(
     double tol,
     int n_threads,
     list history,                     # OUT: (inertia, shift, seconds, distances) per iteration
-    int path=-1,
     object on_iteration=None,
 ):
     """Lloyd iterations from ``centers`` until convergence or ``max_iter``.
@@ -347,8 +338,6 @@ def lloyd_run(
     history : list
         Receives one ``(inertia, center_shift, seconds, distance_evaluations)``
         tuple per iteration (Lloyd evaluates ``n_samples * n_clusters``).
-    path : int, optional
-        Instruction-set path; the active one by default.
     on_iteration : callable, optional
         Called with no arguments after each iteration, once its tuple is in
         ``history``; a true return value stops the run there (not counted
@@ -378,13 +367,11 @@ def lloyd_run(
     cdef floating *swap
     if buffer == NULL:
         raise MemoryError("fastkmeans: no memory for the centers")
-    if path < 0:
-        path = active_path_id()
     labels[:] = -1
     try:
         for iteration in range(max_iter):
             started = perf_counter()
-            _pass(ws, X, sample_weight, current, &labels[0], n_threads, path,
+            _pass(ws, X, sample_weight, current, &labels[0], n_threads,
                   &inertia, &n_changed)
             n_relocated = 0
             if _has_empty_cluster(ws.weights, n_clusters):
