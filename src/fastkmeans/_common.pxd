@@ -96,7 +96,7 @@ cdef void lloyd_rows(
     double *sums,                   # OUT (k, d) weighted sums per cluster
     double *weights,                # OUT (k,) weights per cluster
     double *inertia,                # OUT weighted squared distances (0 without assign)
-    Py_ssize_t *n_changed,          # OUT labels changed (0 without assign)
+    Py_ssize_t *n_changed,          # OUT labels changed (0 without assign); ptrdiff_t in C
 ) noexcept nogil
 
 cdef void label_sq_dist_rows(
