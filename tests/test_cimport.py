@@ -1,7 +1,8 @@
 """Other Cython code can cimport the kernels from an installed fastkmeans.
 
-Builds a small extension module that cimports ``fastkmeans._common`` and
-compiles the installed ``_kernels.c`` into itself, as a downstream package
+Builds a small extension module that cimports the front ends of
+``fastkmeans._common`` (which holds the one copy of the C core) with only
+the installed public header on its include path, as a downstream package
 would (the recipe of docs/getting-started.md), then checks it against
 ``fastkmeans.predict``.
 """
@@ -19,16 +20,16 @@ pytest.importorskip("setuptools")
 
 SOURCE = '''
 # cython: language_level=3
-from fastkmeans._common cimport assign_rows, fk_model, fk_model_free, model_init
+from fastkmeans._common cimport assign_rows, fk_model, model_free, model_init
 
 def nearest(const double[:, ::1] X, const double[:, ::1] centers, int[::1] labels,
             double[::1] sq_dist):
     cdef fk_model model
-    if model_init(&model, 0, &centers[0, 0], centers.shape[0], X.shape[1]) != 0:
+    if model_init(&model, &centers[0, 0], centers.shape[0], X.shape[1]) != 0:
         raise MemoryError()
     with nogil:
         assign_rows(&model, &X[0, 0], 0, X.shape[0], &labels[0], &sq_dist[0])
-    fk_model_free(&model)
+    model_free(&model)
 '''
 
 SETUP = '''
@@ -36,15 +37,14 @@ from setuptools import Extension, setup
 from Cython.Build import cythonize
 package = {package!r}
 setup(ext_modules=cythonize(
-    [Extension("downstream", ["downstream.pyx", package + "/_kernels.c"],
-               include_dirs=[package], extra_compile_args=["-std=c11"])],
+    [Extension("downstream", ["downstream.pyx"], include_dirs=[package + "/core"])],
     include_path=[{site!r}], quiet=True))
 '''
 
 
 def test_a_downstream_extension_cimports_the_kernels(tmp_path):
     package = pathlib.Path(fastkmeans.__file__).parent
-    for name in ("_common.pxd", "_kernels.h", "_kernels_impl.h", "_kernels.c"):
+    for name in ("_common.pxd", "core/fastkmeans.h"):
         if not (package / name).exists():
             pytest.skip(f"{name} is not installed beside the package (editable install?)")
     (tmp_path / "downstream.pyx").write_text(SOURCE)

@@ -5,7 +5,7 @@ from helpers import make_blobs
 
 from fastkmeans import _reference, center_distances
 from fastkmeans._distances import distances_to_centers
-from fastkmeans._simd import PATH_NAMES, supported_paths
+from fastkmeans._simd import forced_path, supported_paths
 
 
 @pytest.mark.parametrize("n_samples, n_features, n_clusters", [
@@ -42,7 +42,8 @@ def test_every_instruction_set_path_and_thread_count_agree():
         outputs = []
         for n_threads in (1, 2):
             outputs.append(np.empty((3000, 40)))
-            distances_to_centers(X, centers, outputs[-1], n_threads, PATH_NAMES.index(name))
+            with forced_path(name):
+                distances_to_centers(X, centers, outputs[-1], n_threads)
             np.testing.assert_allclose(outputs[-1], expected, rtol=1e-13)
         np.testing.assert_array_equal(outputs[0], outputs[1])
 

@@ -2,7 +2,7 @@
 """Exact accelerated k-means: Hamerly, Elkan and Yinyang bounds.
 
 All three are one step (``BoundedStep``, run by ``_run.py``) around one C kernel
-(``_bounds.c``), configured by how the centers are grouped: every point
+(``core/bounds.c``), configured by how the centers are grouped: every point
 keeps an upper bound on the distance to its center and a lower bound on the
 distance to every other center of each group.
 
@@ -18,12 +18,13 @@ elkan     one per center, plus the    ``8 * n_samples * (k + 2)
 ========  ==========================  ===============================
 
 Exactness: each iteration gives the labels Lloyd's kernel would give (see
-``_bounds.h``: a point is skipped only when its bounds prove that Lloyd
+``core/fastkmeans.h``: a point is skipped only when its bounds prove that Lloyd
 cannot pick another center, and near-ties are labelled by Lloyd's kernel
 itself). The centers are then computed exactly as in ``_lloyd.LloydStep``:
 sums of the labelled points in fixed blocks (``_lloyd._pass``), the same
-empty-cluster relocation (the run loop's) and the same update, so with equal labels the centers,
-the stopping iteration and the result are Lloyd's, for any thread count.
+empty-cluster relocation (the run loop's) and the same update, so with
+equal labels the centers, the stopping iteration and the result are Lloyd's,
+for any thread count.
 """
 import numpy as np
 
@@ -31,48 +32,14 @@ from cython.parallel cimport prange
 from libc.stdint cimport int32_t
 from libc.math cimport INFINITY, fabs
 from libc.stdlib cimport free, malloc
-from libc.string cimport memcpy
 
 from ._common cimport (
-    MAX_BLOCKS, BlockPlan, fk_model, fk_model_free, floating, model_init, useful_threads,
+    MAX_BLOCKS, BlockPlan, bounded_rows, center_gaps, fk_bounds, fk_bounds_stats, fk_model,
+    floating, model_free, model_init, start_bounds, useful_threads,
 )
 from ._lloyd cimport LloydStep, _has_empty_cluster, _pass
 from ._assign import inertia as exact_inertia
 from ._groups import center_groups
-
-cdef extern from "_bounds.h" nogil:
-    ctypedef struct fk_bounds:
-        Py_ssize_t d, k, n_groups
-        const int32_t *group_start
-        const int32_t *group_of
-        const int32_t *center_at
-        const void *soa
-        const void *centers
-        const double *shift
-        const double *group_shift
-        const double *half_gap
-        const double *center_dist
-        double kappa, spread, center_norm, gamma
-        const fk_model *model
-
-    ctypedef struct fk_bounds_stats:
-        Py_ssize_t changed, distances
-
-    int fk_bounded_rows_f32(const fk_bounds *b, const float *X, const double *x_norm,
-                            Py_ssize_t start, Py_ssize_t end, int32_t *labels,
-                            double *upper, double *lower, fk_bounds_stats *stats) noexcept
-    int fk_bounded_rows_f64(const fk_bounds *b, const double *X, const double *x_norm,
-                            Py_ssize_t start, Py_ssize_t end, int32_t *labels,
-                            double *upper, double *lower, fk_bounds_stats *stats) noexcept
-    void fk_start_bounds_f32(const fk_bounds *b, const float *X, Py_ssize_t start,
-                             Py_ssize_t end, const int32_t *labels, const double *group_gap,
-                             double *upper, double *lower) noexcept
-    void fk_start_bounds_f64(const fk_bounds *b, const double *X, Py_ssize_t start,
-                             Py_ssize_t end, const int32_t *labels, const double *group_gap,
-                             double *upper, double *lower) noexcept
-    void fk_center_gaps(const double *centers_t, Py_ssize_t k, Py_ssize_t d, Py_ssize_t i,
-                        double *row) noexcept
-
 
 #: The accelerated variants this module runs.
 ALGORITHMS = ("elkan", "hamerly", "yinyang")
@@ -151,7 +118,7 @@ cdef void _center_gaps(
             <double *>malloc(n_clusters * sizeof(double))
         nearest = INFINITY
         if row != NULL:
-            fk_center_gaps(centers_t, n_clusters, n_features, i, row)
+            center_gaps(centers_t, n_clusters, n_features, i, row)
             for j in range(n_clusters):
                 if row[j] < nearest:
                     nearest = row[j]
@@ -231,13 +198,13 @@ cdef void _bounded_block(void *data, Py_ssize_t block, Py_ssize_t start,
     """Label rows [start, end) with the bounds (a block hook of _lloyd._pass)."""
     cdef _Hook *hook = <_Hook *>data
     if hook.is_float:
-        hook.status[block] = fk_bounded_rows_f32(
+        hook.status[block] = bounded_rows(
             hook.bounds, <const float *>hook.X, hook.x_norm, start, end,
-            <int32_t *>hook.labels, hook.upper, hook.lower, &hook.stats[block])
+            hook.labels, hook.upper, hook.lower, &hook.stats[block])
     else:
-        hook.status[block] = fk_bounded_rows_f64(
+        hook.status[block] = bounded_rows(
             hook.bounds, <const double *>hook.X, hook.x_norm, start, end,
-            <int32_t *>hook.labels, hook.upper, hook.lower, &hook.stats[block])
+            hook.labels, hook.upper, hook.lower, &hook.stats[block])
 
 
 cdef void _start_bounds(const fk_bounds *bounds, const floating *X, const int *labels,
@@ -251,12 +218,7 @@ cdef void _start_bounds(const fk_bounds *bounds, const floating *X, const int *l
                     use_threads_if=threads > 1):
         start = b * plan.block_rows
         end = min(n_samples, start + plan.block_rows)
-        if floating is float:
-            fk_start_bounds_f32(bounds, X, start, end, <const int32_t *>labels, group_gap,
-                                upper, lower)
-        else:
-            fk_start_bounds_f64(bounds, X, start, end, <const int32_t *>labels, group_gap,
-                                upper, lower)
+        start_bounds(bounds, X, start, end, labels, group_gap, upper, lower)
 
 
 cdef class BoundedStep(LloydStep):
@@ -330,7 +292,7 @@ cdef class BoundedStep(LloydStep):
         else:
             self.bounds.centers = &self.centers64[0, 0]
             self.hook.X = &self.X64[0, 0]
-        # Lloyd's error on a squared distance (see _bounds.h), with room to
+        # Lloyd's error on a squared distance (see core/fastkmeans.h), with room to
         # spare, and the error of the distances computed here
         self.bounds.kappa = (16 * n_features + 48) * self.unit
         self.bounds.gamma = (2 * n_features + 8) * self.unit
@@ -351,7 +313,6 @@ cdef class BoundedStep(LloydStep):
         cdef Py_ssize_t n_samples = self.X.shape[0]
         cdef Py_ssize_t n_clusters = self.ws.n_clusters, n_features = self.ws.n_features
         cdef int n_threads = self.n_threads
-        cdef int path = self.path
         cdef BlockPlan plan = self.ws.plan
         cdef const double[:, ::1] centers_t_view
         cdef const void *soa_data
@@ -414,22 +375,22 @@ cdef class BoundedStep(LloydStep):
             n_distances = n_samples * (n_clusters + 1)
         else:
             if self.single:
-                if model_init(&self.model, path, &self.centers32[0, 0], n_clusters,
+                if model_init(&self.model, &self.centers32[0, 0], n_clusters,
                               n_features) != 0:
                     raise MemoryError("fastkmeans: no memory for the packed centers")
                 # one pass over X, as Lloyd's: each block is labelled (the
                 # hook), then summed while its rows are in cache, in Lloyd's order
                 _pass(self.ws, self.X32, self.sample_weight_view, <const float *>NULL,
-                      self.hook.labels, n_threads, path, &inertia, &n_changed,
+                      self.hook.labels, n_threads, &inertia, &n_changed,
                       _bounded_block, &self.hook, self.n_groups + 2)
             else:
-                if model_init(&self.model, path, &self.centers64[0, 0], n_clusters,
+                if model_init(&self.model, &self.centers64[0, 0], n_clusters,
                               n_features) != 0:
                     raise MemoryError("fastkmeans: no memory for the packed centers")
                 _pass(self.ws, self.X64, self.sample_weight_view, <const double *>NULL,
-                      self.hook.labels, n_threads, path, &inertia, &n_changed,
+                      self.hook.labels, n_threads, &inertia, &n_changed,
                       _bounded_block, &self.hook, self.n_groups + 2)
-            fk_model_free(&self.model)
+            model_free(&self.model)
             n_changed = n_distances = 0
             for b in range(plan.n_blocks):
                 if self.status[b] != 0:

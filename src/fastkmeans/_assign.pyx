@@ -8,10 +8,9 @@ parallel; none stores more than one distance per point.
 from cython.parallel cimport prange
 
 from ._common cimport (
-    MAX_BLOCKS, BlockPlan, assign_rows, fk_model, fk_model_free, floating, inertia_rows,
-    label_sq_dist_rows, model_init, plan_blocks, useful_threads,
+    MAX_BLOCKS, BlockPlan, assign_rows, fk_model, floating, inertia_rows, label_sq_dist_rows,
+    model_free, model_init, plan_blocks, useful_threads,
 )
-from ._simd import active_path_id
 
 
 def assign_labels(
@@ -20,7 +19,6 @@ def assign_labels(
     int[::1] labels,                 # OUT (n_samples,)
     floating[::1] min_sq_dist,       # OUT (n_samples,)
     int n_threads,
-    int path=-1,
 ):
     """Label every point with its nearest center (lowest index on ties).
 
@@ -37,9 +35,6 @@ def assign_labels(
         that center.
     n_threads : int
         OpenMP threads to use.
-    path : int, optional
-        Instruction-set path (index into ``_simd.PATH_NAMES``); the active
-        one by default.
     """
     cdef Py_ssize_t n_samples = X.shape[0]
     cdef BlockPlan plan = plan_blocks(n_samples)
@@ -48,9 +43,7 @@ def assign_labels(
     cdef int threads = useful_threads(n_threads, plan.n_blocks,
                                       <double>n_samples * X.shape[1] * centers.shape[0])
 
-    if path < 0:
-        path = active_path_id()
-    if model_init(&model, path, &centers[0, 0], centers.shape[0], X.shape[1]) != 0:
+    if model_init(&model, &centers[0, 0], centers.shape[0], X.shape[1]) != 0:
         raise MemoryError("fastkmeans: no memory for the packed centers")
     with nogil:
         for b in prange(plan.n_blocks, schedule="dynamic", num_threads=threads,
@@ -58,7 +51,7 @@ def assign_labels(
             assign_rows(&model, &X[0, 0], b * plan.block_rows,
                         min(n_samples, (b + 1) * plan.block_rows),
                         &labels[0], &min_sq_dist[0])
-    fk_model_free(&model)
+    model_free(&model)
 
 
 def label_sq_distances(
@@ -67,7 +60,6 @@ def label_sq_distances(
     const int[::1] labels,           # IN (n_samples,)
     double[::1] sq_dist,             # OUT (n_samples,)
     int n_threads,
-    int path=-1,
 ):
     """Squared distance of every point to the center it is labelled with.
 
@@ -83,20 +75,16 @@ def label_sq_distances(
         Receives ``sum((X[i] - centers[labels[i]]) ** 2)``.
     n_threads : int
         OpenMP threads to use.
-    path : int, optional
-        Instruction-set path; the active one by default.
     """
     cdef Py_ssize_t n_samples = X.shape[0]
     cdef Py_ssize_t n_features = X.shape[1]
     cdef BlockPlan plan = plan_blocks(n_samples)
     cdef Py_ssize_t b
     cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>n_samples * n_features)
-    if path < 0:
-        path = active_path_id()
     with nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
                         use_threads_if=threads > 1):
-            label_sq_dist_rows(path, &X[0, 0], n_features, &centers[0, 0], &labels[0],
+            label_sq_dist_rows(&X[0, 0], n_features, &centers[0, 0], &labels[0],
                                b * plan.block_rows, min(n_samples, (b + 1) * plan.block_rows),
                                &sq_dist[0])
 
@@ -107,7 +95,6 @@ def inertia(
     const floating[:, ::1] centers,  # IN (n_clusters, n_features)
     const int[::1] labels,           # IN (n_samples,)
     int n_threads,
-    int path=-1,
 ):
     """Weighted sum of squared distances of the points to their centers.
 
@@ -128,8 +115,6 @@ def inertia(
         Center index of every point.
     n_threads : int
         OpenMP threads to use.
-    path : int, optional
-        Instruction-set path; the active one by default.
 
     Returns
     -------
@@ -142,12 +127,10 @@ def inertia(
     cdef double block_sum[MAX_BLOCKS]
     cdef Py_ssize_t b
     cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>n_samples * n_features)
-    if path < 0:
-        path = active_path_id()
     with nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
                         use_threads_if=threads > 1):
-            block_sum[b] = inertia_rows(path, &X[0, 0], n_features, &centers[0, 0],
+            block_sum[b] = inertia_rows(&X[0, 0], n_features, &centers[0, 0],
                                         &labels[0], &sample_weight[0], b * plan.block_rows,
                                         min(n_samples, (b + 1) * plan.block_rows))
 

@@ -1,174 +1,231 @@
-# Shared nogil primitives of the fastkmeans kernels.
+# The Cython API of the fastkmeans C core (core/fastkmeans.h).
 #
-# Other Cython code can `from fastkmeans._common cimport ...` these: the
-# block plan and the fused front ends of the C kernels (_kernels.h). They
-# are inline wrappers around C functions, so a cimporting extension module
-# compiles _kernels.c (installed beside this file) into itself, with the
-# package folder on its include path; see docs/getting-started.md.
+# `_common` is the one extension module that links the C core: the front
+# ends declared here are implemented in _common.pyx and exported, so every
+# other module, and other Cython packages, call the kernels through them
+# (one copy of the code, one process-wide instruction-set path) without
+# compiling or linking any C of their own. `from fastkmeans._common cimport
+# ...` needs the folder of fastkmeans.h (fastkmeans/core) on the include
+# path. Also here: the block plan every parallel loop uses.
+#
+# Annotations: IN is read, OUT is written, INOUT both; shapes are row-major
+# (n rows of X, d features, k centers); "rows [start, end)" means only those
+# rows of row-indexed arrays are touched. Every front end is serial and
+# thread-safe on disjoint outputs; see fastkmeans.h for each kernel.
 from cython cimport floating
-from libc.stdint cimport int32_t
+from libc.stddef cimport ptrdiff_t
+from libc.stdint cimport int32_t, int64_t
 
-cdef extern from "_kernels.h" nogil:
-    Py_ssize_t fk_scan_float(const float *values, Py_ssize_t n, double *max_abs) noexcept
-    Py_ssize_t fk_scan_double(const double *values, Py_ssize_t n, double *max_abs) noexcept
-    int fk_openmp_enabled() noexcept
-    int fk_omp_max_threads() noexcept
+ctypedef fused index_t:
+    int32_t
+    int64_t
 
+cdef extern from "fastkmeans.h" nogil:
     enum:
         FK_PATH_GENERIC
         FK_PATH_AVX2
         FK_PATH_AVX512
         FK_N_PATHS
-    Py_ssize_t fk_l2_cache_bytes() noexcept
-    const char *fk_path_name(int path) noexcept
-    int fk_path_supported(int path) noexcept
+    enum:
+        FK_FAMILY_DENSE
+        FK_FAMILY_BOUNDS
+        FK_FAMILY_SPARSE
+        FK_FAMILY_SILHOUETTE
+        FK_N_FAMILIES
+    enum:
+        FK_SPARSE_LINE_BYTES   # the transposed centers' alignment (bytes)
+        FK_SIL_TILE            # points per packed silhouette tile
+        FK_SIL_ROWS            # rows per silhouette register tile
 
+    # The centers of one iteration laid out for the process path (at init).
     ctypedef struct fk_model:
         int path
         int lowd
-        Py_ssize_t k
-        Py_ssize_t d
-        Py_ssize_t chunk_rows
+        ptrdiff_t k
+        ptrdiff_t d
+        ptrdiff_t chunk_rows
 
-    int fk_model_init_f32(fk_model *m, int path, const float *centers,
-                          Py_ssize_t k, Py_ssize_t d) noexcept
-    int fk_model_init_f64(fk_model *m, int path, const double *centers,
-                          Py_ssize_t k, Py_ssize_t d) noexcept
-    void fk_model_free(fk_model *m) noexcept
-    void fk_assign_rows_f32(const fk_model *m, const float *X, Py_ssize_t start,
-                            Py_ssize_t end, int32_t *labels, float *sq_dist) noexcept
-    void fk_assign_rows_f64(const fk_model *m, const double *X, Py_ssize_t start,
-                            Py_ssize_t end, int32_t *labels, double *sq_dist) noexcept
-    void fk_lloyd_rows_f32(const fk_model *m, const float *X, const double *sample_weight,
-                           Py_ssize_t start, Py_ssize_t end, int assign, int32_t *labels,
-                           double *sums, double *weights, double *inertia,
-                           Py_ssize_t *n_changed) noexcept
-    void fk_lloyd_rows_f64(const fk_model *m, const double *X, const double *sample_weight,
-                           Py_ssize_t start, Py_ssize_t end, int assign, int32_t *labels,
-                           double *sums, double *weights, double *inertia,
-                           Py_ssize_t *n_changed) noexcept
+    # Triangle-inequality bounds (every pointer IN, owned by the caller).
+    ctypedef struct fk_bounds:
+        ptrdiff_t d, k, n_groups
+        const int32_t *group_start   # (n_groups + 1,)
+        const int32_t *group_of      # (k,)
+        const int32_t *center_at     # (k,)
+        const void *soa              # (d, k) centers in group order, feature-major
+        const void *centers          # (k, d)
+        const double *shift          # (k,)
+        const double *group_shift    # (n_groups,)
+        const double *half_gap       # (k,) or NULL
+        const double *center_dist    # (k, k) or NULL
+        double kappa, spread, center_norm, gamma
+        const fk_model *model        # Lloyd's nearest-center model, for near-ties
 
-    void fk_label_sq_dist_rows_f32(int path, const float *X, Py_ssize_t d,
-                                   const float *centers, const int32_t *labels,
-                                   Py_ssize_t start, Py_ssize_t end, double *out) noexcept
-    void fk_label_sq_dist_rows_f64(int path, const double *X, Py_ssize_t d,
-                                   const double *centers, const int32_t *labels,
-                                   Py_ssize_t start, Py_ssize_t end, double *out) noexcept
-    double fk_inertia_rows_f32(int path, const float *X, Py_ssize_t d, const float *centers,
-                               const int32_t *labels, const double *sample_weight,
-                               Py_ssize_t start, Py_ssize_t end) noexcept
-    double fk_inertia_rows_f64(int path, const double *X, Py_ssize_t d, const double *centers,
-                               const int32_t *labels, const double *sample_weight,
-                               Py_ssize_t start, Py_ssize_t end) noexcept
-    int fk_candidates_init_f32(fk_model *m, int path, const float *candidates, Py_ssize_t k,
-                               Py_ssize_t d, const float *mean) noexcept
-    int fk_candidates_init_f64(fk_model *m, int path, const double *candidates, Py_ssize_t k,
-                               Py_ssize_t d, const double *mean) noexcept
-    Py_ssize_t fk_max_candidates(int path, int is_double) noexcept
-    void fk_potentials_rows_f32(const fk_model *m, const float *X, const double *sample_weight,
-                                const double *x_sq, const double *closest, Py_ssize_t start,
-                                Py_ssize_t end, double *potentials) noexcept
-    void fk_potentials_rows_f64(const fk_model *m, const double *X, const double *sample_weight,
-                                const double *x_sq, const double *closest, Py_ssize_t start,
-                                Py_ssize_t end, double *potentials) noexcept
-    void fk_closest_rows_f32(int path, const float *X, Py_ssize_t d, const float *center,
-                             const double *sample_weight, Py_ssize_t start, Py_ssize_t end,
-                             double *closest, double *weighted) noexcept
-    void fk_closest_rows_f64(int path, const double *X, Py_ssize_t d, const double *center,
-                             const double *sample_weight, Py_ssize_t start, Py_ssize_t end,
-                             double *closest, double *weighted) noexcept
-    void fk_row_sq_dist_f32(int path, const float *X, Py_ssize_t d, const float *point,
-                            Py_ssize_t start, Py_ssize_t end, double *out) noexcept
-    void fk_row_sq_dist_f64(int path, const double *X, Py_ssize_t d, const double *point,
-                            Py_ssize_t start, Py_ssize_t end, double *out) noexcept
+    ctypedef struct fk_bounds_stats:
+        ptrdiff_t changed, distances
 
 
-# Fused front ends of the C kernels (see _kernels.h for what each does).
+# --- front ends of the C kernels (implemented in _common.pyx) ---------------
+# floating: float32 or float64, the dtype of X; labels are int32.
 
-cdef inline int model_init(fk_model *m, int path, const floating *centers,
-                           Py_ssize_t k, Py_ssize_t d) noexcept nogil:
-    if floating is float:
-        return fk_model_init_f32(m, path, centers, k, d)
-    else:
-        return fk_model_init_f64(m, path, centers, k, d)
+cdef int model_init(
+    fk_model *m,                 # OUT
+    const floating *centers,     # IN (k, d), kept alive and unchanged until model_free
+    ptrdiff_t k,
+    ptrdiff_t d,
+) noexcept nogil                 # 0, or -1 if out of memory
 
+cdef void model_free(fk_model *m) noexcept nogil  # INOUT
 
-cdef inline void assign_rows(const fk_model *m, const floating *X, Py_ssize_t start,
-                             Py_ssize_t end, int *labels, floating *sq_dist) noexcept nogil:
-    if floating is float:
-        fk_assign_rows_f32(m, X, start, end, <int32_t *>labels, sq_dist)
-    else:
-        fk_assign_rows_f64(m, X, start, end, <int32_t *>labels, sq_dist)
+cdef void assign_rows(
+    const fk_model *m,           # IN
+    const floating *X,           # IN (n, d)
+    ptrdiff_t start,
+    ptrdiff_t end,
+    int *labels,                 # OUT (n,) rows [start, end): nearest center
+    floating *sq_dist,           # OUT (n,) rows [start, end): its squared distance
+) noexcept nogil
 
+cdef void lloyd_rows(
+    const fk_model *m,              # IN
+    const floating *X,              # IN (n, d)
+    const double *sample_weight,    # IN (n,)
+    ptrdiff_t start,
+    ptrdiff_t end,
+    bint assign,
+    int *labels,                    # INOUT (n,) if assign, else IN
+    double *sums,                   # OUT (k, d) weighted sums per cluster
+    double *weights,                # OUT (k,) weights per cluster
+    double *inertia,                # OUT weighted squared distances (0 without assign)
+    Py_ssize_t *n_changed,          # OUT labels changed (0 without assign); ptrdiff_t in C
+) noexcept nogil
 
-cdef inline void label_sq_dist_rows(int path, const floating *X, Py_ssize_t d,
-                                    const floating *centers, const int *labels,
-                                    Py_ssize_t start, Py_ssize_t end,
-                                    double *out) noexcept nogil:
-    if floating is float:
-        fk_label_sq_dist_rows_f32(path, X, d, centers, <const int32_t *>labels, start, end, out)
-    else:
-        fk_label_sq_dist_rows_f64(path, X, d, centers, <const int32_t *>labels, start, end, out)
+cdef void label_sq_dist_rows(
+    const floating *X,           # IN (n, d)
+    ptrdiff_t d,
+    const floating *centers,     # IN (k, d)
+    const int *labels,           # IN (n,)
+    ptrdiff_t start,
+    ptrdiff_t end,
+    double *out,                 # OUT (n,) rows [start, end): exact squared distances
+) noexcept nogil
 
+cdef double inertia_rows(
+    const floating *X,              # IN (n, d)
+    ptrdiff_t d,
+    const floating *centers,        # IN (k, d)
+    const int *labels,              # IN (n,)
+    const double *sample_weight,    # IN (n,)
+    ptrdiff_t start,
+    ptrdiff_t end,
+) noexcept nogil                    # the weighted exact inertia of the rows
 
-cdef inline double inertia_rows(int path, const floating *X, Py_ssize_t d,
-                                const floating *centers, const int *labels,
-                                const double *sample_weight, Py_ssize_t start,
-                                Py_ssize_t end) noexcept nogil:
-    if floating is float:
-        return fk_inertia_rows_f32(path, X, d, centers, <const int32_t *>labels,
-                                   sample_weight, start, end)
-    else:
-        return fk_inertia_rows_f64(path, X, d, centers, <const int32_t *>labels,
-                                   sample_weight, start, end)
+cdef int candidates_init(
+    fk_model *m,                  # OUT
+    const floating *candidates,   # IN (k, d), k <= max_candidates(...)
+    ptrdiff_t k,
+    ptrdiff_t d,
+    const floating *mean,         # IN (d,) the offset x_sq was computed with
+) noexcept nogil                  # 0, or -1 (out of memory or too many)
 
+cdef ptrdiff_t max_candidates(bint is_double) noexcept nogil
 
-cdef inline int candidates_init(fk_model *m, int path, const floating *candidates,
-                                Py_ssize_t k, Py_ssize_t d, const floating *mean) noexcept nogil:
-    if floating is float:
-        return fk_candidates_init_f32(m, path, candidates, k, d, mean)
-    else:
-        return fk_candidates_init_f64(m, path, candidates, k, d, mean)
+cdef void potentials_rows(
+    const fk_model *m,              # IN (candidates_init)
+    const floating *X,              # IN (n, d)
+    const double *sample_weight,    # IN (n,)
+    const double *x_sq,             # IN (n,) |x - mean|^2
+    const double *closest,          # IN (n,) squared distance to the nearest center
+    ptrdiff_t start,
+    ptrdiff_t end,
+    double *potentials,             # OUT (m.k,) potential of every candidate
+) noexcept nogil
 
+cdef void closest_rows(
+    const floating *X,              # IN (n, d)
+    ptrdiff_t d,
+    const floating *center,         # IN (d,)
+    const double *sample_weight,    # IN (n,)
+    ptrdiff_t start,
+    ptrdiff_t end,
+    double *closest,                # INOUT (n,) min(closest, |x - center|^2)
+    double *weighted,               # OUT (n,) w * closest
+) noexcept nogil
 
-cdef inline void potentials_rows(const fk_model *m, const floating *X,
-                                 const double *sample_weight, const double *x_sq,
-                                 const double *closest, Py_ssize_t start, Py_ssize_t end,
-                                 double *potentials) noexcept nogil:
-    if floating is float:
-        fk_potentials_rows_f32(m, X, sample_weight, x_sq, closest, start, end, potentials)
-    else:
-        fk_potentials_rows_f64(m, X, sample_weight, x_sq, closest, start, end, potentials)
+cdef void row_sq_dist(
+    const floating *X,           # IN (n, d)
+    ptrdiff_t d,
+    const floating *point,       # IN (d,)
+    ptrdiff_t start,
+    ptrdiff_t end,
+    double *out,                 # OUT (n,) rows [start, end): |x - point|^2
+) noexcept nogil
 
+cdef int bounded_rows(
+    const fk_bounds *b,          # IN
+    const floating *X,           # IN (n, d)
+    const double *x_norm,        # IN (n,) |x|
+    ptrdiff_t start,
+    ptrdiff_t end,
+    int *labels,                 # INOUT (n,)
+    double *upper,               # INOUT (n,)
+    double *lower,               # INOUT (n, n_groups)
+    fk_bounds_stats *stats,      # OUT
+) noexcept nogil                 # 0, or -1 if out of memory
 
-cdef inline void closest_rows(int path, const floating *X, Py_ssize_t d,
-                              const floating *center, const double *sample_weight,
-                              Py_ssize_t start, Py_ssize_t end, double *closest,
-                              double *weighted) noexcept nogil:
-    if floating is float:
-        fk_closest_rows_f32(path, X, d, center, sample_weight, start, end, closest, weighted)
-    else:
-        fk_closest_rows_f64(path, X, d, center, sample_weight, start, end, closest, weighted)
+cdef void start_bounds(
+    const fk_bounds *b,          # IN
+    const floating *X,           # IN (n, d)
+    ptrdiff_t start,
+    ptrdiff_t end,
+    const int *labels,           # IN (n,)
+    const double *group_gap,     # IN (k, n_groups)
+    double *upper,               # OUT (n,)
+    double *lower,               # OUT (n, n_groups)
+) noexcept nogil
 
+cdef void center_gaps(
+    const double *centers_t,     # IN (d, k) transposed centers, float64
+    ptrdiff_t k,
+    ptrdiff_t d,
+    ptrdiff_t i,
+    double *row,                 # OUT (k,) lower bounds on |c_i - c_j|, +inf at i
+) noexcept nogil
 
-cdef inline void row_sq_dist(int path, const floating *X, Py_ssize_t d, const floating *point,
-                             Py_ssize_t start, Py_ssize_t end, double *out) noexcept nogil:
-    if floating is float:
-        fk_row_sq_dist_f32(path, X, d, point, start, end, out)
-    else:
-        fk_row_sq_dist_f64(path, X, d, point, start, end, out)
+cdef void sparse_dots(
+    const floating *data,        # IN (nnz,) CSR values
+    const index_t *indices,      # IN (nnz,) CSR column indices
+    ptrdiff_t p0,                # the row's entries [p0, p1)
+    ptrdiff_t p1,
+    const floating *ct,          # IN (d, width) transposed centers, FK_SPARSE_LINE_BYTES-aligned
+    ptrdiff_t width,
+    floating *dots,              # OUT (width,) the row's dot products
+) noexcept nogil
 
+cdef void sil_cluster_sums(
+    ptrdiff_t first,
+    ptrdiff_t n_groups,
+    ptrdiff_t d,
+    const double *packed,           # IN (n_tiles, d, FK_SIL_TILE)
+    ptrdiff_t n_points,
+    const int64_t *cluster_end,     # IN (n_clusters,)
+    ptrdiff_t n_clusters,
+    double *dist,                   # scratch (n_groups * FK_SIL_ROWS * FK_SIL_TILE,)
+    double *cluster_sums,           # OUT (n_groups * FK_SIL_ROWS, n_clusters)
+) noexcept nogil
 
-cdef inline void lloyd_rows(const fk_model *m, const floating *X, const double *sample_weight,
-                            Py_ssize_t start, Py_ssize_t end, bint assign, int *labels,
-                            double *sums, double *weights, double *inertia,
-                            Py_ssize_t *n_changed) noexcept nogil:
-    if floating is float:
-        fk_lloyd_rows_f32(m, X, sample_weight, start, end, assign, <int32_t *>labels,
-                          sums, weights, inertia, n_changed)
-    else:
-        fk_lloyd_rows_f64(m, X, sample_weight, start, end, assign, <int32_t *>labels,
-                          sums, weights, inertia, n_changed)
+cdef void sil_tile_pair(
+    const double *packed,           # IN (n_tiles, d, FK_SIL_TILE)
+    ptrdiff_t d,
+    ptrdiff_t n_points,
+    ptrdiff_t tile_i,
+    ptrdiff_t tile_j,
+    const int64_t *cluster_end,     # IN (n_clusters,)
+    const int64_t *codes,           # IN (n_points,)
+    ptrdiff_t n_clusters,
+    double *dist,                   # scratch (FK_SIL_ROWS * FK_SIL_TILE,)
+    double *column_sums,            # scratch (FK_SIL_TILE per cluster of tile I)
+    double *sums,                   # INOUT (n_points, n_clusters)
+) noexcept nogil
 
 
 # Rows are split into blocks whose size depends on n_samples only, never on

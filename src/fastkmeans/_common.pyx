@@ -1,14 +1,277 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
-"""Build facts, instruction-set paths and the input scan shared by every entry point."""
+"""The C core's one home in Python: build facts, instruction-set paths, the
+input scan, and the exported front ends of every kernel (see _common.pxd).
+
+This is the only extension module linked with the C core; the others call
+its kernels through the front ends, so there is one copy of the code and
+one process-wide instruction-set path.
+"""
 
 from cython.parallel cimport prange
+from libc.stddef cimport ptrdiff_t
+from libc.stdint cimport int32_t, int64_t
 
 from ._common cimport (
-    FK_N_PATHS, MAX_BLOCKS, BlockPlan, floating, fk_l2_cache_bytes, fk_omp_max_threads,
-    fk_openmp_enabled, fk_path_name, fk_path_supported, fk_scan_double, fk_scan_float,
-    plan_blocks, useful_threads,
+    FK_N_FAMILIES, FK_N_PATHS, MAX_BLOCKS, BlockPlan, fk_bounds, fk_bounds_stats, fk_model,
+    floating, index_t, plan_blocks, useful_threads,
 )
 
+
+cdef extern from "fastkmeans.h" nogil:
+    # private to this module: the others call the front ends below
+    int fk_openmp_enabled() noexcept
+    int fk_omp_max_threads() noexcept
+    ptrdiff_t fk_scan_float(const float *values, ptrdiff_t n, double *max_abs) noexcept
+    ptrdiff_t fk_scan_double(const double *values, ptrdiff_t n, double *max_abs) noexcept
+    ptrdiff_t fk_l2_cache_bytes() noexcept
+
+    const char *fk_path_name(int path) noexcept
+    const char *fk_family_name(int family) noexcept
+    int fk_path_supported(int path) noexcept
+    int fk_simd_path() noexcept
+    int fk_set_simd_path(int path) noexcept
+    const char *fk_simd_rejected() noexcept
+    int fk_family_path(int family) noexcept
+
+    int fk_model_init_f32(fk_model *m, const float *centers, ptrdiff_t k, ptrdiff_t d) noexcept
+    int fk_model_init_f64(fk_model *m, const double *centers, ptrdiff_t k,
+                          ptrdiff_t d) noexcept
+    void fk_model_free(fk_model *m) noexcept
+    void fk_assign_rows_f32(const fk_model *m, const float *X, ptrdiff_t start,
+                            ptrdiff_t end, int32_t *labels, float *sq_dist) noexcept
+    void fk_assign_rows_f64(const fk_model *m, const double *X, ptrdiff_t start,
+                            ptrdiff_t end, int32_t *labels, double *sq_dist) noexcept
+    void fk_lloyd_rows_f32(const fk_model *m, const float *X, const double *sample_weight,
+                           ptrdiff_t start, ptrdiff_t end, int assign, int32_t *labels,
+                           double *sums, double *weights, double *inertia,
+                           ptrdiff_t *n_changed) noexcept
+    void fk_lloyd_rows_f64(const fk_model *m, const double *X, const double *sample_weight,
+                           ptrdiff_t start, ptrdiff_t end, int assign, int32_t *labels,
+                           double *sums, double *weights, double *inertia,
+                           ptrdiff_t *n_changed) noexcept
+    void fk_label_sq_dist_rows_f32(const float *X, ptrdiff_t d, const float *centers,
+                                   const int32_t *labels, ptrdiff_t start, ptrdiff_t end,
+                                   double *out) noexcept
+    void fk_label_sq_dist_rows_f64(const double *X, ptrdiff_t d, const double *centers,
+                                   const int32_t *labels, ptrdiff_t start, ptrdiff_t end,
+                                   double *out) noexcept
+    double fk_inertia_rows_f32(const float *X, ptrdiff_t d, const float *centers,
+                               const int32_t *labels, const double *sample_weight,
+                               ptrdiff_t start, ptrdiff_t end) noexcept
+    double fk_inertia_rows_f64(const double *X, ptrdiff_t d, const double *centers,
+                               const int32_t *labels, const double *sample_weight,
+                               ptrdiff_t start, ptrdiff_t end) noexcept
+    int fk_candidates_init_f32(fk_model *m, const float *candidates, ptrdiff_t k,
+                               ptrdiff_t d, const float *mean) noexcept
+    int fk_candidates_init_f64(fk_model *m, const double *candidates, ptrdiff_t k,
+                               ptrdiff_t d, const double *mean) noexcept
+    ptrdiff_t fk_max_candidates(int is_double) noexcept
+    void fk_potentials_rows_f32(const fk_model *m, const float *X, const double *sample_weight,
+                                const double *x_sq, const double *closest, ptrdiff_t start,
+                                ptrdiff_t end, double *potentials) noexcept
+    void fk_potentials_rows_f64(const fk_model *m, const double *X, const double *sample_weight,
+                                const double *x_sq, const double *closest, ptrdiff_t start,
+                                ptrdiff_t end, double *potentials) noexcept
+    void fk_closest_rows_f32(const float *X, ptrdiff_t d, const float *center,
+                             const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
+                             double *closest, double *weighted) noexcept
+    void fk_closest_rows_f64(const double *X, ptrdiff_t d, const double *center,
+                             const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
+                             double *closest, double *weighted) noexcept
+    void fk_row_sq_dist_f32(const float *X, ptrdiff_t d, const float *point,
+                            ptrdiff_t start, ptrdiff_t end, double *out) noexcept
+    void fk_row_sq_dist_f64(const double *X, ptrdiff_t d, const double *point,
+                            ptrdiff_t start, ptrdiff_t end, double *out) noexcept
+
+    int fk_bounded_rows_f32(const fk_bounds *b, const float *X, const double *x_norm,
+                            ptrdiff_t start, ptrdiff_t end, int32_t *labels,
+                            double *upper, double *lower, fk_bounds_stats *stats) noexcept
+    int fk_bounded_rows_f64(const fk_bounds *b, const double *X, const double *x_norm,
+                            ptrdiff_t start, ptrdiff_t end, int32_t *labels,
+                            double *upper, double *lower, fk_bounds_stats *stats) noexcept
+    void fk_start_bounds_f32(const fk_bounds *b, const float *X, ptrdiff_t start,
+                             ptrdiff_t end, const int32_t *labels, const double *group_gap,
+                             double *upper, double *lower) noexcept
+    void fk_start_bounds_f64(const fk_bounds *b, const double *X, ptrdiff_t start,
+                             ptrdiff_t end, const int32_t *labels, const double *group_gap,
+                             double *upper, double *lower) noexcept
+    void fk_center_gaps(const double *centers_t, ptrdiff_t k, ptrdiff_t d, ptrdiff_t i,
+                        double *row) noexcept
+
+    void fk_sparse_dots_f32_i32(const float *data, const int32_t *indices, ptrdiff_t p0,
+                                ptrdiff_t p1, const float *ct, ptrdiff_t width,
+                                float *dots) noexcept
+    void fk_sparse_dots_f32_i64(const float *data, const int64_t *indices, ptrdiff_t p0,
+                                ptrdiff_t p1, const float *ct, ptrdiff_t width,
+                                float *dots) noexcept
+    void fk_sparse_dots_f64_i32(const double *data, const int32_t *indices, ptrdiff_t p0,
+                                ptrdiff_t p1, const double *ct, ptrdiff_t width,
+                                double *dots) noexcept
+    void fk_sparse_dots_f64_i64(const double *data, const int64_t *indices, ptrdiff_t p0,
+                                ptrdiff_t p1, const double *ct, ptrdiff_t width,
+                                double *dots) noexcept
+
+    void fk_sil_cluster_sums(ptrdiff_t first, ptrdiff_t n_groups, ptrdiff_t d,
+                             const double *packed, ptrdiff_t n_points,
+                             const int64_t *cluster_end, ptrdiff_t n_clusters,
+                             double *dist, double *cluster_sums) noexcept
+    void fk_sil_tile_pair(const double *packed, ptrdiff_t d, ptrdiff_t n_points,
+                          ptrdiff_t tile_i, ptrdiff_t tile_j, const int64_t *cluster_end,
+                          const int64_t *codes, ptrdiff_t n_clusters, double *dist,
+                          double *column_sums, double *sums) noexcept
+
+
+# --- front ends (declared, with what they read and write, in _common.pxd) ---
+
+cdef int model_init(fk_model *m, const floating *centers, ptrdiff_t k,
+                    ptrdiff_t d) noexcept nogil:
+    if floating is float:
+        return fk_model_init_f32(m, centers, k, d)
+    else:
+        return fk_model_init_f64(m, centers, k, d)
+
+
+cdef void model_free(fk_model *m) noexcept nogil:
+    fk_model_free(m)
+
+
+cdef void assign_rows(const fk_model *m, const floating *X, ptrdiff_t start, ptrdiff_t end,
+                      int *labels, floating *sq_dist) noexcept nogil:
+    if floating is float:
+        fk_assign_rows_f32(m, X, start, end, <int32_t *>labels, sq_dist)
+    else:
+        fk_assign_rows_f64(m, X, start, end, <int32_t *>labels, sq_dist)
+
+
+cdef void lloyd_rows(const fk_model *m, const floating *X, const double *sample_weight,
+                     ptrdiff_t start, ptrdiff_t end, bint assign, int *labels,
+                     double *sums, double *weights, double *inertia,
+                     Py_ssize_t *n_changed) noexcept nogil:
+    if floating is float:
+        fk_lloyd_rows_f32(m, X, sample_weight, start, end, assign, <int32_t *>labels,
+                          sums, weights, inertia, <ptrdiff_t *>n_changed)
+    else:
+        fk_lloyd_rows_f64(m, X, sample_weight, start, end, assign, <int32_t *>labels,
+                          sums, weights, inertia, <ptrdiff_t *>n_changed)
+
+
+cdef void label_sq_dist_rows(const floating *X, ptrdiff_t d, const floating *centers,
+                             const int *labels, ptrdiff_t start, ptrdiff_t end,
+                             double *out) noexcept nogil:
+    if floating is float:
+        fk_label_sq_dist_rows_f32(X, d, centers, <const int32_t *>labels, start, end, out)
+    else:
+        fk_label_sq_dist_rows_f64(X, d, centers, <const int32_t *>labels, start, end, out)
+
+
+cdef double inertia_rows(const floating *X, ptrdiff_t d, const floating *centers,
+                         const int *labels, const double *sample_weight, ptrdiff_t start,
+                         ptrdiff_t end) noexcept nogil:
+    if floating is float:
+        return fk_inertia_rows_f32(X, d, centers, <const int32_t *>labels, sample_weight,
+                                   start, end)
+    else:
+        return fk_inertia_rows_f64(X, d, centers, <const int32_t *>labels, sample_weight,
+                                   start, end)
+
+
+cdef int candidates_init(fk_model *m, const floating *candidates, ptrdiff_t k, ptrdiff_t d,
+                         const floating *mean) noexcept nogil:
+    if floating is float:
+        return fk_candidates_init_f32(m, candidates, k, d, mean)
+    else:
+        return fk_candidates_init_f64(m, candidates, k, d, mean)
+
+
+cdef ptrdiff_t max_candidates(bint is_double) noexcept nogil:
+    return fk_max_candidates(is_double)
+
+
+cdef void potentials_rows(const fk_model *m, const floating *X, const double *sample_weight,
+                          const double *x_sq, const double *closest, ptrdiff_t start,
+                          ptrdiff_t end, double *potentials) noexcept nogil:
+    if floating is float:
+        fk_potentials_rows_f32(m, X, sample_weight, x_sq, closest, start, end, potentials)
+    else:
+        fk_potentials_rows_f64(m, X, sample_weight, x_sq, closest, start, end, potentials)
+
+
+cdef void closest_rows(const floating *X, ptrdiff_t d, const floating *center,
+                       const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
+                       double *closest, double *weighted) noexcept nogil:
+    if floating is float:
+        fk_closest_rows_f32(X, d, center, sample_weight, start, end, closest, weighted)
+    else:
+        fk_closest_rows_f64(X, d, center, sample_weight, start, end, closest, weighted)
+
+
+cdef void row_sq_dist(const floating *X, ptrdiff_t d, const floating *point, ptrdiff_t start,
+                      ptrdiff_t end, double *out) noexcept nogil:
+    if floating is float:
+        fk_row_sq_dist_f32(X, d, point, start, end, out)
+    else:
+        fk_row_sq_dist_f64(X, d, point, start, end, out)
+
+
+cdef int bounded_rows(const fk_bounds *b, const floating *X, const double *x_norm,
+                      ptrdiff_t start, ptrdiff_t end, int *labels, double *upper,
+                      double *lower, fk_bounds_stats *stats) noexcept nogil:
+    if floating is float:
+        return fk_bounded_rows_f32(b, X, x_norm, start, end, <int32_t *>labels, upper, lower,
+                                   stats)
+    else:
+        return fk_bounded_rows_f64(b, X, x_norm, start, end, <int32_t *>labels, upper, lower,
+                                   stats)
+
+
+cdef void start_bounds(const fk_bounds *b, const floating *X, ptrdiff_t start, ptrdiff_t end,
+                       const int *labels, const double *group_gap, double *upper,
+                       double *lower) noexcept nogil:
+    if floating is float:
+        fk_start_bounds_f32(b, X, start, end, <const int32_t *>labels, group_gap, upper,
+                            lower)
+    else:
+        fk_start_bounds_f64(b, X, start, end, <const int32_t *>labels, group_gap, upper,
+                            lower)
+
+
+cdef void center_gaps(const double *centers_t, ptrdiff_t k, ptrdiff_t d, ptrdiff_t i,
+                      double *row) noexcept nogil:
+    fk_center_gaps(centers_t, k, d, i, row)
+
+
+cdef void sparse_dots(const floating *data, const index_t *indices, ptrdiff_t p0,
+                      ptrdiff_t p1, const floating *ct, ptrdiff_t width,
+                      floating *dots) noexcept nogil:
+    if floating is float:
+        if index_t is int32_t:
+            fk_sparse_dots_f32_i32(data, indices, p0, p1, ct, width, dots)
+        else:
+            fk_sparse_dots_f32_i64(data, indices, p0, p1, ct, width, dots)
+    else:
+        if index_t is int32_t:
+            fk_sparse_dots_f64_i32(data, indices, p0, p1, ct, width, dots)
+        else:
+            fk_sparse_dots_f64_i64(data, indices, p0, p1, ct, width, dots)
+
+
+cdef void sil_cluster_sums(ptrdiff_t first, ptrdiff_t n_groups, ptrdiff_t d,
+                           const double *packed, ptrdiff_t n_points,
+                           const int64_t *cluster_end, ptrdiff_t n_clusters, double *dist,
+                           double *cluster_sums) noexcept nogil:
+    fk_sil_cluster_sums(first, n_groups, d, packed, n_points, cluster_end, n_clusters, dist,
+                        cluster_sums)
+
+
+cdef void sil_tile_pair(const double *packed, ptrdiff_t d, ptrdiff_t n_points,
+                        ptrdiff_t tile_i, ptrdiff_t tile_j, const int64_t *cluster_end,
+                        const int64_t *codes, ptrdiff_t n_clusters, double *dist,
+                        double *column_sums, double *sums) noexcept nogil:
+    fk_sil_tile_pair(packed, d, n_points, tile_i, tile_j, cluster_end, codes, n_clusters,
+                     dist, column_sums, sums)
+
+
+# --- Python ------------------------------------------------------------------
 
 def openmp_enabled():
     """Whether the kernels were compiled with OpenMP (``False``: one thread)."""
@@ -33,6 +296,30 @@ def simd_paths():
     """
     return [(fk_path_name(path).decode("ascii"), bool(fk_path_supported(path)))
             for path in range(FK_N_PATHS)]
+
+
+def simd_path():
+    """Id of the process path (resolved on first use from ``FASTKMEANS_SIMD``)."""
+    return fk_simd_path()
+
+
+def set_simd_path(int path):
+    """Make ``path`` the process path of every kernel family; returns the
+    previous id, or -1 (nothing changed) if this CPU cannot run it."""
+    return fk_set_simd_path(path)
+
+
+def simd_rejected():
+    """The ``FASTKMEANS_SIMD`` value refused at resolution (lower case), or None."""
+    cdef const char *value = fk_simd_rejected()
+    return None if value == NULL else value.decode("utf-8", "replace")
+
+
+def family_paths():
+    """``{family: path name}``: the path each kernel family runs now."""
+    return {fk_family_name(family).decode("ascii"):
+            fk_path_name(fk_family_path(family)).decode("ascii")
+            for family in range(FK_N_FAMILIES)}
 
 
 def scan_finite_and_magnitude(

@@ -5,7 +5,7 @@ import numpy as np
 
 from . import _build_info
 from ._common import l2_cache_bytes, omp_max_threads, openmp_enabled
-from ._simd import active_path, supported_paths
+from ._simd import active_path, family_path, supported_paths
 from ._threads import default_n_threads
 
 
@@ -23,9 +23,12 @@ def show_config(print_out: bool = True) -> dict:
         ``version``, ``openmp`` (whether the kernels are parallel),
         ``n_threads`` (threads a fit with ``n_threads=None`` uses),
         ``omp_max_threads``, ``compiler``, ``compiler_flags``, ``simd`` (the
-        instruction-set path the kernels use: ``'avx512'``, ``'avx2'`` or
-        ``'generic'``; ``FASTKMEANS_SIMD`` forces one), ``simd_supported``
-        (the paths this CPU can run), ``l2_cache_bytes`` (what chunk sizes
+        process's instruction-set path: ``'avx512'``, ``'avx2'`` or
+        ``'generic'``; ``FASTKMEANS_SIMD`` forces one), ``simd_families``
+        (the path each kernel family runs: ``{'dense': ..., 'bounds': ...,
+        'sparse': ..., 'silhouette': ...}``; a family compiled for fewer
+        paths runs the best one it has at or below ``simd``),
+        ``simd_supported`` (the paths this CPU can run), ``l2_cache_bytes`` (what chunk sizes
         are derived from), ``numpy``, ``python`` and ``machine``.
     """
     config = {
@@ -37,6 +40,8 @@ def show_config(print_out: bool = True) -> dict:
         "compiler_flags": (f"-O{_build_info.OPTIMIZATION} kernels: {_build_info.KERNEL_C_ARGS}; "
                            f"extensions: {_build_info.EXTENSION_C_ARGS}"),
         "simd": active_path(),
+        "simd_families": {family: family_path(family)
+                          for family in ("dense", "bounds", "sparse", "silhouette")},
         "simd_supported": supported_paths(),
         "l2_cache_bytes": l2_cache_bytes(),
         "numpy": np.__version__,
@@ -50,5 +55,7 @@ def show_config(print_out: bool = True) -> dict:
                 value = "False (kernels run on one thread: build with an OpenMP compiler)"
             if key == "simd_supported":
                 value = " ".join(value)
+            if key == "simd_families":
+                value = " ".join(f"{family}={path}" for family, path in value.items())
             print(f"{key:<{width}} : {value}")
     return config

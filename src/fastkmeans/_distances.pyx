@@ -11,7 +11,6 @@ from libc.math cimport sqrt
 from libc.stdlib cimport free, malloc
 
 from ._common cimport BlockPlan, floating, plan_blocks, row_sq_dist, useful_threads
-from ._simd import active_path_id
 
 cdef enum:
     # float64 scratch values per thread: a chunk of rows x all centers, small
@@ -21,7 +20,6 @@ cdef enum:
 
 
 cdef int _block_distances(
-    int path,
     const floating *X,              # IN (n_samples, n_features)
     Py_ssize_t n_features,
     const floating *centers,        # IN (n_clusters, n_features)
@@ -41,7 +39,7 @@ cdef int _block_distances(
         last = min(first + chunk_rows, end)
         for j in range(n_clusters):
             # row_sq_dist writes out[i] for absolute row numbers i
-            row_sq_dist(path, X, n_features, centers + j * n_features, first, last,
+            row_sq_dist(X, n_features, centers + j * n_features, first, last,
                         scratch + j * chunk_rows - first)
         for i in range(first, last):
             for j in range(n_clusters):
@@ -56,7 +54,6 @@ def distances_to_centers(
     const floating[:, ::1] centers,  # IN (n_clusters, n_features)
     floating[:, ::1] out,            # OUT (n_samples, n_clusters)
     int n_threads,
-    int path=-1,
 ):
     """``out[i, j] = sqrt(sum((X[i] - centers[j]) ** 2))``.
 
@@ -71,9 +68,6 @@ def distances_to_centers(
         square roots in float64).
     n_threads : int
         OpenMP threads to use.
-    path : int, optional
-        Instruction-set path (index into ``_simd.PATH_NAMES``); the active
-        one by default.
     """
     cdef Py_ssize_t n_samples = X.shape[0]
     cdef Py_ssize_t n_features = X.shape[1]
@@ -85,12 +79,10 @@ def distances_to_centers(
                                       <double>n_samples * n_features * n_clusters)
     cdef Py_ssize_t b
     cdef int failed = 0
-    if path < 0:
-        path = active_path_id()
     with nogil:
         for b in prange(plan.n_blocks, schedule="dynamic", num_threads=threads,
                         use_threads_if=threads > 1):
-            failed += _block_distances(path, &X[0, 0], n_features, &centers[0, 0], n_clusters,
+            failed += _block_distances(&X[0, 0], n_features, &centers[0, 0], n_clusters,
                                        b * plan.block_rows,
                                        min(n_samples, (b + 1) * plan.block_rows),
                                        chunk_rows, &out[0, 0]) != 0

@@ -16,10 +16,9 @@ import numpy as np
 from cython.parallel cimport prange
 
 from ._common cimport (
-    BlockPlan, candidates_init, closest_rows, fk_max_candidates, fk_model, fk_model_free,
-    floating, plan_blocks, potentials_rows, row_sq_dist, useful_threads,
+    BlockPlan, candidates_init, closest_rows, fk_model, floating, max_candidates, model_free,
+    plan_blocks, potentials_rows, row_sq_dist, useful_threads,
 )
-from ._simd import active_path_id
 
 
 def row_sq_distances(
@@ -27,7 +26,6 @@ def row_sq_distances(
     const floating[::1] point,        # IN (n_features,)
     double[::1] out,                  # OUT (n_samples,)
     int n_threads,
-    int path=-1,
 ):
     """``out[i] = sum((X[i] - point) ** 2)``, exactly, in float64.
 
@@ -41,19 +39,15 @@ def row_sq_distances(
         Receives the squared distances.
     n_threads : int
         OpenMP threads to use.
-    path : int, optional
-        Instruction-set path; the active one by default.
     """
     cdef Py_ssize_t n_samples = X.shape[0], n_features = X.shape[1]
     cdef BlockPlan plan = plan_blocks(n_samples)
     cdef Py_ssize_t b
     cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>n_samples * n_features)
-    if path < 0:
-        path = active_path_id()
     with nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
                         use_threads_if=threads > 1):
-            row_sq_dist(path, &X[0, 0], n_features, &point[0], b * plan.block_rows,
+            row_sq_dist(&X[0, 0], n_features, &point[0], b * plan.block_rows,
                         min(n_samples, (b + 1) * plan.block_rows), &out[0])
 
 
@@ -66,7 +60,6 @@ def candidate_potentials(
     const floating[::1] offset,          # IN (n_features,)
     double[::1] potentials,              # OUT (n_candidates,)
     int n_threads,
-    int path=-1,
 ):
     """Potential of the current centers plus each candidate.
 
@@ -90,8 +83,6 @@ def candidate_potentials(
         candidate.
     n_threads : int
         OpenMP threads to use.
-    path : int, optional
-        Instruction-set path; the active one by default.
     """
     cdef Py_ssize_t n_samples = X.shape[0], n_features = X.shape[1]
     cdef Py_ssize_t n_candidates = candidates.shape[0]
@@ -99,19 +90,14 @@ def candidate_potentials(
     cdef Py_ssize_t group, size, b, j
     cdef fk_model model
     cdef Py_ssize_t per_call
-    if path < 0:
-        path = active_path_id()
-    if floating is double:
-        per_call = fk_max_candidates(path, 1)
-    else:
-        per_call = fk_max_candidates(path, 0)
+    per_call = max_candidates(floating is double)
     cdef double[:, ::1] block_potentials = np.empty((plan.n_blocks, min(per_call, n_candidates)))
     cdef int threads = useful_threads(n_threads, plan.n_blocks,
                                       <double>n_samples * n_features * n_candidates)
 
     for group in range(0, n_candidates, per_call):
         size = min(per_call, n_candidates - group)
-        if candidates_init(&model, path, &candidates[group, 0], size, n_features,
+        if candidates_init(&model, &candidates[group, 0], size, n_features,
                            &offset[0]) != 0:
             raise MemoryError("fastkmeans: no memory for the packed candidates")
         with nogil:
@@ -121,7 +107,7 @@ def candidate_potentials(
                                 &closest_sq[0], b * plan.block_rows,
                                 min(n_samples, (b + 1) * plan.block_rows),
                                 &block_potentials[b, 0])
-            fk_model_free(&model)
+            model_free(&model)
             for j in range(size):
                 potentials[group + j] = 0.0
                 for b in range(plan.n_blocks):
@@ -135,7 +121,6 @@ def update_closest(
     double[::1] closest_sq,           # INOUT (n_samples,)
     double[::1] weighted_sq,          # OUT (n_samples,)
     int n_threads,
-    int path=-1,
 ):
     """Take a new center into account: ``closest_sq = min(closest_sq, |x - center|^2)``.
 
@@ -155,18 +140,14 @@ def update_closest(
         each point for drawing the next candidates.
     n_threads : int
         OpenMP threads to use.
-    path : int, optional
-        Instruction-set path; the active one by default.
     """
     cdef Py_ssize_t n_samples = X.shape[0], n_features = X.shape[1]
     cdef BlockPlan plan = plan_blocks(n_samples)
     cdef Py_ssize_t b
     cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>n_samples * n_features)
-    if path < 0:
-        path = active_path_id()
     with nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
                         use_threads_if=threads > 1):
-            closest_rows(path, &X[0, 0], n_features, &center[0], &sample_weight[0],
+            closest_rows(&X[0, 0], n_features, &center[0], &sample_weight[0],
                          b * plan.block_rows, min(n_samples, (b + 1) * plan.block_rows),
                          &closest_sq[0], &weighted_sq[0])

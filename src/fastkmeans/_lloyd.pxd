@@ -30,7 +30,6 @@ cdef int _pass(
     const floating *centers,
     int *labels,
     int n_threads,
-    int path,
     double *inertia,
     Py_ssize_t *n_changed,
     block_hook before_sums=*,
@@ -58,7 +57,6 @@ cdef class LloydStep:
     cdef readonly object sums            # (n_clusters, n_features) float64: OUT
     cdef readonly object weights         # (n_clusters,) float64: OUT
     cdef readonly int n_threads
-    cdef int path                        # instruction-set path of the kernels
     cdef readonly Py_ssize_t distance_evaluations
     cdef bint single                     # float32 (else float64)
     cdef const float[:, ::1] X32

@@ -15,10 +15,9 @@ from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy, memset
 
 from ._common cimport (
-    MAX_BLOCKS, BlockPlan, fk_model, fk_model_free, floating, lloyd_rows, model_init,
+    MAX_BLOCKS, BlockPlan, fk_model, floating, lloyd_rows, model_free, model_init,
     plan_blocks, useful_threads,
 )
-from ._simd import active_path_id
 
 cdef enum:
     # Bytes of block buffers alive at once when clusters x features is small;
@@ -90,7 +89,6 @@ cdef int _pass(
     const floating *centers,        # NULL: labels given, no assignment
     int *labels,
     int n_threads,
-    int path,
     double *inertia,
     Py_ssize_t *n_changed,
     block_hook before_sums=NULL,
@@ -112,7 +110,7 @@ cdef int _pass(
     cdef double total = 0.0
     cdef int threads
 
-    if model_init(&model, path, centers, n_clusters, n_features) != 0:
+    if model_init(&model, centers, n_clusters, n_features) != 0:
         raise MemoryError("fastkmeans: no memory for the packed centers")
     with nogil:
         memset(ws.sums, 0, n_clusters * n_features * sizeof(double))
@@ -141,7 +139,7 @@ cdef int _pass(
             _add_block_buffers(ws.block_sums, ws.block_weights, n_in_wave, n_clusters,
                                n_features, ws.sums, ws.weights, n_threads)
             first += wave
-        fk_model_free(&model)
+        model_free(&model)
         for b in range(plan.n_blocks):
             total += ws.block_inertia[b]
             changed += ws.block_changed[b]
@@ -158,7 +156,6 @@ def lloyd_iteration(
     double[:, ::1] center_sums,       # OUT (n_clusters, n_features)
     double[::1] cluster_weights,      # OUT (n_clusters,)
     int n_threads,
-    int path=-1,
 ):
     """One fused Lloyd pass over ``X``: assign every point, then sum it into its cluster.
 
@@ -179,9 +176,6 @@ def lloyd_iteration(
         Receives the total weight of each cluster.
     n_threads : int
         OpenMP threads to use.
-    path : int, optional
-        Instruction-set path (index into ``_simd.PATH_NAMES``); the active
-        one by default.
 
     Returns
     -------
@@ -193,9 +187,7 @@ def lloyd_iteration(
     cdef double inertia
     cdef Py_ssize_t n_changed
     cdef _Workspace ws = _Workspace(X.shape[0], centers.shape[0], X.shape[1], n_threads)
-    if path < 0:
-        path = active_path_id()
-    _pass(ws, X, sample_weight, &centers[0, 0], &labels[0], n_threads, path,
+    _pass(ws, X, sample_weight, &centers[0, 0], &labels[0], n_threads,
           &inertia, &n_changed)
     _copy_out(ws, center_sums, cluster_weights)
     return inertia, n_changed
@@ -230,7 +222,7 @@ def update_sums(
     cdef Py_ssize_t n_changed
     cdef _Workspace ws = _Workspace(X.shape[0], center_sums.shape[0], X.shape[1], n_threads)
     # Without centers the labels are only read: the cast drops const alone.
-    _pass(ws, X, sample_weight, <const floating *>NULL, <int *>&labels[0], n_threads, 0,
+    _pass(ws, X, sample_weight, <const floating *>NULL, <int *>&labels[0], n_threads,
           &inertia, &n_changed)
     _copy_out(ws, center_sums, cluster_weights)
 
@@ -294,7 +286,6 @@ cdef class LloydStep:
         self.sample_weight = self.sample_weight_view = sample_weight
         self.centers = centers
         self.n_threads = n_threads
-        self.path = active_path_id()  # once per run, not per iteration
         self.single = X.dtype == np.float32
         if self.single:
             self.X32, self.centers32 = X, centers
@@ -328,10 +319,10 @@ cdef class LloydStep:
         cdef Py_ssize_t n_changed
         if self.single:
             _pass(self.ws, self.X32, self.sample_weight_view, &self.centers32[0, 0],
-                  &self.labels_view[0], self.n_threads, self.path, &inertia, &n_changed)
+                  &self.labels_view[0], self.n_threads, &inertia, &n_changed)
         else:
             _pass(self.ws, self.X64, self.sample_weight_view, &self.centers64[0, 0],
-                  &self.labels_view[0], self.n_threads, self.path, &inertia, &n_changed)
+                  &self.labels_view[0], self.n_threads, &inertia, &n_changed)
         return (inertia, n_changed, self.distance_evaluations,
                 _has_empty_cluster(self.ws.weights, self.ws.n_clusters))
 

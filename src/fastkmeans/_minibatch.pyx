@@ -14,10 +14,9 @@ from libc.stdint cimport int32_t, int64_t
 from libc.string cimport memset
 
 from ._common cimport (
-    BlockPlan, assign_rows, fk_model, fk_model_free, floating, model_init, plan_blocks,
+    BlockPlan, assign_rows, fk_model, floating, model_free, model_init, plan_blocks,
     useful_threads,
 )
-from ._simd import active_path_id
 
 
 cdef double _move_centers(
@@ -56,7 +55,6 @@ def minibatch_step(
     double[:, ::1] sums,               # TMP (n_clusters, n_features)
     double[::1] batch_weights,         # TMP (n_clusters,)
     int n_threads,
-    int path=-1,
 ):
     """One mini-batch step: label the batch with ``centers``, write the moved centers.
 
@@ -81,8 +79,6 @@ def minibatch_step(
         Scratch space, float64.
     n_threads : int
         OpenMP threads for the assignment.
-    path : int, optional
-        Instruction-set path; the active one by default.
 
     Returns
     -------
@@ -101,17 +97,15 @@ def minibatch_step(
     cdef Py_ssize_t b, i, c, f
     cdef double w, batch_inertia = 0.0, squared_shift = 0.0
 
-    if path < 0:
-        path = active_path_id()
     # the model packs its own copy of the centers, so centers_new may alias them
-    if model_init(&model, path, &centers[0, 0], n_clusters, n_features) != 0:
+    if model_init(&model, &centers[0, 0], n_clusters, n_features) != 0:
         raise MemoryError("fastkmeans: no memory for the packed centers")
     with nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
                         use_threads_if=threads > 1):
             assign_rows(&model, &batch[0, 0], b * plan.block_rows,
                         min(batch_size, (b + 1) * plan.block_rows), &labels[0], &sq_dist[0])
-        fk_model_free(&model)
+        model_free(&model)
 
         memset(&sums[0, 0], 0, n_clusters * n_features * sizeof(double))
         memset(&batch_weights[0], 0, n_clusters * sizeof(double))

@@ -3,7 +3,7 @@
 
 Points are sorted by cluster first, so that every cluster is a run of
 columns and the per-cluster sums of distances are plain vector reductions
-(``_silhouette.h``). Two schedules:
+(``core/silhouette_impl.h``). Two schedules:
 
 - ``silhouette_pairs`` (few clusters): every pair of tiles of points is
   computed once and its distances are added to both tiles' per-cluster
@@ -18,19 +18,7 @@ from cython.parallel cimport prange
 from libc.stdint cimport int64_t
 from libc.stdlib cimport calloc, free, malloc
 
-cdef extern from "_silhouette.h" nogil:
-    enum:
-        FK_SIL_TILE
-        FK_SIL_ROWS
-    void fk_sil_tile_pair(const double *packed, Py_ssize_t d,
-                          Py_ssize_t n_points, Py_ssize_t tile_i, Py_ssize_t tile_j,
-                          const int64_t *cluster_end, const int64_t *codes,
-                          Py_ssize_t n_clusters, double *dist, double *column_sums,
-                          double *sums) noexcept
-    void fk_sil_cluster_sums(Py_ssize_t first, Py_ssize_t n_groups, Py_ssize_t d,
-                             const double *packed, Py_ssize_t n_points,
-                             const int64_t *cluster_end, Py_ssize_t n_clusters,
-                             double *dist, double *cluster_sums) noexcept
+from ._common cimport FK_SIL_ROWS, FK_SIL_TILE, sil_cluster_sums, sil_tile_pair
 
 cdef enum:
     # Row groups per chunk: a tile of points is read from cache once for
@@ -122,7 +110,7 @@ def silhouette_sorted(
         if dist == NULL or sums == NULL:
             failed += 1
         else:
-            fk_sil_cluster_sums(first_group * FK_SIL_ROWS, groups, n_features,
+            sil_cluster_sums(first_group * FK_SIL_ROWS, groups, n_features,
                                 &packed[0, 0, 0], n_samples, &cluster_end[0], n_clusters,
                                 dist, sums)
             end = (first_group + groups) * FK_SIL_ROWS
@@ -170,7 +158,7 @@ cdef void _block_pair(const double *packed, Py_ssize_t n_features, Py_ssize_t n_
     for i in range(block_a * block_tiles, i_end):
         first_j = i if block_a == block_b else block_b * block_tiles
         for j in range(first_j, j_end):
-            fk_sil_tile_pair(packed, n_features, n_samples, i, j, cluster_end, codes,
+            sil_tile_pair(packed, n_features, n_samples, i, j, cluster_end, codes,
                              n_clusters, dist, column_sums, sums)
 
 

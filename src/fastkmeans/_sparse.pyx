@@ -36,35 +36,16 @@ from libc.math cimport sqrt
 from libc.stdint cimport int32_t, int64_t
 from libc.string cimport memset
 
-from ._common cimport MAX_BLOCKS, BlockPlan, floating, plan_blocks, useful_threads
-from ._simd import active_path_id
-
-ctypedef fused index_t:
-    int32_t
-    int64_t
-
-cdef extern from "_sparse_kernels.h" nogil:
-    enum:
-        FK_SPARSE_LINE_BYTES
-    void fk_sparse_dots_f32_i32(int path, const float *data, const int32_t *indices,
-                                Py_ssize_t p0, Py_ssize_t p1, const float *ct,
-                                Py_ssize_t width, float *dots) noexcept
-    void fk_sparse_dots_f32_i64(int path, const float *data, const int64_t *indices,
-                                Py_ssize_t p0, Py_ssize_t p1, const float *ct,
-                                Py_ssize_t width, float *dots) noexcept
-    void fk_sparse_dots_f64_i32(int path, const double *data, const int32_t *indices,
-                                Py_ssize_t p0, Py_ssize_t p1, const double *ct,
-                                Py_ssize_t width, double *dots) noexcept
-    void fk_sparse_dots_f64_i64(int path, const double *data, const int64_t *indices,
-                                Py_ssize_t p0, Py_ssize_t p1, const double *ct,
-                                Py_ssize_t width, double *dots) noexcept
+from ._common cimport (
+    FK_SPARSE_LINE_BYTES, MAX_BLOCKS, BlockPlan, floating, index_t, plan_blocks, sparse_dots,
+    useful_threads,
+)
 
 #: Bytes the transposed centers are aligned to; their width is a multiple of it.
 LINE_BYTES = FK_SPARSE_LINE_BYTES
 
 
 cdef inline void _row_dots(
-    int path,
     const floating *data,      # IN (nnz,)
     const index_t *indices,    # IN (nnz,)
     Py_ssize_t p0,
@@ -74,16 +55,7 @@ cdef inline void _row_dots(
     floating *dots,            # OUT (width,)
 ) noexcept nogil:
     """``dots[c] = sum_p data[p] * ct[indices[p], c]`` over the row's nonzeros (C kernel)."""
-    if floating is float:
-        if index_t is int32_t:
-            fk_sparse_dots_f32_i32(path, data, indices, p0, p1, ct, width, dots)
-        else:
-            fk_sparse_dots_f32_i64(path, data, indices, p0, p1, ct, width, dots)
-    else:
-        if index_t is int32_t:
-            fk_sparse_dots_f64_i32(path, data, indices, p0, p1, ct, width, dots)
-        else:
-            fk_sparse_dots_f64_i64(path, data, indices, p0, p1, ct, width, dots)
+    sparse_dots(data, indices, p0, p1, ct, width, dots)
 
 
 def n_blocks(Py_ssize_t n_samples):
@@ -299,7 +271,6 @@ def assign_pass(
     double[::1] sq_dist,                 # OUT (n_samples,) or (0,)
     floating[:, ::1] scratch,            # scratch (n_blocks, width)
     int n_threads,
-    int path=-1,
 ):
     """Label every row with its nearest center; the exact weighted inertia.
 
@@ -331,8 +302,6 @@ def assign_pass(
         Dot products of the row in work, one row per block of rows.
     n_threads : int
         OpenMP threads to use.
-    path : int, optional
-        Instruction-set path of the dot products; the active one by default.
 
     Returns
     -------
@@ -354,8 +323,6 @@ def assign_pass(
     cdef double dist, block_total
     cdef int threads = useful_threads(
         n_threads, plan.n_blocks, <double>indptr[n_samples] * width + n_samples * width)
-    if path < 0:
-        path = active_path_id()
     _check_layout(&ct[0, 0], width * sizeof(floating))
     _check_scratch(scratch.shape[0], scratch.shape[1], plan, width)
     with nogil:
@@ -365,7 +332,7 @@ def assign_pass(
             block_total = 0.0
             changed = 0
             for i in range(b * plan.block_rows, min(n_samples, (b + 1) * plan.block_rows)):
-                _row_dots(path, &data[0], &indices[0], indptr[i], indptr[i + 1], &ct[0, 0],
+                _row_dots(&data[0], &indices[0], indptr[i], indptr[i + 1], &ct[0, 0],
                           width, dots)
                 best = 0
                 best_value = ct_sq[0] - 2 * dots[0]
@@ -664,7 +631,6 @@ def candidate_potentials(
     floating[:, ::1] scratch,            # scratch (n_blocks, width)
     double[:, ::1] block_potentials,     # scratch (n_blocks, n_candidates)
     int n_threads,
-    int path=-1,
 ):
     """k-means++: ``sum(w * min(closest_sq, |x - candidate|^2))`` for every candidate.
 
@@ -698,8 +664,6 @@ def candidate_potentials(
         Work space: the potentials of every block.
     n_threads : int
         OpenMP threads to use.
-    path : int, optional
-        Instruction-set path; the active one by default.
     """
     cdef Py_ssize_t n_samples = indptr.shape[0] - 1, n_candidates = candidates_sq.shape[0]
     cdef Py_ssize_t width = ct.shape[1]
@@ -710,8 +674,6 @@ def candidate_potentials(
     cdef double *block_potential
     cdef int threads = useful_threads(n_threads, plan.n_blocks,
                                       <double>(indptr[n_samples] + n_samples) * width)
-    if path < 0:
-        path = active_path_id()
     _check_layout(&ct[0, 0], width * sizeof(floating))
     _check_scratch(scratch.shape[0], scratch.shape[1], plan, width)
     _check_scratch(block_potentials.shape[0], block_potentials.shape[1], plan, n_candidates)
@@ -723,7 +685,7 @@ def candidate_potentials(
             for t in range(n_candidates):
                 block_potential[t] = 0.0
             for i in range(b * plan.block_rows, min(n_samples, (b + 1) * plan.block_rows)):
-                _row_dots(path, &data[0], &indices[0], indptr[i], indptr[i + 1], &ct[0, 0],
+                _row_dots(&data[0], &indices[0], indptr[i], indptr[i + 1], &ct[0, 0],
                           width, dots)
                 for t in range(n_candidates):
                     dist = x_sq[i] + candidates_sq[t] - 2.0 * <double>dots[t]

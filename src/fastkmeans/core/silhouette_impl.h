@@ -1,7 +1,10 @@
 /*
- * Silhouette kernel: for a group of rows, the sum of Euclidean distances to
- * every point of each cluster, computed from direct differences (no
- * expansion, so no cancellation) in float64.
+ * One instruction set of the silhouette kernels (see fastkmeans.h): a
+ * template that silhouette.c includes with FK_SIL_SUF (generic, v3, v4)
+ * and FK_SIL_TARGET (__attribute__((target(...))) or empty). For a group
+ * of rows, the sum of Euclidean distances to every point of each cluster,
+ * computed from direct differences (no expansion, so no cancellation) in
+ * float64.
  *
  * The points are sorted by cluster and packed in tiles of FK_SIL_TILE
  * columns, transposed (tile, feature, column), so that a register tile of
@@ -9,23 +12,9 @@
  * Each row's per-cluster sums are added in a fixed order (tile by tile,
  * column by column), whatever the thread count: results are deterministic.
  */
-#ifndef FASTKMEANS_SILHOUETTE_H
-#define FASTKMEANS_SILHOUETTE_H
-
-#include <math.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#define FK_SIL_TILE 256
-#define FK_SIL_ROWS 4
-#define FK_SIL_COLS 16
-
-/* One compiled variant per instruction set, chosen by the loader (ifunc). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__)
-#define FK_SIL_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define FK_SIL_CLONES
-#endif
+#define FK_SIL_CAT_(a, b) a##_##b
+#define FK_SIL_CAT(a, b) FK_SIL_CAT_(a, b)
+#define FK_SIL(name) FK_SIL_CAT(name, FK_SIL_SUF)
 
 /*
  * dist[r * FK_SIL_TILE + j] = |point r - column j of tile| for the
@@ -34,7 +23,7 @@
  * column).
  */
 static inline __attribute__((always_inline)) void
-fk_sil_tile_distances(const double *points, ptrdiff_t first, ptrdiff_t d, const double *tile,
+FK_SIL(tile_distances)(const double *points, ptrdiff_t first, ptrdiff_t d, const double *tile,
                       double *dist)
 {
     for (ptrdiff_t j0 = 0; j0 < FK_SIL_TILE; j0 += FK_SIL_COLS) {
@@ -76,11 +65,11 @@ fk_sil_tile_distances(const double *points, ptrdiff_t first, ptrdiff_t d, const 
  * cluster_end[c]). dist: scratch of FK_SIL_ROWS * FK_SIL_TILE doubles per
  * group (n_groups of them, so that a tile is read once for all groups).
  */
-FK_SIL_CLONES
-static void fk_sil_cluster_sums(ptrdiff_t first, ptrdiff_t n_groups, ptrdiff_t d,
-                                const double *packed, ptrdiff_t n_points,
-                                const int64_t *cluster_end, ptrdiff_t n_clusters,
-                                double *dist, double *cluster_sums)
+FK_SIL_TARGET
+static void FK_SIL(cluster_sums)(ptrdiff_t first, ptrdiff_t n_groups, ptrdiff_t d,
+                                 const double *packed, ptrdiff_t n_points,
+                                 const int64_t *cluster_end, ptrdiff_t n_clusters,
+                                 double *dist, double *cluster_sums)
 {
     const ptrdiff_t n_rows = n_groups * FK_SIL_ROWS;
     const double *points = packed + (first / FK_SIL_TILE) * d * FK_SIL_TILE;
@@ -92,7 +81,7 @@ static void fk_sil_cluster_sums(ptrdiff_t first, ptrdiff_t n_groups, ptrdiff_t d
         const double *tile = packed + (col0 / FK_SIL_TILE) * d * FK_SIL_TILE;
         const ptrdiff_t col1 = col0 + FK_SIL_TILE < n_points ? col0 + FK_SIL_TILE : n_points;
         for (ptrdiff_t g = 0; g < n_groups; g++)
-            fk_sil_tile_distances(points, offset + g * FK_SIL_ROWS, d, tile,
+            FK_SIL(tile_distances)(points, offset + g * FK_SIL_ROWS, d, tile,
                                   dist + g * FK_SIL_ROWS * FK_SIL_TILE);
         /* the clusters met in this tile, in column order */
         ptrdiff_t start = col0;
@@ -129,12 +118,12 @@ static void fk_sil_cluster_sums(ptrdiff_t first, ptrdiff_t n_groups, ptrdiff_t d
  * column_sums: scratch of FK_SIL_TILE doubles per cluster of tile I.
  * The caller makes sure no two calls at once touch the same tile.
  */
-FK_SIL_CLONES
-static void fk_sil_tile_pair(const double *packed, ptrdiff_t d,
-                             ptrdiff_t n_points, ptrdiff_t tile_i, ptrdiff_t tile_j,
-                             const int64_t *cluster_end, const int64_t *codes,
-                             ptrdiff_t n_clusters, double *dist, double *column_sums,
-                             double *sums)
+FK_SIL_TARGET
+static void FK_SIL(tile_pair)(const double *packed, ptrdiff_t d,
+                              ptrdiff_t n_points, ptrdiff_t tile_i, ptrdiff_t tile_j,
+                              const int64_t *cluster_end, const int64_t *codes,
+                              ptrdiff_t n_clusters, double *dist, double *column_sums,
+                              double *sums)
 {
     const ptrdiff_t row0 = tile_i * FK_SIL_TILE, col0 = tile_j * FK_SIL_TILE;
     const ptrdiff_t row1 = FK_SIL_MIN(row0 + FK_SIL_TILE, n_points);
@@ -149,7 +138,7 @@ static void fk_sil_tile_pair(const double *packed, ptrdiff_t d,
             column_sums[i] = 0.0;
     for (ptrdiff_t r0 = row0; r0 < row1; r0 += FK_SIL_ROWS) {
         const ptrdiff_t n_r = FK_SIL_MIN(FK_SIL_ROWS, row1 - r0);
-        fk_sil_tile_distances(points, r0 - row0, d, tile, dist);
+        FK_SIL(tile_distances)(points, r0 - row0, d, tile, dist);
         /* rows of tile I: the runs of tile J's columns, cluster by cluster */
         ptrdiff_t start = col0;
         int64_t cluster = codes[col0];
@@ -184,4 +173,9 @@ static void fk_sil_tile_pair(const double *packed, ptrdiff_t d,
         }
 }
 
-#endif
+#undef FK_SIL_MIN
+#undef FK_SIL_CAT_
+#undef FK_SIL_CAT
+#undef FK_SIL
+#undef FK_SIL_SUF
+#undef FK_SIL_TARGET

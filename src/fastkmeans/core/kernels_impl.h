@@ -1,7 +1,7 @@
 /*
  * One instruction-set variant of the fastkmeans kernels: a template.
  *
- * _kernels.c includes this file once per (precision, instruction set) with
+ * kernels.c includes this file once per (precision, instruction set) with
  *   FK_T       float or double
  *   FK_I       the integer of the same width (int32_t / int64_t), for masks
  *   FK_SUF     suffix of every name defined here, e.g. f32_avx512
@@ -13,7 +13,7 @@
  * so one body serves every instruction set; the compiler maps them onto
  * SSE2/NEON, AVX2 or AVX-512.
  *
- * Two layouts find the nearest center (fk_prefer_lowd in _kernels.c picks
+ * Two layouts find the nearest center (fk_prefer_lowd in kernels.c picks
  * one from k and d), both fused with the rest of a Lloyd pass:
  *   dense: a tile of FK_MR points x a panel of 2*FK_VW centers held in
  *          registers while streaming over the features (how GEMM gets its

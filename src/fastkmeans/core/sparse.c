@@ -1,17 +1,12 @@
 /*
- * The sparse kernels of _sparse_kernels.h, compiled once per instruction
- * set (template: _sparse_kernels_impl.h), and the run-time choice between them.
+ * The sparse (CSR) kernels of fastkmeans.h, compiled once per instruction
+ * set (template: sparse_impl.h) and dispatched on the process path
+ * (dispatch.c), read at each call: one load, as they run once per row.
  */
-#include "_sparse_kernels.h"
-#include "_kernels.h"
+#include "fastkmeans.h"
+#include "dispatch.h"
 
 #include <string.h>
-
-#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
-#define FK_X86 1
-#else
-#define FK_X86 0
-#endif
 
 #define FK_T float
 #define FK_IDX int32_t
@@ -19,7 +14,7 @@
 #define FK_TARGET
 #define FK_LINES 1  /* 16 SSE2/NEON registers: 2 sets x 1 line x 4 */
 #define FK_VBYTES 16
-#include "_sparse_kernels_impl.h"
+#include "sparse_impl.h"
 
 #define FK_T float
 #define FK_IDX int64_t
@@ -27,7 +22,7 @@
 #define FK_TARGET
 #define FK_LINES 1  /* 16 SSE2/NEON registers: 2 sets x 1 line x 4 */
 #define FK_VBYTES 16
-#include "_sparse_kernels_impl.h"
+#include "sparse_impl.h"
 
 #define FK_T double
 #define FK_IDX int32_t
@@ -35,7 +30,7 @@
 #define FK_TARGET
 #define FK_LINES 1  /* 16 SSE2/NEON registers: 2 sets x 1 line x 4 */
 #define FK_VBYTES 16
-#include "_sparse_kernels_impl.h"
+#include "sparse_impl.h"
 
 #define FK_T double
 #define FK_IDX int64_t
@@ -43,19 +38,16 @@
 #define FK_TARGET
 #define FK_LINES 1  /* 16 SSE2/NEON registers: 2 sets x 1 line x 4 */
 #define FK_VBYTES 16
-#include "_sparse_kernels_impl.h"
+#include "sparse_impl.h"
 
 #if FK_X86
-#define FK_TARGET_AVX2 __attribute__((target("avx2,fma")))
-#define FK_TARGET_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,avx2,fma")))
-
 #define FK_T float
 #define FK_IDX int32_t
 #define FK_SUF f32_i32_avx2
 #define FK_TARGET FK_TARGET_AVX2
 #define FK_LINES 2  /* 16 AVX2 registers: 2 sets x 2 lines x 2 */
 #define FK_VBYTES 32
-#include "_sparse_kernels_impl.h"
+#include "sparse_impl.h"
 
 #define FK_T float
 #define FK_IDX int64_t
@@ -63,7 +55,7 @@
 #define FK_TARGET FK_TARGET_AVX2
 #define FK_LINES 2  /* 16 AVX2 registers: 2 sets x 2 lines x 2 */
 #define FK_VBYTES 32
-#include "_sparse_kernels_impl.h"
+#include "sparse_impl.h"
 
 #define FK_T double
 #define FK_IDX int32_t
@@ -71,7 +63,7 @@
 #define FK_TARGET FK_TARGET_AVX2
 #define FK_LINES 2  /* 16 AVX2 registers: 2 sets x 2 lines x 2 */
 #define FK_VBYTES 32
-#include "_sparse_kernels_impl.h"
+#include "sparse_impl.h"
 
 #define FK_T double
 #define FK_IDX int64_t
@@ -79,7 +71,7 @@
 #define FK_TARGET FK_TARGET_AVX2
 #define FK_LINES 2  /* 16 AVX2 registers: 2 sets x 2 lines x 2 */
 #define FK_VBYTES 32
-#include "_sparse_kernels_impl.h"
+#include "sparse_impl.h"
 
 #define FK_T float
 #define FK_IDX int32_t
@@ -87,7 +79,7 @@
 #define FK_TARGET FK_TARGET_AVX512
 #define FK_LINES 4  /* 32 AVX-512 registers: 2 sets x 4 lines */
 #define FK_VBYTES 64
-#include "_sparse_kernels_impl.h"
+#include "sparse_impl.h"
 
 #define FK_T float
 #define FK_IDX int64_t
@@ -95,7 +87,7 @@
 #define FK_TARGET FK_TARGET_AVX512
 #define FK_LINES 4  /* 32 AVX-512 registers: 2 sets x 4 lines */
 #define FK_VBYTES 64
-#include "_sparse_kernels_impl.h"
+#include "sparse_impl.h"
 
 #define FK_T double
 #define FK_IDX int32_t
@@ -103,7 +95,7 @@
 #define FK_TARGET FK_TARGET_AVX512
 #define FK_LINES 4  /* 32 AVX-512 registers: 2 sets x 4 lines */
 #define FK_VBYTES 64
-#include "_sparse_kernels_impl.h"
+#include "sparse_impl.h"
 
 #define FK_T double
 #define FK_IDX int64_t
@@ -111,7 +103,7 @@
 #define FK_TARGET FK_TARGET_AVX512
 #define FK_LINES 4  /* 32 AVX-512 registers: 2 sets x 4 lines */
 #define FK_VBYTES 64
-#include "_sparse_kernels_impl.h"
+#include "sparse_impl.h"
 #endif /* FK_X86 */
 
 #if FK_X86
@@ -125,13 +117,15 @@
 #define FK_SPARSE_DISPATCH(PATH, SUF, ...) sparse_dots_##SUF##_generic(__VA_ARGS__);
 #endif
 
-/* The public entry points: one per (value type, index type). */
+/* The public entry points: one per (value type, index type). The sparse
+ * family runs every path: the process path itself. */
 #define FK_SPARSE_DOTS_API(SUF, T, I)                                          \
-    void fk_sparse_dots_##SUF(int path, const T *data, const I *indices,       \
-                              ptrdiff_t p0, ptrdiff_t p1, const T *ct,         \
-                              ptrdiff_t width, T *dots)                        \
+    void fk_sparse_dots_##SUF(const T *data, const I *indices, ptrdiff_t p0,   \
+                              ptrdiff_t p1, const T *ct, ptrdiff_t width,      \
+                              T *dots)                                         \
     {                                                                          \
-        FK_SPARSE_DISPATCH(path, SUF, data, indices, p0, p1, ct, width, dots)  \
+        FK_SPARSE_DISPATCH(fk_path_now(), SUF, data, indices, p0, p1, ct,      \
+                           width, dots)                                        \
     }
 
 FK_SPARSE_DOTS_API(f32_i32, float, int32_t)

@@ -1,21 +1,17 @@
 /*
- * The nearest-center kernels, compiled once per instruction set, and the
- * run-time choice between them. See _kernels.h for the API and
- * _kernels_impl.h for the kernels themselves.
+ * The dense kernels (nearest centers, Lloyd, k-means++, distances),
+ * compiled once per instruction set and dispatched on the process path
+ * (dispatch.c). See fastkmeans.h for the API and kernels_impl.h for the
+ * kernels themselves.
  */
 #define _POSIX_C_SOURCE 200112L  /* posix_memalign */
-#include "_kernels.h"
+#include "fastkmeans.h"
+#include "dispatch.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
-#define FK_X86 1
-#else
-#define FK_X86 0
-#endif
 
 /* GCC's __builtin_shuffle de-interleaves two-feature rows; others gather. */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -106,7 +102,7 @@ static void fk_aligned_free(void *p)
 #define FK_VW 4
 #define FK_MR 4
 #define FK_TARGET
-#include "_kernels_impl.h"
+#include "kernels_impl.h"
 
 #define FK_T double
 #define FK_I int64_t
@@ -114,19 +110,16 @@ static void fk_aligned_free(void *p)
 #define FK_VW 2
 #define FK_MR 4
 #define FK_TARGET
-#include "_kernels_impl.h"
+#include "kernels_impl.h"
 
 #if FK_X86
-#define FK_TARGET_AVX2 __attribute__((target("avx2,fma")))
-#define FK_TARGET_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,avx2,fma")))
-
 #define FK_T float
 #define FK_I int32_t
 #define FK_SUF f32_avx2
 #define FK_VW 8
 #define FK_MR 6
 #define FK_TARGET FK_TARGET_AVX2
-#include "_kernels_impl.h"
+#include "kernels_impl.h"
 
 #define FK_T double
 #define FK_I int64_t
@@ -134,7 +127,7 @@ static void fk_aligned_free(void *p)
 #define FK_VW 4
 #define FK_MR 6
 #define FK_TARGET FK_TARGET_AVX2
-#include "_kernels_impl.h"
+#include "kernels_impl.h"
 
 #define FK_T float
 #define FK_I int32_t
@@ -142,7 +135,7 @@ static void fk_aligned_free(void *p)
 #define FK_VW 16
 #define FK_MR 8
 #define FK_TARGET FK_TARGET_AVX512
-#include "_kernels_impl.h"
+#include "kernels_impl.h"
 
 #define FK_T double
 #define FK_I int64_t
@@ -150,34 +143,13 @@ static void fk_aligned_free(void *p)
 #define FK_VW 8
 #define FK_MR 8
 #define FK_TARGET FK_TARGET_AVX512
-#include "_kernels_impl.h"
+#include "kernels_impl.h"
 #endif /* FK_X86 */
 
-/* --- run-time choice ------------------------------------------------------- */
-
-static const char *const fk_path_names[FK_N_PATHS] = {"generic", "avx2", "avx512"};
-
-const char *fk_path_name(int path)
-{
-    return path >= 0 && path < FK_N_PATHS ? fk_path_names[path] : "unknown";
-}
-
-int fk_path_supported(int path)
-{
-    if (path == FK_PATH_GENERIC) return 1;
-#if FK_X86
-    __builtin_cpu_init();
-    if (path == FK_PATH_AVX2)
-        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    if (path == FK_PATH_AVX512)
-        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")
-            && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw")
-            && fk_path_supported(FK_PATH_AVX2);
-#endif
-    return 0;
-}
-
 /* --- dispatch -------------------------------------------------------------- */
+
+/* The dense family runs every path: the process path itself. */
+#define FK_DENSE_PATH fk_path_now()
 
 #if FK_X86
 #define FK_DISPATCH(PATH, NAME, T, ...)                                      \
@@ -197,15 +169,15 @@ int fk_path_supported(int path)
 #define FK_DISPATCH_RET(PATH, NAME, T, ...) return NAME##_##T##_generic(__VA_ARGS__);
 #endif
 
-int fk_model_init_f32(fk_model *m, int path, const float *centers, ptrdiff_t k, ptrdiff_t d)
+int fk_model_init_f32(fk_model *m, const float *centers, ptrdiff_t k, ptrdiff_t d)
 {
-    m->path = fk_path_supported(path) ? path : FK_PATH_GENERIC;
+    m->path = FK_DENSE_PATH;
     FK_DISPATCH_RET(m->path, model_init, f32, m, centers, k, d, NULL)
 }
 
-int fk_model_init_f64(fk_model *m, int path, const double *centers, ptrdiff_t k, ptrdiff_t d)
+int fk_model_init_f64(fk_model *m, const double *centers, ptrdiff_t k, ptrdiff_t d)
 {
-    m->path = fk_path_supported(path) ? path : FK_PATH_GENERIC;
+    m->path = FK_DENSE_PATH;
     FK_DISPATCH_RET(m->path, model_init, f64, m, centers, k, d, NULL)
 }
 
@@ -247,24 +219,33 @@ void fk_lloyd_rows_f64(const fk_model *m, const double *X, const double *sample_
                 sums, weights, inertia, n_changed)
 }
 
-int fk_candidates_init_f32(fk_model *m, int path, const float *candidates, ptrdiff_t k,
-                           ptrdiff_t d, const float *mean)
-{
-    m->path = fk_path_supported(path) ? path : FK_PATH_GENERIC;
-    FK_DISPATCH_RET(m->path, model_init, f32, m, candidates, k, d, mean)
-}
-
-int fk_candidates_init_f64(fk_model *m, int path, const double *candidates, ptrdiff_t k,
-                           ptrdiff_t d, const double *mean)
-{
-    m->path = fk_path_supported(path) ? path : FK_PATH_GENERIC;
-    FK_DISPATCH_RET(m->path, model_init, f64, m, candidates, k, d, mean)
-}
-
-ptrdiff_t fk_max_candidates(int path, int is_double)
+static ptrdiff_t fk_max_candidates_on(int path, int is_double)
 {
     ptrdiff_t bytes = path == FK_PATH_AVX512 ? 64 : (path == FK_PATH_AVX2 ? 32 : 16);
     return FK_POT_MAX_VECTORS * bytes / (is_double ? 8 : 4);
+}
+
+int fk_candidates_init_f32(fk_model *m, const float *candidates, ptrdiff_t k,
+                           ptrdiff_t d, const float *mean)
+{
+    m->path = FK_DENSE_PATH;
+    m->packed = m->bias = m->mean = NULL;
+    if (k > fk_max_candidates_on(m->path, 0)) return -1;
+    FK_DISPATCH_RET(m->path, model_init, f32, m, candidates, k, d, mean)
+}
+
+int fk_candidates_init_f64(fk_model *m, const double *candidates, ptrdiff_t k,
+                           ptrdiff_t d, const double *mean)
+{
+    m->path = FK_DENSE_PATH;
+    m->packed = m->bias = m->mean = NULL;
+    if (k > fk_max_candidates_on(m->path, 1)) return -1;
+    FK_DISPATCH_RET(m->path, model_init, f64, m, candidates, k, d, mean)
+}
+
+ptrdiff_t fk_max_candidates(int is_double)
+{
+    return fk_max_candidates_on(FK_DENSE_PATH, is_double);
 }
 
 void fk_potentials_rows_f32(const fk_model *m, const float *X, const double *sample_weight,
@@ -283,58 +264,60 @@ void fk_potentials_rows_f64(const fk_model *m, const double *X, const double *sa
                 potentials)
 }
 
-void fk_closest_rows_f32(int path, const float *X, ptrdiff_t d, const float *center,
+void fk_closest_rows_f32(const float *X, ptrdiff_t d, const float *center,
                          const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
                          double *closest, double *weighted)
 {
-    FK_DISPATCH(path, closest_rows, f32, X, d, center, sample_weight, start, end, closest,
-                weighted)
+    FK_DISPATCH(FK_DENSE_PATH, closest_rows, f32, X, d, center, sample_weight, start, end,
+                closest, weighted)
 }
 
-void fk_closest_rows_f64(int path, const double *X, ptrdiff_t d, const double *center,
+void fk_closest_rows_f64(const double *X, ptrdiff_t d, const double *center,
                          const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
                          double *closest, double *weighted)
 {
-    FK_DISPATCH(path, closest_rows, f64, X, d, center, sample_weight, start, end, closest,
-                weighted)
+    FK_DISPATCH(FK_DENSE_PATH, closest_rows, f64, X, d, center, sample_weight, start, end,
+                closest, weighted)
 }
 
-void fk_row_sq_dist_f32(int path, const float *X, ptrdiff_t d, const float *point,
+void fk_row_sq_dist_f32(const float *X, ptrdiff_t d, const float *point,
                         ptrdiff_t start, ptrdiff_t end, double *out)
 {
-    FK_DISPATCH(path, row_sq_dist, f32, X, d, point, start, end, out)
+    FK_DISPATCH(FK_DENSE_PATH, row_sq_dist, f32, X, d, point, start, end, out)
 }
 
-void fk_row_sq_dist_f64(int path, const double *X, ptrdiff_t d, const double *point,
+void fk_row_sq_dist_f64(const double *X, ptrdiff_t d, const double *point,
                         ptrdiff_t start, ptrdiff_t end, double *out)
 {
-    FK_DISPATCH(path, row_sq_dist, f64, X, d, point, start, end, out)
+    FK_DISPATCH(FK_DENSE_PATH, row_sq_dist, f64, X, d, point, start, end, out)
 }
 
-void fk_label_sq_dist_rows_f32(int path, const float *X, ptrdiff_t d, const float *centers,
+void fk_label_sq_dist_rows_f32(const float *X, ptrdiff_t d, const float *centers,
                                const int32_t *labels, ptrdiff_t start, ptrdiff_t end,
                                double *out)
 {
-    FK_DISPATCH(path, label_sq_dist_rows, f32, X, d, centers, labels, start, end, out)
+    FK_DISPATCH(FK_DENSE_PATH, label_sq_dist_rows, f32, X, d, centers, labels, start, end, out)
 }
 
-void fk_label_sq_dist_rows_f64(int path, const double *X, ptrdiff_t d, const double *centers,
+void fk_label_sq_dist_rows_f64(const double *X, ptrdiff_t d, const double *centers,
                                const int32_t *labels, ptrdiff_t start, ptrdiff_t end,
                                double *out)
 {
-    FK_DISPATCH(path, label_sq_dist_rows, f64, X, d, centers, labels, start, end, out)
+    FK_DISPATCH(FK_DENSE_PATH, label_sq_dist_rows, f64, X, d, centers, labels, start, end, out)
 }
 
-double fk_inertia_rows_f32(int path, const float *X, ptrdiff_t d, const float *centers,
+double fk_inertia_rows_f32(const float *X, ptrdiff_t d, const float *centers,
                            const int32_t *labels, const double *sample_weight,
                            ptrdiff_t start, ptrdiff_t end)
 {
-    FK_DISPATCH_RET(path, inertia_rows, f32, X, d, centers, labels, sample_weight, start, end)
+    FK_DISPATCH_RET(FK_DENSE_PATH, inertia_rows, f32, X, d, centers, labels, sample_weight,
+                    start, end)
 }
 
-double fk_inertia_rows_f64(int path, const double *X, ptrdiff_t d, const double *centers,
+double fk_inertia_rows_f64(const double *X, ptrdiff_t d, const double *centers,
                            const int32_t *labels, const double *sample_weight,
                            ptrdiff_t start, ptrdiff_t end)
 {
-    FK_DISPATCH_RET(path, inertia_rows, f64, X, d, centers, labels, sample_weight, start, end)
+    FK_DISPATCH_RET(FK_DENSE_PATH, inertia_rows, f64, X, d, centers, labels, sample_weight,
+                    start, end)
 }

@@ -1,6 +1,6 @@
 /*
  * One variant of the sparse dot-product kernel: a template that
- * _sparse_kernels.c includes per (value type, index type, instruction set):
+ * sparse.c includes per (value type, index type, instruction set):
  *   FK_T       float or double
  *   FK_IDX     int32_t or int64_t
  *   FK_SUF     suffix of the names defined here, e.g. f32_i32_avx512

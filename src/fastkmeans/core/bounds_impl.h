@@ -1,6 +1,9 @@
 /*
- * One precision of the bounded assignment (see _bounds.h): a template
- * that _bounds.c includes with FK_T (float or double) and FK_SUF (f32/f64).
+ * One precision and instruction set of the bounded assignment (see
+ * fastkmeans.h): a template that bounds.c includes with FK_T (float or
+ * double), FK_SUF (e.g. f32_v3), FK_B_TARGET (__attribute__((target(...)))
+ * or empty), FK_B_ASSIGN (Lloyd's fk_assign_rows of that precision) and,
+ * for one precision, FK_B_GAPS (then center_gaps is defined too).
  */
 #define FK_B_CAT_(a, b) a##_##b
 #define FK_B_CAT(a, b) FK_B_CAT_(a, b)
@@ -122,7 +125,7 @@ FK_B_INLINE ptrdiff_t FK_B(group_min2)(const fk_bounds *b, const FK_T *x, ptrdif
     return j1 - j0;
 }
 
-FK_B_TARGETS int FK_B(fk_bounded_rows)(
+FK_B_TARGET static int FK_B(bounded_rows)(
     const fk_bounds *b, const FK_T *X, const double *x_norm, ptrdiff_t start,
     ptrdiff_t end, int32_t *labels, double *upper, double *lower, fk_bounds_stats *stats)
 {
@@ -266,7 +269,7 @@ FK_B_TARGETS int FK_B(fk_bounded_rows)(
  * the distance to the label, each group's lower bound from the triangle
  * inequality, |x - c_j| >= |c_a - c_j| - |x - c_a| (group_gap[a, g]: a
  * lower bound on the distance from center a to the other centers of g). */
-FK_B_TARGETS void FK_B(fk_start_bounds)(
+FK_B_TARGET static void FK_B(start_bounds)(
     const fk_bounds *b, const FK_T *X, ptrdiff_t start, ptrdiff_t end,
     const int32_t *labels, const double *group_gap, double *upper, double *lower)
 {
@@ -283,6 +286,31 @@ FK_B_TARGETS void FK_B(fk_start_bounds)(
     }
 }
 
+#ifdef FK_B_GAPS
+/* Lower bounds on the distances from center i to every center (row[i] is
+ * +inf): direct differences in float64, rounded down. centers_t is the
+ * (d, k) transpose of the centers, so the centers fill the vector lanes. */
+FK_B_TARGET static void FK_B(center_gaps)(const double *centers_t, ptrdiff_t k, ptrdiff_t d,
+                                          ptrdiff_t i, double *row)
+{
+    const double shrink = (1.0 - (2.0 * (double)d + 8.0) * 0x1p-53) * (1.0 - FK_B_WIDEN);
+    for (ptrdiff_t j = 0; j < k; j++) row[j] = 0.0;
+    for (ptrdiff_t f = 0; f < d; f++) {
+        const double *values = centers_t + f * k;
+        const double ci = values[i];
+#pragma omp simd
+        for (ptrdiff_t j = 0; j < k; j++) {
+            double diff = ci - values[j];
+            row[j] += diff * diff;
+        }
+    }
+#pragma omp simd
+    for (ptrdiff_t j = 0; j < k; j++) row[j] = sqrt(row[j]) * shrink;
+    row[i] = INFINITY;
+}
+#undef FK_B_GAPS
+#endif
+
 #undef FK_B_MARGIN
 #undef FK_B_CAT_
 #undef FK_B_CAT
@@ -290,3 +318,4 @@ FK_B_TARGETS void FK_B(fk_start_bounds)(
 #undef FK_T
 #undef FK_SUF
 #undef FK_B_ASSIGN
+#undef FK_B_TARGET

@@ -1,0 +1,337 @@
+/*
+ * fastkmeans.h: the public C API of the fastkmeans kernels.
+ *
+ * Needs the C standard library only (no Python, no OpenMP headers). The
+ * kernels are compiled once per instruction set (AVX-512, AVX2+FMA and the
+ * baseline: SSE2 or NEON) and one process-wide path chooses between them
+ * (dispatch.c): resolved on first use from FASTKMEANS_SIMD, or the best
+ * path this CPU supports, and forceable with fk_set_simd_path.
+ *
+ * Every kernel works on a range of rows given by its caller; the Cython
+ * layer splits the rows into blocks that depend on n_samples only, so no
+ * result depends on the number of threads. Kernels are serial and
+ * thread-safe: call them from any number of threads on disjoint outputs.
+ *
+ * Conventions of the annotations: IN is read, OUT is written (its previous
+ * contents ignored), INOUT is read and written; shapes are row-major;
+ * n is the number of rows of X, d of features, k of centers. "Rows
+ * [start, end)" means only those rows of row-indexed arrays are touched.
+ */
+#ifndef FASTKMEANS_H
+#define FASTKMEANS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------
+ * Build facts, input scan
+ * ------------------------------------------------------------------------- */
+
+/* 1 if the core was compiled with OpenMP (threads.c), else 0. */
+int fk_openmp_enabled(void);
+/* Threads an OpenMP region would use by default: honours OMP_NUM_THREADS
+ * and omp_set_num_threads (which is what threadpoolctl calls); 1 without
+ * OpenMP. */
+int fk_omp_max_threads(void);
+
+/* Scan values IN (n): the index of the first NaN or infinity (-1 if none);
+ * *max_abs OUT: the largest magnitude of the values before it. */
+ptrdiff_t fk_scan_float(const float *values, ptrdiff_t n, double *max_abs);
+ptrdiff_t fk_scan_double(const double *values, ptrdiff_t n, double *max_abs);
+
+/* The L2 cache size (bytes) the chunk sizes are derived from. */
+ptrdiff_t fk_l2_cache_bytes(void);
+
+/* ---------------------------------------------------------------------------
+ * Instruction-set paths: one choice per process, for every kernel family
+ * ------------------------------------------------------------------------- */
+
+enum { FK_PATH_GENERIC = 0, FK_PATH_AVX2 = 1, FK_PATH_AVX512 = 2, FK_N_PATHS = 3 };
+
+/* Kernel families. Dense and sparse are compiled for every path; bounds
+ * and silhouette for x86-64 levels (v3 for avx2, v4 for avx512), so on a
+ * CPU with the path's instructions but not the whole level they run the
+ * best level below it (fk_family_path). */
+enum {
+    FK_FAMILY_DENSE = 0,       /* nearest centers, Lloyd, k-means++, distances */
+    FK_FAMILY_BOUNDS = 1,      /* Hamerly / Elkan / Yinyang bounds */
+    FK_FAMILY_SPARSE = 2,      /* CSR dot products */
+    FK_FAMILY_SILHOUETTE = 3,  /* silhouette distance sums */
+    FK_N_FAMILIES = 4
+};
+
+/* "generic", "avx2" or "avx512" ("unknown" out of range). */
+const char *fk_path_name(int path);
+/* "dense", "bounds", "sparse" or "silhouette" ("unknown" out of range). */
+const char *fk_family_name(int family);
+/* 1 if this CPU (and this build) can run the path; CPU checked once. */
+int fk_path_supported(int path);
+/* The process path: resolved on first call, from FASTKMEANS_SIMD ("generic",
+ * "avx2", "avx512", any case) if set and supported, else the best
+ * supported path. */
+int fk_simd_path(void);
+/* Make `path` the process path (the test hook): returns the previous one,
+ * or -1 (nothing changed) if this CPU cannot run it. Models keep the path
+ * they were initialised with. */
+int fk_set_simd_path(int path);
+/* The FASTKMEANS_SIMD value refused at resolution (lower case, trimmed), or
+ * NULL if it was accepted, empty or unset. */
+const char *fk_simd_rejected(void);
+/* The path a family runs under the process path: the best one it has at or
+ * below it that this CPU supports. */
+int fk_family_path(int family);
+
+/* ---------------------------------------------------------------------------
+ * Nearest-center models: the centers of one iteration, laid out for a path
+ * ------------------------------------------------------------------------- */
+
+typedef struct {
+    int path;              /* the dense family's path at init */
+    int lowd;              /* few features: direct distances, points in lanes */
+    ptrdiff_t k, d;
+    ptrdiff_t chunk_rows;  /* rows processed together (cache-sized) */
+    const void *centers;   /* (k, d) row-major; owned by the caller */
+    void *packed;          /* dense: c' in panels [d][width] */
+    void *bias;            /* dense: |c'|^2 + 2 m.c' per center, +inf in padding */
+    void *mean;            /* dense: m, the mean of the centers; c' = c - m */
+    ptrdiff_t n_panels;    /* dense: panels of two vectors of centers */
+    ptrdiff_t tail;        /* dense: centers in a last panel of one vector */
+} fk_model;
+
+/* m OUT: `centers` IN (k, d) laid out for the process path (recorded in
+ * m->path); 0 on success, -1 if out of memory. The model points into
+ * `centers`: keep them alive and unchanged until fk_model_free. With
+ * centers NULL the model only serves fk_lloyd_rows with assign = 0. */
+int fk_model_init_f32(fk_model *m, const float *centers, ptrdiff_t k, ptrdiff_t d);
+int fk_model_init_f64(fk_model *m, const double *centers, ptrdiff_t k, ptrdiff_t d);
+/* m INOUT: frees what init allocated (idempotent). */
+void fk_model_free(fk_model *m);
+
+/* For rows [start, end) of X IN (n, m->d): labels OUT (n) the nearest
+ * center (lowest index on ties), sq_dist OUT (n) its squared distance
+ * sum((x - c)^2). m IN. */
+void fk_assign_rows_f32(const fk_model *m, const float *X, ptrdiff_t start,
+                        ptrdiff_t end, int32_t *labels, float *sq_dist);
+void fk_assign_rows_f64(const fk_model *m, const double *X, ptrdiff_t start,
+                        ptrdiff_t end, int32_t *labels, double *sq_dist);
+
+/* One Lloyd pass over rows [start, end) of X IN (n, d), sample_weight IN
+ * (n). When `assign`: label each row with its nearest center (labels INOUT
+ * (n): the previous labels in, the new ones out, stored only where they
+ * change), *inertia OUT = sum of w * sum((x - c)^2), *n_changed OUT = the
+ * labels changed; otherwise labels IN and both outputs 0. Then, rows
+ * in order: sums OUT (k, d)[label] = sum of w * x, weights OUT (k)[label]
+ * = sum of w (both zeroed first). m IN. */
+void fk_lloyd_rows_f32(const fk_model *m, const float *X, const double *sample_weight,
+                       ptrdiff_t start, ptrdiff_t end, int assign, int32_t *labels,
+                       double *sums, double *weights, double *inertia,
+                       ptrdiff_t *n_changed);
+void fk_lloyd_rows_f64(const fk_model *m, const double *X, const double *sample_weight,
+                       ptrdiff_t start, ptrdiff_t end, int assign, int32_t *labels,
+                       double *sums, double *weights, double *inertia,
+                       ptrdiff_t *n_changed);
+
+/* out OUT (n)[i] = sum((x_i - centers[labels[i]])^2), exactly, for rows
+ * [start, end); X IN (n, d), centers IN (k, d), labels IN (n). */
+void fk_label_sq_dist_rows_f32(const float *X, ptrdiff_t d, const float *centers,
+                               const int32_t *labels, ptrdiff_t start, ptrdiff_t end,
+                               double *out);
+void fk_label_sq_dist_rows_f64(const double *X, ptrdiff_t d, const double *centers,
+                               const int32_t *labels, ptrdiff_t start, ptrdiff_t end,
+                               double *out);
+
+/* Returns sum(w_i * |x_i - centers[labels[i]]|^2) over rows [start, end):
+ * exact distances, a float64 sum in an order fixed by the rows. X IN (n, d),
+ * centers IN (k, d), labels IN (n), sample_weight IN (n). */
+double fk_inertia_rows_f32(const float *X, ptrdiff_t d, const float *centers,
+                           const int32_t *labels, const double *sample_weight,
+                           ptrdiff_t start, ptrdiff_t end);
+double fk_inertia_rows_f64(const double *X, ptrdiff_t d, const double *centers,
+                           const int32_t *labels, const double *sample_weight,
+                           ptrdiff_t start, ptrdiff_t end);
+
+/* ---------------------------------------------------------------------------
+ * k-means++
+ * ------------------------------------------------------------------------- */
+
+/* m OUT: candidates IN (k, d) in the dense layout of the process path,
+ * centered by mean IN (d) (the same offset x_sq was computed with). 0 on
+ * success, -1 if out of memory or k > fk_max_candidates of that path. */
+int fk_candidates_init_f32(fk_model *m, const float *candidates, ptrdiff_t k,
+                           ptrdiff_t d, const float *mean);
+int fk_candidates_init_f64(fk_model *m, const double *candidates, ptrdiff_t k,
+                           ptrdiff_t d, const double *mean);
+/* The most candidates one model holds on the process path. */
+ptrdiff_t fk_max_candidates(int is_double);
+
+/* potentials OUT (m->k)[j] = sum over rows [start, end) of
+ * w * min(closest, |x - c_j|^2) for every candidate j, |x - c_j|^2 from the
+ * expansion around the model's mean (x_sq IN (n)[i] = |x_i - mean|^2),
+ * clamped at zero; rows added in order. X IN (n, d), sample_weight IN (n),
+ * closest IN (n). m IN. */
+void fk_potentials_rows_f32(const fk_model *m, const float *X, const double *sample_weight,
+                            const double *x_sq, const double *closest, ptrdiff_t start,
+                            ptrdiff_t end, double *potentials);
+void fk_potentials_rows_f64(const fk_model *m, const double *X, const double *sample_weight,
+                            const double *x_sq, const double *closest, ptrdiff_t start,
+                            ptrdiff_t end, double *potentials);
+
+/* For rows [start, end): closest INOUT (n)[i] = min(closest[i],
+ * sum((x_i - center)^2)) (exact), weighted OUT (n)[i] = w[i] * closest[i].
+ * X IN (n, d), center IN (d), sample_weight IN (n). */
+void fk_closest_rows_f32(const float *X, ptrdiff_t d, const float *center,
+                         const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
+                         double *closest, double *weighted);
+void fk_closest_rows_f64(const double *X, ptrdiff_t d, const double *center,
+                         const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
+                         double *closest, double *weighted);
+
+/* out OUT (n)[i] = sum((x_i - point)^2) for rows [start, end); X IN (n, d),
+ * point IN (d). */
+void fk_row_sq_dist_f32(const float *X, ptrdiff_t d, const float *point,
+                        ptrdiff_t start, ptrdiff_t end, double *out);
+void fk_row_sq_dist_f64(const double *X, ptrdiff_t d, const double *point,
+                        ptrdiff_t start, ptrdiff_t end, double *out);
+
+/* ---------------------------------------------------------------------------
+ * Triangle-inequality bounds (Hamerly, Elkan, Yinyang): bounds.c
+ *
+ * One kernel, configured by how the centers are grouped. Every point keeps
+ * its label a, an upper bound u >= |x - c_a| and one lower bound per group
+ * of centers, l[g] <= min |x - c_j| over the centers j != a of group g.
+ * Hamerly is one group, Elkan one group per center, Yinyang about k / 10
+ * groups. When the centers move by delta_j the bounds become u + delta_a
+ * and l[g] - max_{j in g} delta_j.
+ *
+ * Exactness. Lloyd labels a point with the argmin of distances computed in
+ * the input precision, each wrong by at most E (see fk_bounds.kappa); a
+ * center whose true squared distance exceeds the smallest one by more than
+ * 2E can never be Lloyd's choice. So a point (or a group) is skipped only
+ * when its bounds prove that margin, every bound is rounded outwards, and a
+ * point whose nearest center is not clear by 2E is labelled by Lloyd's own
+ * kernel (fk_assign_rows): the labels are Lloyd's, bit for bit, at every
+ * iteration.
+ * ------------------------------------------------------------------------- */
+
+typedef struct {                 /* every pointer IN, owned by the caller */
+    ptrdiff_t d, k, n_groups;
+    const int32_t *group_start;  /* (n_groups + 1) first position of each group */
+    const int32_t *group_of;     /* (k) group of each center */
+    const int32_t *center_at;    /* (k) center at each position (group order) */
+    const void *soa;             /* (d, k) centers in group order, feature-major */
+    const void *centers;         /* (k, d) centers, row-major */
+    const double *shift;         /* (k) upper bound on how far each center moved */
+    const double *group_shift;   /* (n_groups) largest shift in each group */
+    const double *half_gap;      /* (k) lower bound on half the distance to the
+                                    nearest other center, or NULL */
+    const double *center_dist;   /* (k, k) lower bounds on center distances, or NULL */
+    /* Lloyd's error on any of its distances to x is at most
+     *   E = kappa * (R (|x| + |m| + R) + (|x - m| + R)^2),
+     * m the mean of the centers and R = spread >= max |c - m|: its dense
+     * kernel compares |c'|^2 + 2 m.c' - 2 x.c' (c' = c - m), whose errors
+     * all carry a factor |c'| <= R, and its low-d kernel sums (x - c)^2,
+     * off by (d + 3) eps relative. kappa is twice (8 d + 24) eps. */
+    double kappa;
+    double spread;               /* R */
+    double center_norm;          /* |m| */
+    double gamma;                /* relative error of the distances computed here */
+    const fk_model *model;       /* Lloyd's nearest-center kernel, for near-ties */
+} fk_bounds;
+
+typedef struct {
+    ptrdiff_t changed;    /* labels changed */
+    ptrdiff_t distances;  /* point-center distances evaluated */
+} fk_bounds_stats;
+
+/* Update the bounds and labels of rows [start, end) for new centers.
+ * b IN; X IN (n, d); x_norm IN (n) |x|; labels INOUT (n); upper INOUT (n);
+ * lower INOUT (n, n_groups); stats OUT. Returns -1 if out of memory, else 0. */
+int fk_bounded_rows_f32(const fk_bounds *b, const float *X, const double *x_norm,
+                        ptrdiff_t start, ptrdiff_t end, int32_t *labels, double *upper,
+                        double *lower, fk_bounds_stats *stats);
+int fk_bounded_rows_f64(const fk_bounds *b, const double *X, const double *x_norm,
+                        ptrdiff_t start, ptrdiff_t end, int32_t *labels, double *upper,
+                        double *lower, fk_bounds_stats *stats);
+
+/* Bounds of rows [start, end) already labelled (by Lloyd's pass): b IN,
+ * X IN (n, d), labels IN (n), group_gap IN (k, n_groups) a lower bound on
+ * the distance from each center to the other centers of each group; upper
+ * OUT (n), lower OUT (n, n_groups). One distance per row. */
+void fk_start_bounds_f32(const fk_bounds *b, const float *X, ptrdiff_t start, ptrdiff_t end,
+                         const int32_t *labels, const double *group_gap, double *upper,
+                         double *lower);
+void fk_start_bounds_f64(const fk_bounds *b, const double *X, ptrdiff_t start, ptrdiff_t end,
+                         const int32_t *labels, const double *group_gap, double *upper,
+                         double *lower);
+
+/* row OUT (k)[j]: a lower bound on |c_i - c_j| (+inf for j = i); centers_t
+ * IN (d, k) is the transpose of the centers in float64. */
+void fk_center_gaps(const double *centers_t, ptrdiff_t k, ptrdiff_t d, ptrdiff_t i,
+                    double *row);
+
+/* ---------------------------------------------------------------------------
+ * Sparse (CSR) rows: sparse.c
+ * ------------------------------------------------------------------------- */
+
+/* Values of one cache line: the transposed centers' width is a multiple of it. */
+#define FK_SPARSE_LINE_BYTES 64
+
+/* dots OUT (width)[c] = sum_{p in [p0, p1)} data[p] * ct[indices[p] * width + c]:
+ * one CSR row (data IN, indices IN, entries [p0, p1)) against the
+ * transposed centers ct IN (d, width), aligned to FK_SPARSE_LINE_BYTES, width
+ * a multiple of FK_SPARSE_LINE_BYTES / sizeof(value). */
+void fk_sparse_dots_f32_i32(const float *data, const int32_t *indices, ptrdiff_t p0,
+                            ptrdiff_t p1, const float *ct, ptrdiff_t width, float *dots);
+void fk_sparse_dots_f32_i64(const float *data, const int64_t *indices, ptrdiff_t p0,
+                            ptrdiff_t p1, const float *ct, ptrdiff_t width, float *dots);
+void fk_sparse_dots_f64_i32(const double *data, const int32_t *indices, ptrdiff_t p0,
+                            ptrdiff_t p1, const double *ct, ptrdiff_t width, double *dots);
+void fk_sparse_dots_f64_i64(const double *data, const int64_t *indices, ptrdiff_t p0,
+                            ptrdiff_t p1, const double *ct, ptrdiff_t width, double *dots);
+
+/* ---------------------------------------------------------------------------
+ * Silhouette: sums of Euclidean distances per cluster, silhouette.c
+ *
+ * Direct differences (no expansion, so no cancellation) in float64. The
+ * points are sorted by cluster and packed in tiles of FK_SIL_TILE columns,
+ * transposed: packed is (n_tiles, d, FK_SIL_TILE), zero-padded to whole
+ * tiles; cluster c holds the sorted points [cluster_end[c - 1],
+ * cluster_end[c]). Each sum receives its terms in a fixed order (tile by
+ * tile, column by column), whatever the thread count.
+ * ------------------------------------------------------------------------- */
+
+#define FK_SIL_TILE 256
+#define FK_SIL_ROWS 4
+
+/* cluster_sums OUT (n_groups * FK_SIL_ROWS, n_clusters)[r, c] = sum of
+ * |x_r - p| over the points p of cluster c, for the n_groups * FK_SIL_ROWS
+ * points x_r from point `first` on (all in one tile). packed IN,
+ * cluster_end IN (n_clusters); dist: scratch of n_groups * FK_SIL_ROWS *
+ * FK_SIL_TILE doubles. */
+void fk_sil_cluster_sums(ptrdiff_t first, ptrdiff_t n_groups, ptrdiff_t d,
+                         const double *packed, ptrdiff_t n_points,
+                         const int64_t *cluster_end, ptrdiff_t n_clusters,
+                         double *dist, double *cluster_sums);
+
+/* Every distance between the points of tiles I and J, computed once and
+ * added to the per-cluster sums of both tiles' points: sums INOUT
+ * (n_points, n_clusters)[i, c] += the sum of |x_i - x_j| over the points j
+ * of tile J in cluster c, for i in tile I, and the same with the roles
+ * swapped (for I == J once). packed IN, cluster_end IN (n_clusters), codes
+ * IN (n_points) the cluster of every sorted point; dist: scratch of
+ * FK_SIL_ROWS * FK_SIL_TILE doubles; column_sums: scratch of FK_SIL_TILE
+ * doubles per cluster of tile I. No two concurrent calls may share a tile. */
+void fk_sil_tile_pair(const double *packed, ptrdiff_t d, ptrdiff_t n_points,
+                      ptrdiff_t tile_i, ptrdiff_t tile_j, const int64_t *cluster_end,
+                      const int64_t *codes, ptrdiff_t n_clusters, double *dist,
+                      double *column_sums, double *sums);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FASTKMEANS_H */
