@@ -20,7 +20,12 @@ import fastkmeans
 from fastkmeans import _reference as ref
 from fastkmeans._lloyd import lloyd_iteration
 from fastkmeans._simd import (
-    PATH_NAMES, active_path, best_path, family_paths, forced_path, supported_paths,
+    PATH_NAMES,
+    active_path,
+    best_path,
+    family_paths,
+    forced_path,
+    supported_paths,
 )
 
 PATHS = supported_paths()

@@ -1,4 +1,5 @@
-# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+# cython: language_level=3, boundscheck=False, wraparound=False
+# cython: cdivision=True, initializedcheck=False
 """Exact accelerated k-means: Hamerly, Elkan and Yinyang bounds.
 
 All three are one step (``BoundedStep``, run by ``_run.py``) around one C kernel
@@ -34,8 +35,9 @@ from libc.math cimport INFINITY, fabs
 from libc.stdlib cimport free, malloc
 
 from ._common cimport (
-    MAX_BLOCKS, BlockPlan, bounded_rows, center_gaps, fk_bounds, fk_bounds_stats, fk_model,
-    floating, model_free, model_init, start_bounds, useful_threads,
+    BlockPlan, MAX_BLOCKS, block_end, block_start, bounded_rows, center_gaps, fk_bounds,
+    fk_bounds_stats, fk_model, floating, model_free, model_init, plan_blocks, start_bounds,
+    useful_threads,
 )
 from ._lloyd cimport LloydStep, _has_empty_cluster, _pass
 from ._assign import inertia as exact_inertia
@@ -209,16 +211,15 @@ cdef void _bounded_block(void *data, Py_ssize_t block, Py_ssize_t start,
 
 cdef void _start_bounds(const fk_bounds *bounds, const floating *X, const int *labels,
                         const double *group_gap, double *upper, double *lower,
-                        BlockPlan plan, Py_ssize_t n_samples, int n_threads) noexcept nogil:
+                        Py_ssize_t n_samples, int n_threads) noexcept nogil:
     """Bounds of every row after Lloyd's first pass (fk_start_bounds per block)."""
-    cdef Py_ssize_t b, start, end
-    cdef int threads = useful_threads(n_threads, plan.n_blocks,
+    cdef BlockPlan plan = plan_blocks(n_samples, n_threads,
                                       <double>n_samples * (bounds.d + bounds.n_groups))
-    for b in prange(plan.n_blocks, schedule="dynamic", num_threads=threads,
-                    use_threads_if=threads > 1):
-        start = b * plan.block_rows
-        end = min(n_samples, start + plan.block_rows)
-        start_bounds(bounds, X, start, end, labels, group_gap, upper, lower)
+    cdef Py_ssize_t b
+    for b in prange(plan.n_blocks, schedule="dynamic", num_threads=plan.threads,
+                    use_threads_if=plan.threads > 1):
+        start_bounds(bounds, X, block_start(plan, b), block_end(plan, b), labels, group_gap,
+                     upper, lower)
 
 
 cdef class BoundedStep(LloydStep):
@@ -315,7 +316,6 @@ cdef class BoundedStep(LloydStep):
         cdef int n_threads = self.n_threads
         cdef BlockPlan plan = self.ws.plan
         cdef const double[:, ::1] centers_t_view
-        cdef const void *soa_data
         cdef double[::1] half_gap_view = self.half_gap
         cdef double[:, ::1] center_dist_view = self.center_dist
         cdef double[:, ::1] group_gap_view
@@ -365,11 +365,11 @@ cdef class BoundedStep(LloydStep):
             inertia, n_changed, _, _ = LloydStep.assign_and_sum(self)
             if self.single:
                 _start_bounds(&self.bounds, &self.X32[0, 0], self.hook.labels,
-                              &group_gap_view[0, 0], self.hook.upper, self.hook.lower, plan,
+                              &group_gap_view[0, 0], self.hook.upper, self.hook.lower,
                               n_samples, n_threads)
             else:
                 _start_bounds(&self.bounds, &self.X64[0, 0], self.hook.labels,
-                              &group_gap_view[0, 0], self.hook.upper, self.hook.lower, plan,
+                              &group_gap_view[0, 0], self.hook.upper, self.hook.lower,
                               n_samples, n_threads)
             self.group_gap = None
             n_distances = n_samples * (n_clusters + 1)

@@ -1,4 +1,5 @@
-# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+# cython: language_level=3, boundscheck=False, wraparound=False
+# cython: cdivision=True, initializedcheck=False
 """Assignment kernels: which center each point belongs to, and how far it is.
 
 Each kernel walks the rows in blocks (see ``_common.plan_blocks``) in
@@ -8,8 +9,8 @@ parallel; none stores more than one distance per point.
 from cython.parallel cimport prange
 
 from ._common cimport (
-    MAX_BLOCKS, BlockPlan, assign_rows, fk_model, floating, inertia_rows, label_sq_dist_rows,
-    model_free, model_init, plan_blocks, useful_threads,
+    BlockPlan, MAX_BLOCKS, assign_rows, block_end, block_start, fk_model, floating,
+    inertia_rows, label_sq_dist_rows, model_free, model_init, plan_blocks,
 )
 
 
@@ -37,19 +38,18 @@ def assign_labels(
         OpenMP threads to use.
     """
     cdef Py_ssize_t n_samples = X.shape[0]
-    cdef BlockPlan plan = plan_blocks(n_samples)
+    cdef BlockPlan plan = plan_blocks(n_samples, n_threads,
+                                      <double>n_samples * X.shape[1] * centers.shape[0])
     cdef fk_model model
     cdef Py_ssize_t b
-    cdef int threads = useful_threads(n_threads, plan.n_blocks,
-                                      <double>n_samples * X.shape[1] * centers.shape[0])
 
     if model_init(&model, &centers[0, 0], centers.shape[0], X.shape[1]) != 0:
         raise MemoryError("fastkmeans: no memory for the packed centers")
     with nogil:
-        for b in prange(plan.n_blocks, schedule="dynamic", num_threads=threads,
-                        use_threads_if=threads > 1):
-            assign_rows(&model, &X[0, 0], b * plan.block_rows,
-                        min(n_samples, (b + 1) * plan.block_rows),
+        for b in prange(plan.n_blocks, schedule="dynamic", num_threads=plan.threads,
+                        use_threads_if=plan.threads > 1):
+            assign_rows(&model, &X[0, 0], block_start(plan, b),
+                        block_end(plan, b),
                         &labels[0], &min_sq_dist[0])
     model_free(&model)
 
@@ -78,20 +78,19 @@ def label_sq_distances(
     """
     cdef Py_ssize_t n_samples = X.shape[0]
     cdef Py_ssize_t n_features = X.shape[1]
-    cdef BlockPlan plan = plan_blocks(n_samples)
+    cdef BlockPlan plan = plan_blocks(n_samples, n_threads, <double>n_samples * n_features)
     cdef Py_ssize_t b
-    cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>n_samples * n_features)
     with nogil:
-        for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
-                        use_threads_if=threads > 1):
+        for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
+                        use_threads_if=plan.threads > 1):
             label_sq_dist_rows(&X[0, 0], n_features, &centers[0, 0], &labels[0],
-                               b * plan.block_rows, min(n_samples, (b + 1) * plan.block_rows),
+                               block_start(plan, b), block_end(plan, b),
                                &sq_dist[0])
 
 
 def inertia(
     const floating[:, ::1] X,        # IN (n_samples, n_features)
-    const double[::1] sample_weight, # IN (n_samples,)
+    const double[::1] sample_weight,  # IN (n_samples,)
     const floating[:, ::1] centers,  # IN (n_clusters, n_features)
     const int[::1] labels,           # IN (n_samples,)
     int n_threads,
@@ -123,16 +122,15 @@ def inertia(
     """
     cdef Py_ssize_t n_samples = X.shape[0]
     cdef Py_ssize_t n_features = X.shape[1]
-    cdef BlockPlan plan = plan_blocks(n_samples)
+    cdef BlockPlan plan = plan_blocks(n_samples, n_threads, <double>n_samples * n_features)
     cdef double block_sum[MAX_BLOCKS]
     cdef Py_ssize_t b
-    cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>n_samples * n_features)
     with nogil:
-        for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
-                        use_threads_if=threads > 1):
+        for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
+                        use_threads_if=plan.threads > 1):
             block_sum[b] = inertia_rows(&X[0, 0], n_features, &centers[0, 0],
-                                        &labels[0], &sample_weight[0], b * plan.block_rows,
-                                        min(n_samples, (b + 1) * plan.block_rows))
+                                        &labels[0], &sample_weight[0], block_start(plan, b),
+                                        block_end(plan, b))
 
     total = 0.0
     for b in range(plan.n_blocks):

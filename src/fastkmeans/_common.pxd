@@ -243,30 +243,54 @@ cdef enum:
 
 
 cdef struct BlockPlan:
-    Py_ssize_t block_rows
+    Py_ssize_t n_rows       # rows split into blocks
+    Py_ssize_t block_rows   # rows per block (the last block may be shorter)
     Py_ssize_t n_blocks
+    int threads             # threads worth a team for the work of all blocks
 
 
-cdef inline BlockPlan plan_blocks(Py_ssize_t n_samples) noexcept nogil:
-    """Split ``n_samples`` rows into at most ``MAX_BLOCKS`` equal blocks.
+cdef inline BlockPlan plan_blocks(Py_ssize_t n_rows, int n_threads=1,
+                                  double work=0.0) noexcept nogil:
+    """The block loop's set-up: ``n_rows`` rows split into at most
+    ``MAX_BLOCKS`` equal blocks, and the threads worth using for them.
+
+    Every parallel kernel loops ``for b in prange(plan.n_blocks,
+    num_threads=plan.threads, use_threads_if=plan.threads > 1)`` over rows
+    ``block_start(plan, b)`` to ``block_end(plan, b)``.
 
     Parameters
     ----------
-    n_samples : Py_ssize_t
+    n_rows : Py_ssize_t
         Number of rows to split (>= 1).
+    n_threads : int, default=1
+        Threads the caller may use.
+    work : double, default=0
+        Units of work of all the rows (see ``useful_threads``); tiny work
+        runs on the calling thread.
 
     Returns
     -------
     BlockPlan
-        ``block_rows`` rows per block (the last block may be shorter) and
-        ``n_blocks`` blocks.
     """
     cdef BlockPlan plan
-    plan.block_rows = (n_samples + MAX_BLOCKS - 1) // MAX_BLOCKS
+    plan.n_rows = n_rows
+    plan.block_rows = (n_rows + MAX_BLOCKS - 1) // MAX_BLOCKS
     if plan.block_rows < MIN_BLOCK_ROWS:
         plan.block_rows = MIN_BLOCK_ROWS
-    plan.n_blocks = (n_samples + plan.block_rows - 1) // plan.block_rows
+    plan.n_blocks = (n_rows + plan.block_rows - 1) // plan.block_rows
+    plan.threads = useful_threads(n_threads, plan.n_blocks, work)
     return plan
+
+
+cdef inline Py_ssize_t block_start(BlockPlan plan, Py_ssize_t block) noexcept nogil:
+    """First row of ``block``."""
+    return block * plan.block_rows
+
+
+cdef inline Py_ssize_t block_end(BlockPlan plan, Py_ssize_t block) noexcept nogil:
+    """One past the last row of ``block``."""
+    cdef Py_ssize_t end = (block + 1) * plan.block_rows
+    return end if end < plan.n_rows else plan.n_rows
 
 
 cdef inline int useful_threads(int n_threads, Py_ssize_t n_blocks, double work) noexcept nogil:

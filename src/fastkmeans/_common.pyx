@@ -1,4 +1,5 @@
-# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+# cython: language_level=3, boundscheck=False, wraparound=False
+# cython: cdivision=True, initializedcheck=False
 """The C core's one home in Python: build facts, instruction-set paths, the
 input scan, and the exported front ends of every kernel (see _common.pxd).
 
@@ -12,8 +13,8 @@ from libc.stddef cimport ptrdiff_t
 from libc.stdint cimport int32_t, int64_t
 
 from ._common cimport (
-    FK_N_FAMILIES, FK_N_PATHS, MAX_BLOCKS, BlockPlan, fk_bounds, fk_bounds_stats, fk_model,
-    floating, index_t, plan_blocks, useful_threads,
+    BlockPlan, FK_N_FAMILIES, FK_N_PATHS, MAX_BLOCKS, fk_bounds, fk_bounds_stats, fk_model,
+    floating, index_t, plan_blocks,
 )
 
 
@@ -347,17 +348,16 @@ def scan_finite_and_magnitude(
     """
     cdef Py_ssize_t n_rows = X.shape[0]
     cdef Py_ssize_t n_values = n_rows * X.shape[1]
-    cdef BlockPlan plan = plan_blocks(n_rows)
+    cdef BlockPlan plan = plan_blocks(n_rows, n_threads, <double>n_values)
     cdef Py_ssize_t block_values = plan.block_rows * X.shape[1]
     cdef double block_max[MAX_BLOCKS]
     cdef Py_ssize_t block_bad[MAX_BLOCKS]
     cdef const floating *values = &X[0, 0]
     cdef Py_ssize_t b, begin
-    cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>n_values)
 
     with nogil:
-        for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
-                        use_threads_if=threads > 1):
+        for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
+                        use_threads_if=plan.threads > 1):
             begin = b * block_values
             if floating is float:
                 block_bad[b] = fk_scan_float(values + begin,

@@ -1,4 +1,5 @@
-# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+# cython: language_level=3, boundscheck=False, wraparound=False
+# cython: cdivision=True, initializedcheck=False
 """Distances of every point to every center: the output of ``KMeans.transform``.
 
 The output is n_samples x n_clusters by nature; nothing else of that size is
@@ -10,7 +11,7 @@ from cython.parallel cimport prange
 from libc.math cimport sqrt
 from libc.stdlib cimport free, malloc
 
-from ._common cimport BlockPlan, floating, plan_blocks, row_sq_dist, useful_threads
+from ._common cimport BlockPlan, block_end, block_start, floating, plan_blocks, row_sq_dist
 
 cdef enum:
     # float64 scratch values per thread: a chunk of rows x all centers, small
@@ -72,19 +73,18 @@ def distances_to_centers(
     cdef Py_ssize_t n_samples = X.shape[0]
     cdef Py_ssize_t n_features = X.shape[1]
     cdef Py_ssize_t n_clusters = centers.shape[0]
-    cdef BlockPlan plan = plan_blocks(n_samples)
+    cdef BlockPlan plan = plan_blocks(n_samples, n_threads,
+                                      <double>n_samples * n_features * n_clusters)
     cdef Py_ssize_t chunk_rows = max(MIN_CHUNK_ROWS,
                                      min(plan.block_rows, SCRATCH_VALUES // n_clusters))
-    cdef int threads = useful_threads(n_threads, plan.n_blocks,
-                                      <double>n_samples * n_features * n_clusters)
     cdef Py_ssize_t b
     cdef int failed = 0
     with nogil:
-        for b in prange(plan.n_blocks, schedule="dynamic", num_threads=threads,
-                        use_threads_if=threads > 1):
+        for b in prange(plan.n_blocks, schedule="dynamic", num_threads=plan.threads,
+                        use_threads_if=plan.threads > 1):
             failed += _block_distances(&X[0, 0], n_features, &centers[0, 0], n_clusters,
-                                       b * plan.block_rows,
-                                       min(n_samples, (b + 1) * plan.block_rows),
+                                       block_start(plan, b),
+                                       block_end(plan, b),
                                        chunk_rows, &out[0, 0]) != 0
     if failed:
         raise MemoryError("fastkmeans: no memory for the distance scratch buffers")

@@ -1,4 +1,5 @@
-# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+# cython: language_level=3, boundscheck=False, wraparound=False
+# cython: cdivision=True, initializedcheck=False
 """k-means++ kernels: distances of all points to candidate centers.
 
 The greedy k-means++ step draws a few candidates and keeps the one that
@@ -16,8 +17,8 @@ import numpy as np
 from cython.parallel cimport prange
 
 from ._common cimport (
-    BlockPlan, candidates_init, closest_rows, fk_model, floating, max_candidates, model_free,
-    plan_blocks, potentials_rows, row_sq_dist, useful_threads,
+    BlockPlan, block_end, block_start, candidates_init, closest_rows, fk_model, floating,
+    max_candidates, model_free, plan_blocks, potentials_rows, row_sq_dist,
 )
 
 
@@ -41,14 +42,13 @@ def row_sq_distances(
         OpenMP threads to use.
     """
     cdef Py_ssize_t n_samples = X.shape[0], n_features = X.shape[1]
-    cdef BlockPlan plan = plan_blocks(n_samples)
+    cdef BlockPlan plan = plan_blocks(n_samples, n_threads, <double>n_samples * n_features)
     cdef Py_ssize_t b
-    cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>n_samples * n_features)
     with nogil:
-        for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
-                        use_threads_if=threads > 1):
-            row_sq_dist(&X[0, 0], n_features, &point[0], b * plan.block_rows,
-                        min(n_samples, (b + 1) * plan.block_rows), &out[0])
+        for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
+                        use_threads_if=plan.threads > 1):
+            row_sq_dist(&X[0, 0], n_features, &point[0], block_start(plan, b),
+                        block_end(plan, b), &out[0])
 
 
 def candidate_potentials(
@@ -86,14 +86,13 @@ def candidate_potentials(
     """
     cdef Py_ssize_t n_samples = X.shape[0], n_features = X.shape[1]
     cdef Py_ssize_t n_candidates = candidates.shape[0]
-    cdef BlockPlan plan = plan_blocks(n_samples)
+    cdef BlockPlan plan = plan_blocks(n_samples, n_threads,
+                                      <double>n_samples * n_features * n_candidates)
     cdef Py_ssize_t group, size, b, j
     cdef fk_model model
     cdef Py_ssize_t per_call
     per_call = max_candidates(floating is double)
     cdef double[:, ::1] block_potentials = np.empty((plan.n_blocks, min(per_call, n_candidates)))
-    cdef int threads = useful_threads(n_threads, plan.n_blocks,
-                                      <double>n_samples * n_features * n_candidates)
 
     for group in range(0, n_candidates, per_call):
         size = min(per_call, n_candidates - group)
@@ -101,11 +100,11 @@ def candidate_potentials(
                            &offset[0]) != 0:
             raise MemoryError("fastkmeans: no memory for the packed candidates")
         with nogil:
-            for b in prange(plan.n_blocks, schedule="dynamic", num_threads=threads,
-                            use_threads_if=threads > 1):
+            for b in prange(plan.n_blocks, schedule="dynamic", num_threads=plan.threads,
+                            use_threads_if=plan.threads > 1):
                 potentials_rows(&model, &X[0, 0], &sample_weight[0], &x_sq[0],
-                                &closest_sq[0], b * plan.block_rows,
-                                min(n_samples, (b + 1) * plan.block_rows),
+                                &closest_sq[0], block_start(plan, b),
+                                block_end(plan, b),
                                 &block_potentials[b, 0])
             model_free(&model)
             for j in range(size):
@@ -142,12 +141,11 @@ def update_closest(
         OpenMP threads to use.
     """
     cdef Py_ssize_t n_samples = X.shape[0], n_features = X.shape[1]
-    cdef BlockPlan plan = plan_blocks(n_samples)
+    cdef BlockPlan plan = plan_blocks(n_samples, n_threads, <double>n_samples * n_features)
     cdef Py_ssize_t b
-    cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>n_samples * n_features)
     with nogil:
-        for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
-                        use_threads_if=threads > 1):
+        for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
+                        use_threads_if=plan.threads > 1):
             closest_rows(&X[0, 0], n_features, &center[0], &sample_weight[0],
-                         b * plan.block_rows, min(n_samples, (b + 1) * plan.block_rows),
+                         block_start(plan, b), block_end(plan, b),
                          &closest_sq[0], &weighted_sq[0])

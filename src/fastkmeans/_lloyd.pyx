@@ -1,4 +1,5 @@
-# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+# cython: language_level=3, boundscheck=False, wraparound=False
+# cython: cdivision=True, initializedcheck=False
 """Lloyd kernels: the fused assign-and-accumulate pass and the center update.
 
 Determinism: per-cluster sums are first accumulated per block of rows (in
@@ -15,8 +16,8 @@ from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy, memset
 
 from ._common cimport (
-    MAX_BLOCKS, BlockPlan, fk_model, floating, lloyd_rows, model_free, model_init,
-    plan_blocks, useful_threads,
+    BlockPlan, MAX_BLOCKS, block_end, block_start, fk_model, floating, lloyd_rows, model_free,
+    model_init, plan_blocks, useful_threads,
 )
 
 cdef enum:
@@ -99,7 +100,6 @@ cdef int _pass(
     lloyd_iteration. ``before_sums(hook_data, block, start, end)``, if
     given, runs on each block before it is summed (its rows then are in
     cache), costing about ``hook_work`` units per row and feature."""
-    cdef Py_ssize_t n_samples = X.shape[0]
     cdef Py_ssize_t n_features = ws.n_features
     cdef Py_ssize_t n_clusters = ws.n_clusters
     cdef BlockPlan plan = ws.plan
@@ -127,11 +127,9 @@ cdef int _pass(
                                use_threads_if=threads > 1):
                 b = first + slot
                 if before_sums != NULL:
-                    before_sums(hook_data, b, b * plan.block_rows,
-                                min(n_samples, (b + 1) * plan.block_rows))
+                    before_sums(hook_data, b, block_start(plan, b), block_end(plan, b))
                 lloyd_rows(&model, &X[0, 0], &sample_weight[0],
-                           b * plan.block_rows,
-                           min(n_samples, (b + 1) * plan.block_rows),
+                           block_start(plan, b), block_end(plan, b),
                            assign, labels,
                            ws.block_sums + slot * n_clusters * n_features,
                            ws.block_weights + slot * n_clusters,

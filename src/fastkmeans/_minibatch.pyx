@@ -1,4 +1,5 @@
-# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+# cython: language_level=3, boundscheck=False, wraparound=False
+# cython: cdivision=True, initializedcheck=False
 """Mini-batch k-means kernel: assign one batch, then move each center towards it.
 
 Sculley's update with a per-center learning rate, as scikit-learn's
@@ -14,8 +15,8 @@ from libc.stdint cimport int32_t, int64_t
 from libc.string cimport memset
 
 from ._common cimport (
-    BlockPlan, assign_rows, fk_model, floating, model_free, model_init, plan_blocks,
-    useful_threads,
+    BlockPlan, assign_rows, block_end, block_start, fk_model, floating, model_free, model_init,
+    plan_blocks,
 )
 
 
@@ -90,8 +91,7 @@ def minibatch_step(
     cdef Py_ssize_t batch_size = batch.shape[0]
     cdef Py_ssize_t n_features = batch.shape[1]
     cdef Py_ssize_t n_clusters = centers.shape[0]
-    cdef BlockPlan plan = plan_blocks(batch_size)
-    cdef int threads = useful_threads(n_threads, plan.n_blocks,
+    cdef BlockPlan plan = plan_blocks(batch_size, n_threads,
                                       <double>batch_size * n_features * n_clusters)
     cdef fk_model model
     cdef Py_ssize_t b, i, c, f
@@ -101,10 +101,10 @@ def minibatch_step(
     if model_init(&model, &centers[0, 0], n_clusters, n_features) != 0:
         raise MemoryError("fastkmeans: no memory for the packed centers")
     with nogil:
-        for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
-                        use_threads_if=threads > 1):
-            assign_rows(&model, &batch[0, 0], b * plan.block_rows,
-                        min(batch_size, (b + 1) * plan.block_rows), &labels[0], &sq_dist[0])
+        for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
+                        use_threads_if=plan.threads > 1):
+            assign_rows(&model, &batch[0, 0], block_start(plan, b),
+                        block_end(plan, b), &labels[0], &sq_dist[0])
         model_free(&model)
 
         memset(&sums[0, 0], 0, n_clusters * n_features * sizeof(double))

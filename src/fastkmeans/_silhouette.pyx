@@ -1,4 +1,5 @@
-# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+# cython: language_level=3, boundscheck=False, wraparound=False
+# cython: cdivision=True, initializedcheck=False
 """Silhouette kernels: exact per-point silhouette values, never an n x n matrix.
 
 Points are sorted by cluster first, so that every cluster is a run of
@@ -111,8 +112,8 @@ def silhouette_sorted(
             failed += 1
         else:
             sil_cluster_sums(first_group * FK_SIL_ROWS, groups, n_features,
-                                &packed[0, 0, 0], n_samples, &cluster_end[0], n_clusters,
-                                dist, sums)
+                             &packed[0, 0, 0], n_samples, &cluster_end[0], n_clusters,
+                             dist, sums)
             end = (first_group + groups) * FK_SIL_ROWS
             if end > n_samples:
                 end = n_samples
@@ -159,7 +160,7 @@ cdef void _block_pair(const double *packed, Py_ssize_t n_features, Py_ssize_t n_
         first_j = i if block_a == block_b else block_b * block_tiles
         for j in range(first_j, j_end):
             sil_tile_pair(packed, n_features, n_samples, i, j, cluster_end, codes,
-                             n_clusters, dist, column_sums, sums)
+                          n_clusters, dist, column_sums, sums)
 
 
 def silhouette_pairs(

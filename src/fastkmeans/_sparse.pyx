@@ -1,4 +1,5 @@
-# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+# cython: language_level=3, boundscheck=False, wraparound=False
+# cython: cdivision=True, initializedcheck=False
 """Kernels for SciPy CSR input: assignment, cluster sums, exact distances, k-means++.
 
 A CSR matrix is passed as its three arrays (``data``, ``indices``,
@@ -33,12 +34,11 @@ import numpy as np
 
 from cython.parallel cimport prange
 from libc.math cimport sqrt
-from libc.stdint cimport int32_t, int64_t
 from libc.string cimport memset
 
 from ._common cimport (
-    FK_SPARSE_LINE_BYTES, MAX_BLOCKS, BlockPlan, floating, index_t, plan_blocks, sparse_dots,
-    useful_threads,
+    BlockPlan, FK_SPARSE_LINE_BYTES, MAX_BLOCKS, block_end, block_start, floating, index_t,
+    plan_blocks, sparse_dots, useful_threads,
 )
 
 #: Bytes the transposed centers are aligned to; their width is a multiple of it.
@@ -155,18 +155,17 @@ def csr_structure(
         without duplicates).
     """
     cdef Py_ssize_t n_samples = indptr.shape[0] - 1
-    cdef BlockPlan plan = plan_blocks(n_samples)
+    cdef BlockPlan plan = plan_blocks(n_samples, n_threads, <double>indptr[n_samples])
     cdef Py_ssize_t block_bad[MAX_BLOCKS]
     cdef int block_sorted[MAX_BLOCKS]
     cdef Py_ssize_t b, i, p, column, previous, bad
     cdef int is_sorted
-    cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>indptr[n_samples])
     with nogil:
-        for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
-                        use_threads_if=threads > 1):
+        for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
+                        use_threads_if=plan.threads > 1):
             bad = -1
             is_sorted = 1
-            for i in range(b * plan.block_rows, min(n_samples, (b + 1) * plan.block_rows)):
+            for i in range(block_start(plan, b), block_end(plan, b)):
                 previous = -1
                 for p in range(indptr[i], indptr[i + 1]):
                     column = indices[p]
@@ -311,9 +310,10 @@ def assign_pass(
         Rows whose label changed.
     """
     cdef Py_ssize_t n_samples = indptr.shape[0] - 1
-    cdef Py_ssize_t n_clusters = centers.shape[0], n_features = centers.shape[1]
+    cdef Py_ssize_t n_clusters = centers.shape[0]
     cdef Py_ssize_t width = ct.shape[1]
-    cdef BlockPlan plan = plan_blocks(n_samples)
+    cdef BlockPlan plan = plan_blocks(n_samples, n_threads,
+                                      <double>indptr[n_samples] * width + n_samples * width)
     cdef double block_inertia[MAX_BLOCKS]
     cdef Py_ssize_t block_changed[MAX_BLOCKS]
     cdef bint want_dist = sq_dist.shape[0] > 0
@@ -321,17 +321,15 @@ def assign_pass(
     cdef floating best_value, value
     cdef floating *dots
     cdef double dist, block_total
-    cdef int threads = useful_threads(
-        n_threads, plan.n_blocks, <double>indptr[n_samples] * width + n_samples * width)
     _check_layout(&ct[0, 0], width * sizeof(floating))
     _check_scratch(scratch.shape[0], scratch.shape[1], plan, width)
     with nogil:
-        for b in prange(plan.n_blocks, schedule="dynamic", num_threads=threads,
-                        use_threads_if=threads > 1):
+        for b in prange(plan.n_blocks, schedule="dynamic", num_threads=plan.threads,
+                        use_threads_if=plan.threads > 1):
             dots = &scratch[b, 0]
             block_total = 0.0
             changed = 0
-            for i in range(b * plan.block_rows, min(n_samples, (b + 1) * plan.block_rows)):
+            for i in range(block_start(plan, b), block_end(plan, b)):
                 _row_dots(&data[0], &indices[0], indptr[i], indptr[i + 1], &ct[0, 0],
                           width, dots)
                 best = 0
@@ -432,8 +430,8 @@ def cluster_sums(
     cdef Py_ssize_t c, q, i, p
     cdef double w, total
     cdef double *row
-    cdef int threads = useful_threads(n_threads, n_clusters,
-                                      <double>indptr[indptr.shape[0] - 1] + sums.shape[0] * n_features)
+    cdef int threads = useful_threads(
+        n_threads, n_clusters, <double>indptr[indptr.shape[0] - 1] + sums.shape[0] * n_features)
     with nogil:
         for c in prange(n_clusters, schedule="dynamic", num_threads=threads,
                         use_threads_if=threads > 1):
@@ -478,13 +476,12 @@ def label_sq_distances(
         OpenMP threads to use.
     """
     cdef Py_ssize_t n_samples = indptr.shape[0] - 1
-    cdef BlockPlan plan = plan_blocks(n_samples)
+    cdef BlockPlan plan = plan_blocks(n_samples, n_threads, <double>indptr[n_samples])
     cdef Py_ssize_t b, i
-    cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>indptr[n_samples])
     with nogil:
-        for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
-                        use_threads_if=threads > 1):
-            for i in range(b * plan.block_rows, min(n_samples, (b + 1) * plan.block_rows)):
+        for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
+                        use_threads_if=plan.threads > 1):
+            for i in range(block_start(plan, b), block_end(plan, b)):
                 out[i] = _row_sq_dist(&data[0], &indices[0], indptr[i], indptr[i + 1],
                                       &centers[labels[i], 0], centers_sq[labels[i]])
 
@@ -519,16 +516,15 @@ def inertia(
         The weighted inertia, float64, the same for any ``n_threads``.
     """
     cdef Py_ssize_t n_samples = indptr.shape[0] - 1
-    cdef BlockPlan plan = plan_blocks(n_samples)
+    cdef BlockPlan plan = plan_blocks(n_samples, n_threads, <double>indptr[n_samples])
     cdef double block_sum[MAX_BLOCKS]
     cdef double total
     cdef Py_ssize_t b, i
-    cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>indptr[n_samples])
     with nogil:
-        for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
-                        use_threads_if=threads > 1):
+        for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
+                        use_threads_if=plan.threads > 1):
             total = 0.0
-            for i in range(b * plan.block_rows, min(n_samples, (b + 1) * plan.block_rows)):
+            for i in range(block_start(plan, b), block_end(plan, b)):
                 total = total + sample_weight[i] * _row_sq_dist(
                     &data[0], &indices[0], indptr[i], indptr[i + 1],
                     &centers[labels[i], 0], centers_sq[labels[i]])
@@ -574,19 +570,18 @@ def sq_distances_to_all(
         OpenMP threads to use.
     """
     cdef Py_ssize_t n_samples = indptr.shape[0] - 1, n_targets = ct.shape[1]
-    cdef BlockPlan plan = plan_blocks(n_samples)
+    cdef BlockPlan plan = plan_blocks(n_samples, n_threads,
+                                      <double>(indptr[n_samples] + n_samples) * n_targets)
     cdef Py_ssize_t b, i, t
     cdef double *dist
-    cdef int threads = useful_threads(n_threads, plan.n_blocks,
-                                      <double>(indptr[n_samples] + n_samples) * n_targets)
     _check_scratch(scratch.shape[0], scratch.shape[1], plan, 2 * n_targets)
     if out.shape[0] != n_samples or out.shape[1] != n_targets:
         raise ValueError("out must have shape (n_samples, n_targets)")
     with nogil:
-        for b in prange(plan.n_blocks, schedule="dynamic", num_threads=threads,
-                        use_threads_if=threads > 1):
+        for b in prange(plan.n_blocks, schedule="dynamic", num_threads=plan.threads,
+                        use_threads_if=plan.threads > 1):
             dist = &scratch[b, 0]
-            for i in range(b * plan.block_rows, min(n_samples, (b + 1) * plan.block_rows)):
+            for i in range(block_start(plan, b), block_end(plan, b)):
                 _row_sq_dists(&data[0], &indices[0], indptr[i], indptr[i + 1], &ct[0, 0],
                               &target_sq[0], n_targets, dist, dist + n_targets)
                 for t in range(n_targets):
@@ -667,24 +662,23 @@ def candidate_potentials(
     """
     cdef Py_ssize_t n_samples = indptr.shape[0] - 1, n_candidates = candidates_sq.shape[0]
     cdef Py_ssize_t width = ct.shape[1]
-    cdef BlockPlan plan = plan_blocks(n_samples)
+    cdef BlockPlan plan = plan_blocks(n_samples, n_threads,
+                                      <double>(indptr[n_samples] + n_samples) * width)
     cdef Py_ssize_t b, i, t
     cdef double dist
     cdef floating *dots
     cdef double *block_potential
-    cdef int threads = useful_threads(n_threads, plan.n_blocks,
-                                      <double>(indptr[n_samples] + n_samples) * width)
     _check_layout(&ct[0, 0], width * sizeof(floating))
     _check_scratch(scratch.shape[0], scratch.shape[1], plan, width)
     _check_scratch(block_potentials.shape[0], block_potentials.shape[1], plan, n_candidates)
     with nogil:
-        for b in prange(plan.n_blocks, schedule="dynamic", num_threads=threads,
-                        use_threads_if=threads > 1):
+        for b in prange(plan.n_blocks, schedule="dynamic", num_threads=plan.threads,
+                        use_threads_if=plan.threads > 1):
             dots = &scratch[b, 0]
             block_potential = &block_potentials[b, 0]
             for t in range(n_candidates):
                 block_potential[t] = 0.0
-            for i in range(b * plan.block_rows, min(n_samples, (b + 1) * plan.block_rows)):
+            for i in range(block_start(plan, b), block_end(plan, b)):
                 _row_dots(&data[0], &indices[0], indptr[i], indptr[i + 1], &ct[0, 0],
                           width, dots)
                 for t in range(n_candidates):
@@ -718,7 +712,8 @@ def update_closest(
     double[::1] weighted_sq,             # OUT (n_samples,)
     int n_threads,
 ):
-    """k-means++: ``closest_sq = min(closest_sq, |x - center|^2)``; ``weighted_sq = w * closest_sq``.
+    """k-means++: ``closest_sq = min(closest_sq, |x - center|^2)``;
+    ``weighted_sq = w * closest_sq``.
 
     Parameters
     ----------
@@ -740,14 +735,13 @@ def update_closest(
         OpenMP threads to use.
     """
     cdef Py_ssize_t n_samples = indptr.shape[0] - 1
-    cdef BlockPlan plan = plan_blocks(n_samples)
+    cdef BlockPlan plan = plan_blocks(n_samples, n_threads, <double>indptr[n_samples])
     cdef Py_ssize_t b, i
     cdef double dist
-    cdef int threads = useful_threads(n_threads, plan.n_blocks, <double>indptr[n_samples])
     with nogil:
-        for b in prange(plan.n_blocks, schedule="static", num_threads=threads,
-                        use_threads_if=threads > 1):
-            for i in range(b * plan.block_rows, min(n_samples, (b + 1) * plan.block_rows)):
+        for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
+                        use_threads_if=plan.threads > 1):
+            for i in range(block_start(plan, b), block_end(plan, b)):
                 dist = _row_sq_dist(&data[0], &indices[0], indptr[i], indptr[i + 1],
                                     &center[0], center_sq)
                 if dist < closest_sq[i]:
@@ -782,4 +776,3 @@ def take_rows(
             for p in range(start, indptr[rows[r] + 1]):
                 out_data[p + offset] = data[p]
                 out_indices[p + offset] = indices[p]
-
