@@ -111,7 +111,7 @@ def make_sparse_rows(n_samples, n_features, density, n_clusters, dtype, seed=0):
     Half of each row's nonzeros are drawn from the columns of its cluster's
     topic (``n_features / n_clusters`` columns), half uniformly: clusters are
     there to find, and the nonzeros per row are ``density * n_features``.
-    (The same data as ``benchmarks/scripts/sparse_compare.py``.)
+    (``benchmarks/scripts/sparse_compare.py`` uses it too.)
     """
     import scipy.sparse as sp
     rng = np.random.default_rng(seed)

@@ -18,32 +18,20 @@ Usage (reference workload of issue 5)::
         --max-iter 20 --threads 2
 """
 import argparse
+import pathlib
+import sys
 import time
 
 import numpy as np
 
+# the data generator is the asv suite's (benchmarks/asv_bench/common.py)
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+from asv_bench.common import make_sparse_rows  # noqa: E402
+
 
 def make_data(n_samples, n_features, density, n_clusters, dtype, seed=0):
-    """Random CSR rows whose nonzeros lean towards a per-cluster set of columns.
-
-    Half of each row's nonzeros are drawn from the columns of its cluster's
-    topic (``n_features / n_clusters`` columns), half uniformly: clusters are
-    there to find, and the nonzeros per row are ``density * n_features``.
-    """
-    import scipy.sparse as sp
-    rng = np.random.default_rng(seed)
-    per_row = max(1, int(round(density * n_features)))
-    topic_width = max(per_row, n_features // n_clusters)
-    topics = rng.integers(0, n_clusters, size=n_samples)
-    topic_columns = (topics[:, None] * (n_features // n_clusters)
-                     + rng.integers(0, topic_width, size=(n_samples, per_row // 2))) % n_features
-    uniform_columns = rng.integers(0, n_features, size=(n_samples, per_row - per_row // 2))
-    columns = np.concatenate([topic_columns, uniform_columns], axis=1)
-    rows = np.repeat(np.arange(n_samples), per_row)
-    values = rng.uniform(0.0, 1.0, size=rows.size)
-    X = sp.csr_matrix((values, (rows, columns.ravel())), shape=(n_samples, n_features))
-    X.sum_duplicates()
-    return X.astype(dtype)
+    """The asv suite's topic-like CSR rows (``asv_bench.common.make_sparse_rows``)."""
+    return make_sparse_rows(n_samples, n_features, density, n_clusters, dtype, seed)
 
 
 def best_of_alternating(functions, repeat):

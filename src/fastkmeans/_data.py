@@ -182,11 +182,6 @@ class CSRData:
         return self.data.dtype
 
     @property
-    def nbytes(self) -> int:
-        """Bytes of the three arrays."""
-        return self.data.nbytes + self.indices.nbytes + self.indptr.nbytes
-
-    @property
     def arrays(self) -> tuple:
         """``(data, indices, indptr)``: the first arguments of every sparse kernel."""
         return self.data, self.indices, self.indptr
