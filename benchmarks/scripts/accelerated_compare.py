@@ -27,7 +27,6 @@ import numpy as np
 
 import fastkmeans
 from fastkmeans._algorithm import choose_algorithm
-from fastkmeans._init import initial_centers
 
 #: Idle time before each timed run.
 PAUSE_SECONDS = 0.3
@@ -110,8 +109,7 @@ def compare(name, repeats, n_threads):
 
     description, loader = WORKLOADS[name]
     X, n_clusters = loader()
-    init = initial_centers("k-means++", X, n_clusters, np.ones(X.shape[0]),
-                           np.random.default_rng(0), n_threads)
+    init = fastkmeans.kmeans_plusplus(X, n_clusters, random_state=0, n_threads=n_threads)[0]
     runs = {}
     for algorithm in ("lloyd", "hamerly", "yinyang", "elkan", "auto"):
         runs[f"fastkmeans {algorithm}"] = (

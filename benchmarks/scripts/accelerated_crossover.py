@@ -17,7 +17,6 @@ import time
 import numpy as np
 
 import fastkmeans
-from fastkmeans._init import initial_centers
 
 ALGORITHMS = ("lloyd", "hamerly", "yinyang")
 
@@ -43,8 +42,8 @@ def main(argv=None):
     for n_features in map(int, args.features.split(",")):
         for n_clusters in map(int, args.clusters.split(",")):
             X = blobs(args.samples, n_features, n_clusters)
-            init = initial_centers("k-means++", X, n_clusters, np.ones(X.shape[0]),
-                                   np.random.default_rng(0), args.threads)
+            init = fastkmeans.kmeans_plusplus(X, n_clusters, random_state=0,
+                                              n_threads=args.threads)[0]
             times = {name: [] for name in ALGORITHMS}
             for _ in range(args.repeats):
                 for name in ALGORITHMS:
