@@ -209,17 +209,21 @@ cdef void _bounded_block(void *data, Py_ssize_t block, Py_ssize_t start,
             hook.labels, hook.upper, hook.lower, &hook.stats[block])
 
 
-cdef void _start_bounds(const fk_bounds *bounds, const floating *X, const int *labels,
-                        const double *group_gap, double *upper, double *lower,
-                        Py_ssize_t n_samples, int n_threads) noexcept nogil:
+cdef void _start_bounds(const _Hook *hook, const double *group_gap, Py_ssize_t n_samples,
+                        int n_threads) noexcept nogil:
     """Bounds of every row after Lloyd's first pass (fk_start_bounds per block)."""
+    cdef const fk_bounds *bounds = hook.bounds
     cdef BlockPlan plan = plan_blocks(n_samples, n_threads,
                                       <double>n_samples * (bounds.d + bounds.n_groups))
     cdef Py_ssize_t b
     for b in prange(plan.n_blocks, schedule="dynamic", num_threads=plan.threads,
                     use_threads_if=plan.threads > 1):
-        start_bounds(bounds, X, block_start(plan, b), block_end(plan, b), labels, group_gap,
-                     upper, lower)
+        if hook.is_float:
+            start_bounds(bounds, <const float *>hook.X, block_start(plan, b),
+                         block_end(plan, b), hook.labels, group_gap, hook.upper, hook.lower)
+        else:
+            start_bounds(bounds, <const double *>hook.X, block_start(plan, b),
+                         block_end(plan, b), hook.labels, group_gap, hook.upper, hook.lower)
 
 
 cdef class BoundedStep(LloydStep):
@@ -310,11 +314,10 @@ cdef class BoundedStep(LloydStep):
     def assign_and_sum(self):
         """As :meth:`LloydStep.assign_and_sum`, with the bounds."""
         cdef double inertia, error
-        cdef Py_ssize_t n_changed, n_distances, b
+        cdef Py_ssize_t n_changed, n_distances
         cdef Py_ssize_t n_samples = self.X.shape[0]
         cdef Py_ssize_t n_clusters = self.ws.n_clusters, n_features = self.ws.n_features
         cdef int n_threads = self.n_threads
-        cdef BlockPlan plan = self.ws.plan
         cdef const double[:, ::1] centers_t_view
         cdef double[::1] half_gap_view = self.half_gap
         cdef double[:, ::1] center_dist_view = self.center_dist
@@ -363,48 +366,16 @@ cdef class BoundedStep(LloydStep):
             # fastest way to compute all the distances), then the bounds
             # start from the triangle inequality
             inertia, n_changed, _, _ = LloydStep.assign_and_sum(self)
-            if self.single:
-                _start_bounds(&self.bounds, &self.X32[0, 0], self.hook.labels,
-                              &group_gap_view[0, 0], self.hook.upper, self.hook.lower,
-                              n_samples, n_threads)
-            else:
-                _start_bounds(&self.bounds, &self.X64[0, 0], self.hook.labels,
-                              &group_gap_view[0, 0], self.hook.upper, self.hook.lower,
-                              n_samples, n_threads)
+            _start_bounds(&self.hook, &group_gap_view[0, 0], n_samples, n_threads)
             self.group_gap = None
             n_distances = n_samples * (n_clusters + 1)
         else:
             if self.single:
-                if model_init(&self.model, &self.centers32[0, 0], n_clusters,
-                              n_features) != 0:
-                    raise MemoryError("fastkmeans: no memory for the packed centers")
-                # one pass over X, as Lloyd's: each block is labelled (the
-                # hook), then summed while its rows are in cache, in Lloyd's order
-                _pass(self.ws, self.X32, self.sample_weight_view, <const float *>NULL,
-                      self.hook.labels, n_threads, &inertia, &n_changed,
-                      _bounded_block, &self.hook, self.n_groups + 2)
+                _bounded_pass(self, self.X32, self.centers32, &inertia, &n_changed,
+                              &n_distances, &error)
             else:
-                if model_init(&self.model, &self.centers64[0, 0], n_clusters,
-                              n_features) != 0:
-                    raise MemoryError("fastkmeans: no memory for the packed centers")
-                _pass(self.ws, self.X64, self.sample_weight_view, <const double *>NULL,
-                      self.hook.labels, n_threads, &inertia, &n_changed,
-                      _bounded_block, &self.hook, self.n_groups + 2)
-            model_free(&self.model)
-            n_changed = n_distances = 0
-            for b in range(plan.n_blocks):
-                if self.status[b] != 0:
-                    raise MemoryError("fastkmeans: no memory for the bounds' scratch buffers")
-                n_changed += self.stats[b].changed
-                n_distances += self.stats[b].distances
-            if self.single:
-                inertia = _inertia_from_sums(self.ws.sums, self.ws.weights,
-                                             &self.centers32[0, 0], n_clusters, n_features,
-                                             self.weighted_sq_norms, &error)
-            else:
-                inertia = _inertia_from_sums(self.ws.sums, self.ws.weights,
-                                             &self.centers64[0, 0], n_clusters, n_features,
-                                             self.weighted_sq_norms, &error)
+                _bounded_pass(self, self.X64, self.centers64, &inertia, &n_changed,
+                              &n_distances, &error)
             if error > INERTIA_RTOL * inertia:
                 # cancellation (data far from the origin): the exact distances
                 inertia = exact_inertia(self.X, self.sample_weight, current, self.labels,
@@ -426,3 +397,28 @@ cdef class BoundedStep(LloydStep):
                                                self.group_start[:self.n_groups])
         self._take_new_centers()
         return shift
+
+
+cdef int _bounded_pass(BoundedStep step, const floating[:, ::1] X,
+                       const floating[:, ::1] centers, double *inertia,
+                       Py_ssize_t *n_changed, Py_ssize_t *n_distances,
+                       double *error) except -1:
+    """One pass over X, as Lloyd's: each block is labelled with the bounds
+    (the hook), then summed while its rows are in cache, in Lloyd's order.
+    The inertia comes from the sums, with a bound on its rounding error."""
+    cdef Py_ssize_t b
+    cdef Py_ssize_t n_clusters = step.ws.n_clusters, n_features = step.ws.n_features
+    if model_init(&step.model, &centers[0, 0], n_clusters, n_features) != 0:
+        raise MemoryError("fastkmeans: no memory for the packed centers")
+    _pass(step.ws, X, step.sample_weight_view, <const floating *>NULL, step.hook.labels,
+          step.n_threads, inertia, n_changed, _bounded_block, &step.hook, step.n_groups + 2)
+    model_free(&step.model)
+    n_changed[0] = n_distances[0] = 0
+    for b in range(step.ws.plan.n_blocks):
+        if step.status[b] != 0:
+            raise MemoryError("fastkmeans: no memory for the bounds' scratch buffers")
+        n_changed[0] += step.stats[b].changed
+        n_distances[0] += step.stats[b].distances
+    inertia[0] = _inertia_from_sums(step.ws.sums, step.ws.weights, &centers[0, 0], n_clusters,
+                                    n_features, step.weighted_sq_norms, error)
+    return 0
