@@ -1,8 +1,11 @@
 """The knee finder on curves whose knee is known on paper, and elbow() on data."""
+import inspect
+
 import numpy as np
 import pytest
 
 import fastkmeans
+from fastkmeans._fit import fit_validated
 from fastkmeans._knee import find_knee
 
 K = np.arange(1, 10)
@@ -158,3 +161,13 @@ def test_bad_on_fit_is_refused_by_name():
     X, _ = fastkmeans.datasets.blobs(n_samples=50)
     with pytest.raises(TypeError, match="on_fit must be a callable"):
         fastkmeans.elbow(X, on_fit=3)
+
+
+def test_elbow_fits_with_fits_defaults():
+    # elbow calls _fit.fit_validated (X validated once): its defaults must stay fit's
+    inner = inspect.signature(fit_validated).parameters
+    for name, parameter in inspect.signature(fastkmeans.fit).parameters.items():
+        if parameter.kind is parameter.KEYWORD_ONLY:
+            assert name in inner, name
+            if name != "n_threads":  # resolved before fit_validated is called
+                assert inner[name].default == parameter.default, name

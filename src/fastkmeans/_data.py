@@ -227,9 +227,7 @@ class CSRData:
         layout = SparseCenters(centers.shape[0], self.shape[1], self.dtype, self.shape[0])
         layout.load(centers)
         sq_dist = np.empty(self.shape[0])
-        _sparse.assign_pass(*self.arrays, np.zeros(self.shape[0]), layout.ct, layout.ct_sq,
-                            layout.rows, layout.sq, labels, sq_dist, layout.scratch,
-                            n_threads)
+        layout.assign(self, np.zeros(self.shape[0]), labels, sq_dist, n_threads)
         return sq_dist.astype(self.dtype, copy=False)
 
     def inertia(self, centers, labels, sample_weight, n_threads: int) -> float:
@@ -299,6 +297,13 @@ class SparseCenters:
         _sparse.dense_sq_norms(centers, self.sq)
         self.ct_sq[:n_clusters] = self.sq
 
+    def assign(self, X: CSRData, sample_weight, labels, sq_dist, n_threads: int) -> tuple:
+        """Label the rows of ``X`` with the nearest loaded center (``_sparse.assign_pass``):
+        ``labels`` out, exact squared distances into ``sq_dist`` unless it is empty;
+        ``(weighted inertia, labels changed)``."""
+        return _sparse.assign_pass(*X.arrays, sample_weight, self.ct, self.ct_sq, self.rows,
+                                   self.sq, labels, sq_dist, self.scratch, n_threads)
+
 
 def _aligned_zeros(shape, dtype) -> np.ndarray:
     """Zeros whose first element sits on a cache-line boundary."""
@@ -309,7 +314,8 @@ def _aligned_zeros(shape, dtype) -> np.ndarray:
     return raw[skip:skip + n_bytes].view(dtype).reshape(shape)
 
 
-_NO_DISTANCES = np.empty(0)
+# sq_dist of SparseCenters.assign when the distances are not wanted
+NO_DISTANCES = np.empty(0)
 
 
 class SparseLloydStep:
@@ -339,11 +345,10 @@ class SparseLloydStep:
     def assign_and_sum(self):
         """Labels for the current centers and the clusters' sums and weights;
         ``(inertia, n_changed, distance_evaluations, any_empty)``."""
-        X, layout = self.X, self.layout
-        layout.load(self.centers)
-        inertia, n_changed = _sparse.assign_pass(
-            *X.arrays, self.sample_weight, layout.ct, layout.ct_sq, layout.rows, layout.sq,
-            self.labels, _NO_DISTANCES, layout.scratch, self.n_threads)
+        X = self.X
+        self.layout.load(self.centers)
+        inertia, n_changed = self.layout.assign(X, self.sample_weight, self.labels,
+                                                NO_DISTANCES, self.n_threads)
         _sparse.group_rows_by_label(self.labels, self.order, self.offsets)
         _sparse.cluster_sums(*X.arrays, self.sample_weight, self.order, self.offsets,
                              self.sums, self.weights, self.n_threads)

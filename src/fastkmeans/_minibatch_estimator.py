@@ -21,8 +21,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from . import _sparse
-from ._data import CSRData, DenseData, SparseCenters
+from ._data import NO_DISTANCES, CSRData, DenseData, SparseCenters
 from ._estimator_base import (
     _UNCHANGED,
     CentersEstimator,
@@ -93,8 +92,7 @@ class _SparseStepBuffers:
     """Scratch of the CSR step for batches of up to ``batch_size`` rows.
 
     A batch is gathered as CSR rows (its nonzeros copied, never densified),
-    labelled by the sparse assignment kernel (``_sparse.assign_pass`` on
-    the transposed centers of ``_data.SparseCenters``) and the centers moved
+    labelled by the sparse assignment kernel (``_data.SparseCenters.assign``) and the centers moved
     by ``_minibatch.sparse_center_update``: the same update as the dense
     step, so the same data given dense or sparse fit the same centers.
     Memory: the centers transposed (``n_features x width``, dtype of X), the
@@ -108,7 +106,6 @@ class _SparseStepBuffers:
         self.labels = np.empty(batch_size, dtype=np.int32)
         self.sums = np.zeros((n_clusters, n_features))
         self.batch_weights = np.empty(n_clusters)
-        self.no_distances = np.empty(0)
 
     @staticmethod
     def gather(X: CSRData, indices) -> CSRData:
@@ -130,9 +127,7 @@ class _SparseStepBuffers:
         layout = self.layout
         labels = self.labels[:batch.shape[0]]
         layout.load(centers)
-        batch_inertia, _ = _sparse.assign_pass(
-            *batch.arrays, sample_weight, layout.ct, layout.ct_sq, layout.rows, layout.sq,
-            labels, self.no_distances, layout.scratch, n_threads)
+        batch_inertia, _ = layout.assign(batch, sample_weight, labels, NO_DISTANCES, n_threads)
         shift = sparse_center_update(*batch.arrays, sample_weight, labels, centers,
                                      centers_new, counts, self.sums, self.batch_weights)
         return batch_inertia, shift
