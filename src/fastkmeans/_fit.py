@@ -63,9 +63,10 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
     n_init : int or 'auto', default='auto'
         Initialisations to run; the run with the lowest inertia is returned.
         ``'auto'``: 10 for ``'random'`` and callables, 1 otherwise. An array
-        ``init`` always runs once.
+        ``init`` always runs once. At most 10,000.
     max_iter : int, default=300
-        Most Lloyd iterations per run.
+        Most Lloyd iterations per run (at most ``2**31 - 1``, as every integer
+        parameter).
     tol : float, default=1e-4
         Stop when the total squared center shift is at most ``tol`` times the
         mean variance of the features (as scikit-learn). ``0`` stops only when

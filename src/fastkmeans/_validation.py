@@ -24,6 +24,12 @@ from ._sparse import csr_structure
 
 # Labels are int32, as in scikit-learn.
 _MAX_SAMPLES = np.iinfo(np.int32).max
+#: Every integer parameter reaches C as an ``int`` at most: larger values are
+#: refused with a message naming the parameter (never a bare OverflowError).
+C_INT_MAX = int(np.iinfo(np.int32).max)
+#: Most initialisations one fit may run: each is a whole k-means run, so more
+#: than this is a mistake (``n_init=10**9`` would run for ever), not a wish.
+MAX_N_INIT = 10_000
 _INIT_METHODS = ("k-means++", "random")
 
 
@@ -307,7 +313,7 @@ def check_n_init(n_init, init, auto_random: int = 10) -> int:
     random_start = callable(init) or (isinstance(init, str) and init == "random")
     if isinstance(n_init, str) and n_init == "auto":
         return auto_random if random_start else 1
-    n_init = check_positive_int(n_init, "n_init", allowed="or 'auto'")
+    n_init = check_positive_int(n_init, "n_init", allowed="or 'auto'", maximum=MAX_N_INIT)
     if isinstance(init, np.ndarray) and n_init != 1:
         warnings.warn(
             f"init is an array of centers: running one initialisation instead "
@@ -316,14 +322,18 @@ def check_n_init(n_init, init, auto_random: int = 10) -> int:
     return n_init
 
 
-def check_positive_int(value, name: str, allowed: str = "") -> int:
-    """``value`` as an int >= 1."""
+def check_positive_int(value, name: str, allowed: str = "",
+                       maximum: int | None = C_INT_MAX) -> int:
+    """``value`` as an int in ``[1, maximum]`` (no upper bound for ``maximum=None``)."""
     expected = f"a positive integer {allowed}".rstrip()
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise TypeError(f"{name} must be {expected}, got {value!r} of type "
                         f"{type(value).__name__}")
     if value < 1:
         raise ValueError(f"{name} must be {expected}, got {value!r}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name}={value!r} is too large: expected {expected} "
+                         f"at most {maximum}")
     return int(value)
 
 
