@@ -28,7 +28,7 @@ LAYERS = [
     {"_init", "_config"},
     # the public API
     {"__init__", "__main__", "_fit", "_transform", "_estimator_base", "_kmeans_estimator",
-     "_minibatch_estimator", "_elbow", "_metrics", "_plot", "_cli", "_demo"},
+     "_minibatch_estimator", "_elbow", "_metrics", "_gap", "_choose_k", "_plot", "_cli", "_demo"},
 ]
 RANK = {module: rank for rank, layer in enumerate(LAYERS) for module in layer}
 
