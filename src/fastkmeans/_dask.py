@@ -28,6 +28,7 @@ reach this module's functions, and they import Dask when called.
 import dataclasses
 import functools
 import operator
+import sys
 
 import numpy as np
 
@@ -65,6 +66,18 @@ def _compute(*values):
     import dask
 
     return dask.compute(*values)
+
+
+def _fetch(persisted):
+    """The value of a persisted delayed object: on a distributed cluster only
+    a wait and a gather (no new graph), else its in-process value."""
+    if "distributed" in sys.modules:
+        from distributed import futures_of
+
+        futures = futures_of(persisted)
+        if futures:
+            return futures[0].result()
+    return persisted.compute()
 
 
 def _tree_sum(parts):
@@ -427,8 +440,9 @@ class DaskLloydStep:
         """Labels for the current centers and the clusters' sums and weights;
         ``(inertia, n_changed, distance_evaluations, any_empty)``."""
         n_values = self.sums.size
-        # a copy: the centers move in place, a recomputed block must see these
-        centers = _delayed(np.array)(self.centers)
+        # one task holding a copy: the centers move in place, a block recomputed
+        # later must see these
+        centers = _delayed(np.array)(self.centers.copy())
         results = [
             _delayed(_lloyd_block)(block, labels, weights, centers, self.data.n_threads)
             for block, labels, weights in zip(self.data.blocks, self.labels.blocks,
@@ -437,7 +451,7 @@ class DaskLloydStep:
         labels = [getitem(result, 0) for result in results]
         total = _tree_sum([getitem(result, 1) for result in results])
         *self.labels.blocks, total = _persist(*labels, total)
-        packed = _compute(total)[0]
+        packed = _fetch(total)
         self.sums[...] = packed[:n_values].reshape(self.sums.shape)
         self.weights[...] = packed[n_values:-2]
         inertia, n_changed = packed[-2], int(packed[-1])
@@ -499,7 +513,7 @@ class _DaskOversampling:
         closest = [getitem(result, 0) for result in results]
         *self.closest, potential = _persist(
             *closest, _tree_sum([getitem(result, 1) for result in results]))
-        return float(_compute(potential)[0])
+        return float(_fetch(potential))
 
     def sample(self, factor: float, seed: int) -> np.ndarray:
         """Rows kept with probability ``min(1, factor * w * closest)``, in row order;
