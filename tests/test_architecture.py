@@ -19,9 +19,9 @@ LAYERS = [
     # the C core's Cython drivers, and what they read at run time
     {"_common", "_simd", "_threads", "_assign", "_lloyd", "_accelerated", "_kmeanspp",
      "_distances", "_minibatch", "_sparse", "_silhouette"},
-    # the data seam (dense and CSR twins, the steps they make), the choice of
+    # the data seam (dense, CSR and Dask twins, the steps they make), the choice of
     # algorithm, the NumPy specification
-    {"_data", "_algorithm", "_reference"},
+    {"_data", "_dask", "_algorithm", "_reference"},
     # validation (which makes the data objects), the run loop, progress
     {"_validation", "_run", "_progress"},
     # initialisation and configuration

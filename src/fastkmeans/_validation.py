@@ -19,6 +19,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from ._common import scan_finite_and_magnitude
+from ._dask import check_dask_data, is_dask_array
 from ._data import CSRData, DenseData, read_only
 from ._sparse import csr_structure
 
@@ -30,7 +31,8 @@ C_INT_MAX = int(np.iinfo(np.int32).max)
 #: Most initialisations one fit may run: each is a whole k-means run, so more
 #: than this is a mistake (``n_init=10**9`` would run for ever), not a wish.
 MAX_N_INIT = 10_000
-_INIT_METHODS = ("k-means++", "random")
+# 'auto': k-means|| for Dask arrays, k-means++ otherwise (see fastkmeans.fit)
+_INIT_METHODS = ("auto", "k-means++", "k-means||", "random")
 
 
 def _is_sparse(value) -> bool:
@@ -84,7 +86,8 @@ def check_data(X, n_threads: int, name: str = "X"):
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
-        Lists, NumPy arrays of any memory order, pandas DataFrames.
+        Lists, NumPy arrays of any memory order, pandas DataFrames, SciPy
+        sparse matrices, Dask arrays.
     n_threads : int
         Threads for the finiteness scan.
     name : str
@@ -92,16 +95,19 @@ def check_data(X, n_threads: int, name: str = "X"):
 
     Returns
     -------
-    X : DenseData or CSRData of shape (n_samples, n_features)
+    X : DenseData, CSRData or DaskData of shape (n_samples, n_features)
         The data object of ``_data.py``, float32 or float64: for arrays a
         read-only, C-contiguous array (copied only if the input was not);
-        for a SciPy sparse ``X``, its canonical CSR arrays. This is the one
-        place that tells dense from sparse.
+        for a SciPy sparse ``X``, its canonical CSR arrays; for a Dask
+        array, the lazily cast array (``_dask.py``; its block tasks use 1
+        thread). This is the one place that tells dense from sparse from Dask.
     max_abs : float
         Largest absolute value in ``X``.
     """
     if is_scipy_sparse(X):
         return check_sparse_data(X, n_threads, name)
+    if is_dask_array(X):  # never imports Dask: only a Dask array gets here
+        return check_dask_data(X, 1, name)
     array = _as_float_array(X, name)
     if array.ndim != 2:
         hint = ""
@@ -135,7 +141,7 @@ def read_estimator_input(X, estimator: str):
     object arrays, empty data). Finiteness and dtype are checked later, by
     :func:`check_data`. ``estimator`` names the class in messages.
     """
-    if is_scipy_sparse(X):
+    if is_scipy_sparse(X) or is_dask_array(X):
         return X
     if _is_sparse(X):
         raise TypeError(
@@ -298,7 +304,8 @@ def check_init(init, n_clusters: int, n_features: int, dtype, n_threads: int):
     if isinstance(init, str):
         if init not in _INIT_METHODS:
             raise ValueError(
-                f"init={init!r} is not supported: expected 'k-means++', 'random', "
+                f"init={init!r} is not supported: expected 'auto', 'k-means++', "
+                "'k-means||', 'random', "
                 "an array of shape (n_clusters, n_features) or a callable")
         return init
     if callable(init):
