@@ -21,7 +21,7 @@ LAYERS = [
      "_distances", "_minibatch", "_sparse", "_silhouette"},
     # the data seam (dense and CSR twins, the steps they make), the choice of
     # algorithm, the NumPy specification
-    {"_data", "_algorithm", "_reference"},
+    {"_data", "_algorithm", "_reference", "_spherical"},
     # validation (which makes the data objects), the run loop, progress
     {"_validation", "_run", "_progress"},
     # initialisation and configuration
