@@ -243,3 +243,69 @@ def test_estimator_max_samples():
     result = fastkmeans.fit(X, 3, max_samples=200, random_state=0)
     np.testing.assert_array_equal(model.labels_, result.labels)
     assert model.labels_.shape == (1000,)
+
+
+# --- float16 input ------------------------------------------------------------
+
+def _assert_bitwise(a, b):
+    assert a.centers.dtype == b.centers.dtype == np.float32
+    np.testing.assert_array_equal(a.centers, b.centers)
+    np.testing.assert_array_equal(a.labels, b.labels)
+    assert a.inertia == b.inertia
+    assert a.n_iter == b.n_iter
+    np.testing.assert_array_equal(a.history.inertia, b.history.inertia)
+
+
+@pytest.mark.parametrize("options", [
+    {"random_state": 0},                                  # k-means++
+    {"init": "random", "n_init": 2, "random_state": 1},
+    {"random_state": 2, "sample_weight": random_weights(4000)},
+    {"random_state": 3, "spherical": True},
+    {"random_state": 4, "max_samples": 1000},
+    {"random_state": 5, "algorithm": "auto", "tol": 0.0, "max_iter": 20},
+])
+@pytest.mark.parametrize("n_threads", [1, 3])
+def test_float16_fit_is_bitwise_the_float32_fit(options, n_threads):
+    X16 = _directions(4000, 24, 12).astype(np.float16)
+    X32 = X16.astype(np.float32)
+    _assert_bitwise(fastkmeans.fit(X16, 12, n_threads=n_threads, **options),
+                    fastkmeans.fit(X32, 12, n_threads=n_threads, **options))
+
+
+def test_float16_predict_score_and_relocation():
+    X16 = _directions(3000, 16, 6).astype(np.float16)
+    X32 = X16.astype(np.float32)
+    # two equal initial centers: one cluster starts empty and is re-seeded
+    init = np.array(X32[[0, 0, 1, 2, 3, 4]])
+    _assert_bitwise(fastkmeans.fit(X16, 6, init=init, tol=0.0, max_iter=15),
+                    fastkmeans.fit(X32, 6, init=init, tol=0.0, max_iter=15))
+    model = fastkmeans.KMeans(6, random_state=0).fit(X16)
+    np.testing.assert_array_equal(model.predict(X16), model.predict(X32))
+    assert model.score(X16) == model.score(X32)
+    np.testing.assert_array_equal(model.transform(X16), model.transform(X32))
+    labels, distances = fastkmeans.predict(X16, model.cluster_centers_, return_distances=True)
+    assert distances.dtype == np.float32
+
+
+def test_float16_input_is_not_copied_to_float32():
+    import tracemalloc
+    X16 = _directions(40_000, 96, 8, dtype=np.float32).astype(np.float16)
+    init = np.array(X16[:8], dtype=np.float32)
+    tracemalloc.start()
+    try:
+        fastkmeans.fit(X16, 8, init=init, max_iter=3, tol=0.0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # a float32 copy would be 2 x X16.nbytes (a row is 192 bytes); labels,
+    # weights and the final distances are about 20 bytes a row
+    assert peak < 0.15 * X16.nbytes
+
+
+def test_float16_refusals():
+    X16 = _directions(300, 4, 3).astype(np.float16)
+    with pytest.raises(ValueError, match="algorithm='hamerly'.*float16"):
+        fastkmeans.fit(X16, 3, algorithm="hamerly")
+    X16[5, 2] = np.inf
+    with pytest.raises(ValueError, match="row 5, column 2"):
+        fastkmeans.fit(X16, 3)

@@ -86,7 +86,7 @@ def _faiss_kmeans(faiss, X, init, iterations, sampled, seed=0):
     started = time.perf_counter()
     kmeans.train(X, init_centroids=init)
     train_seconds = time.perf_counter() - started
-    times = [stats.time for stats in kmeans.iteration_stats]
+    times = [stats["time"] for stats in kmeans.iteration_stats]
     per_iteration = (times[-1] - times[0]) / max(len(times) - 1, 1)
     return kmeans, per_iteration, train_seconds
 

@@ -22,7 +22,6 @@ import numpy as np
 
 from . import _sparse
 from ._data import CSRData
-from ._lloyd import update_sums
 
 # Values per float64 temporary chunk when computing the row norms.
 _NORM_CHUNK_VALUES = 1 << 18
@@ -133,15 +132,16 @@ class SphericalData:
     def mean_feature_variance(self) -> float:
         """``mean(var(x / |x|, axis=0))``: ``(1 - |mean direction|^2) / n_features``."""
         n_samples, n_features = self.shape
-        total = np.empty((1, n_features))
-        weight = np.empty(1)
+        total = np.zeros((1, n_features))
         scale = 1.0 / self.norms
         if isinstance(self.inner, CSRData):
             _sparse.cluster_sums(*self.inner.arrays, scale, np.arange(n_samples, dtype=np.intp),
-                                 np.array([0, n_samples], dtype=np.intp), total, weight, 1)
+                                 np.array([0, n_samples], dtype=np.intp), total, np.empty(1), 1)
         else:
-            update_sums(self.inner.array, scale, np.zeros(n_samples, dtype=np.int32), total,
-                        weight, 1)
+            X = self.inner.array
+            chunk = max(1, _NORM_CHUNK_VALUES // n_features)
+            for start in range(0, n_samples, chunk):
+                total[0] += scale[start:start + chunk] @ X[start:start + chunk].astype(np.float64)
         mean = total[0] / n_samples
         return float(max(1.0 - mean @ mean, 0.0) / n_features)
 
