@@ -161,7 +161,7 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
     1.0
     """
     n_threads = resolve_n_threads(n_threads)
-    data, max_abs = check_data(X, n_threads)
+    data, max_abs = check_data(X, n_threads, float16=True)
     return fit_validated(data, max_abs, n_clusters, init=init, n_init=n_init,
                          max_iter=max_iter, tol=tol, algorithm=algorithm,
                          random_state=random_state, sample_weight=sample_weight,
