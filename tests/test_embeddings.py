@@ -322,3 +322,11 @@ def test_float16_elsewhere_becomes_float32():
     assert fastkmeans.silhouette_score(X16, labels) == fastkmeans.silhouette_score(X32, labels)
     np.testing.assert_array_equal(fastkmeans.elbow(X16, range(1, 4), random_state=0).inertias,
                                   fastkmeans.elbow(X32, range(1, 4), random_state=0).inertias)
+
+
+@pytest.mark.parametrize("options", [{"spherical": True}, {"max_samples": 100}])
+def test_dask_refuses_spherical_and_sampling(options):
+    da = pytest.importorskip("dask.array")
+    X = da.from_array(_directions(400, 4, 3), chunks=100)
+    with pytest.raises(ValueError, match="not available for Dask"):
+        fastkmeans.fit(X, 3, **options)

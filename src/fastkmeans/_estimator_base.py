@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ._dask import BlockLabels, DaskData
 from ._fit import predict as _predict
 from ._spherical import SphericalData, direction_weights, row_norms
 from ._threads import resolve_n_threads
@@ -111,7 +112,10 @@ def labels_and_inertia(X, centers, sample_weight, n_threads: int, spherical: boo
 
 def validated_labels_and_inertia(data, centers, sample_weight, n_threads: int):
     """:func:`labels_and_inertia` of validated data (centers in its dtype)."""
-    labels = np.empty(data.shape[0], dtype=np.int32)
+    if isinstance(data, DaskData):  # labels stay beside X's blocks
+        labels = BlockLabels(data)
+    else:
+        labels = np.empty(data.shape[0], dtype=np.int32)
     data.assign(centers, labels, n_threads)
     return labels, data.inertia(centers, labels, sample_weight, n_threads)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._dask import is_dask_array
 from ._estimator_base import CentersEstimator, check_bool
 from ._fit import fit as _fit
 from ._progress import check_verbose
@@ -131,8 +132,9 @@ class KMeans(CentersEstimator):
 
         Parameters
         ----------
-        X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
-            Training data (arrays, lists, DataFrames); never modified.
+        X : array-like, SciPy sparse matrix or Dask array of shape (n_samples, n_features)
+            Training data (arrays, lists, DataFrames, Dask arrays: see
+            :func:`fastkmeans.fit`); never modified.
         y : None
             Ignored; present for scikit-learn's API.
         sample_weight : array-like of shape (n_samples,), optional
@@ -154,7 +156,9 @@ class KMeans(CentersEstimator):
                       max_samples=self.max_samples)
         # writable copies: scikit-learn's attributes are ordinary arrays
         self.cluster_centers_ = np.array(result.centers)
-        self.labels_ = np.array(result.labels)
+        # a Dask fit's labels stay a (lazy) Dask array
+        self.labels_ = (result.labels if is_dask_array(result.labels)
+                        else np.array(result.labels))
         self.inertia_ = float(result.inertia)
         self.n_iter_ = int(result.n_iter)
         return self
