@@ -130,7 +130,7 @@ def elbow(X, k_range=None, *, on_fit: Callable | None = None, keep_fits: bool = 
     4
     """
     n_threads = resolve_n_threads(fit_options.pop("n_threads", None))
-    data, max_abs = check_data(X, n_threads)  # once, for every k
+    data, max_abs = check_data(X, n_threads, float16=True)  # once, for every k
     k_values = _check_k_range(k_range, data.shape[0])
     check_callback(on_fit, "on_fit")
     fits = []
