@@ -184,7 +184,7 @@ def resolve_threads(n_threads):
     """
     if n_threads == 1:
         return 1
-    count = fastkmeans.show_config(print_out=False)["n_threads"]
+    count = fastkmeans.show_config(mode="dicts")["n_threads"]
     if count == 1:
         raise NotImplementedError("one thread available: n_threads=1 measures it")
     return count

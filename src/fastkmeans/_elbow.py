@@ -7,13 +7,13 @@ import numpy as np
 from ._fit import fit_validated
 from ._knee import find_knee
 from ._progress import check_callback
-from ._result import KMeansResult, frozen_array
+from ._result import KMeansResult, ReadOnlyArrays, frozen_array
 from ._threads import resolve_n_threads
 from ._validation import check_data, check_n_clusters
 
 
 @dataclass(frozen=True)
-class ElbowResult:
+class ElbowResult(ReadOnlyArrays):
     """Result of :func:`fastkmeans.elbow`.
 
     Attributes

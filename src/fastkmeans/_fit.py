@@ -28,7 +28,7 @@ from ._validation import (
     check_sample_weight,
     check_tol,
 )
-from ._warnings import ConvergenceWarning
+from ._warnings import convergence_warning
 
 
 def absolute_tol(tol: float, data) -> float:
@@ -186,7 +186,7 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="k-means++", n_i
         warnings.warn(
             f"found {n_distinct} distinct clusters, fewer than n_clusters={n_clusters}: "
             "the data probably hold fewer distinct points than that",
-            ConvergenceWarning, stacklevel=stacklevel)
+            convergence_warning(), stacklevel=stacklevel)
     return best
 
 
