@@ -82,7 +82,7 @@ def test_threadpoolctl_limit_is_honoured():
 
 @needs_openmp
 def test_omp_num_threads_is_honoured():
-    code = "import fastkmeans; print(fastkmeans.show_config(mode="dicts")['n_threads'])"
+    code = "import fastkmeans; print(fastkmeans.show_config(mode='dicts')['n_threads'])"
     env = dict(os.environ, OMP_NUM_THREADS="1")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                          text=True, check=True, cwd=os.path.dirname(__file__))
