@@ -1,8 +1,10 @@
 """The elbow method: inertia over a range of k, and its knee found automatically."""
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._fit import fit_validated
 from ._knee import find_knee
@@ -79,8 +81,9 @@ def _check_k_range(k_range, n_samples: int) -> tuple[int, ...]:
     return values
 
 
-def elbow(X, k_range=None, *, on_fit: Callable | None = None, keep_fits: bool = False,
-          **fit_options) -> ElbowResult:
+def elbow(X: ArrayLike, k_range: Iterable[int] | None = None, *,
+          on_fit: Callable[[int, KMeansResult], object] | None = None,
+          keep_fits: bool = False, **fit_options: Any) -> ElbowResult:
     """Fit every k of ``k_range`` and find the elbow of the inertia curve.
 
     Parameters

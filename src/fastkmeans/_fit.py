@@ -7,8 +7,11 @@ is at most ``tol`` times the mean feature variance; after a stop on ``tol``
 (or ``max_iter``) assign once more so that labels match the final centers.
 """
 import warnings
+from collections.abc import Callable
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._init import initial_centers
 from ._progress import FitProgress, check_callback, check_verbose
@@ -39,9 +42,13 @@ def absolute_tol(tol: float, data) -> float:
     return tol * data.mean_feature_variance()
 
 
-def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-4,
-        algorithm="lloyd", random_state=None, sample_weight=None, n_threads=None,
-        verbose=0, callback=None) -> KMeansResult:
+def fit(X: ArrayLike, n_clusters: int, *,
+        init: str | ArrayLike | Callable[..., Any] = "k-means++",
+        n_init: int | Literal["auto"] = "auto", max_iter: int = 300, tol: float = 1e-4,
+        algorithm: str = "lloyd",
+        random_state: int | np.random.Generator | np.random.RandomState | None = None,
+        sample_weight: ArrayLike | None = None, n_threads: int | None = None,
+        verbose: int | bool = 0, callback: Callable[..., Any] | None = None) -> KMeansResult:
     """Cluster ``X`` into ``n_clusters`` clusters with exact Lloyd k-means.
 
     Parameters
@@ -190,7 +197,8 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="k-means++", n_i
     return best
 
 
-def predict(X, centers, *, return_distances=False, n_threads=None):
+def predict(X: ArrayLike, centers: ArrayLike, *, return_distances: bool = False,
+            n_threads: int | None = None) -> Any:
     """Label each sample with its nearest center.
 
     Parameters

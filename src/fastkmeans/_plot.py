@@ -251,7 +251,8 @@ def plot_elbow(result: ElbowResult, *, ax: Optional["Axes"] = None,
     return ax
 
 
-def plot_silhouette(X, labels, *, ax: Optional["Axes"] = None, title: str | None = None,
+def plot_silhouette(X: ArrayLike, labels: ArrayLike, *, ax: Optional["Axes"] = None,
+                    title: str | None = None,
                     n_threads: int | None = None) -> "Axes":
     """The silhouette plot: each cluster's sorted silhouette values as bars.
 
