@@ -17,7 +17,7 @@ LAYERS = [
     # leaves: no package import at all
     {"_warnings", "_build_info", "_result", "_groups", "_knee", "datasets"},
     # the C core's Cython drivers, and what they read at run time
-    {"_common", "_simd", "_threads", "_assign", "_lloyd", "_accelerated", "_kmeanspp",
+    {"_common", "kernels", "_simd", "_threads", "_assign", "_lloyd", "_accelerated", "_kmeanspp",
      "_distances", "_minibatch", "_sparse", "_silhouette"},
     # the data seam (dense and CSR twins, the steps they make), the choice of
     # algorithm, the NumPy specification
