@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 
+from ._algorithm import adapt_to_cost
 from ._init import initial_centers
 from ._progress import FitProgress, check_callback, check_verbose
 from ._result import KMeansResult
@@ -82,7 +83,10 @@ def fit(X, n_clusters, *, init="k-means++", n_init="auto", max_iter=300, tol=1e-
         picks by shape: Yinyang from 1000 clusters (500 below 8 features),
         else Hamerly from 8 features and 32 clusters, else Lloyd, stepping
         down to fewer bounds when the budget is short;
-        :mod:`fastkmeans._algorithm` has the measurements behind it.
+        :mod:`fastkmeans._algorithm` has the measurements behind it. Within
+        the run, ``'auto'`` falls back to Lloyd's pass once the bounds cost
+        more per iteration than Lloyd's first pass did (data without
+        separated clusters), with the same result.
         Sparse ``X`` always runs Lloyd.
     random_state : None, int, numpy.random.Generator or RandomState
         Source of randomness for the initialisation; an int makes the fit
@@ -169,6 +173,7 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="k-means++", n_i
     algorithm = check_algorithm(algorithm)
     rng = check_random_state(random_state)
     progress = FitProgress(n_init, check_verbose(verbose), check_callback(callback))
+    adaptive = algorithm == "auto"
     algorithm = data.lloyd_algorithm(algorithm, n_clusters)
     tol = absolute_tol(tol, data)
 
@@ -176,6 +181,8 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="k-means++", n_i
     for run_index in range(n_init):
         centers = initial_centers(init, data, n_clusters, sample_weight, rng, n_threads)
         step = data.lloyd_step(sample_weight, centers, algorithm, n_threads)
+        if adaptive:
+            adapt_to_cost(step)
         run = run_lloyd(data, step, max_iter, tol, n_threads, progress.hook(run_index))
         if best is None or run.inertia < best.inertia:
             best = run
