@@ -27,6 +27,8 @@ empty-cluster relocation (the run loop's) and the same update, so with
 equal labels the centers, the stopping iteration and the result are Lloyd's,
 for any thread count.
 """
+from time import perf_counter
+
 import numpy as np
 
 from cython.parallel cimport prange
@@ -36,15 +38,19 @@ from libc.stdlib cimport free, malloc
 
 from ._common cimport (
     BlockPlan, MAX_BLOCKS, block_end, block_start, bounded_rows, center_gaps, fk_bounds,
-    fk_bounds_stats, fk_model, floating, model_free, model_init, plan_blocks, start_bounds,
-    useful_threads,
+    fk_bounds_stats, fk_model, floating, interrupted, model_free, model_init, plan_blocks,
+    start_bounds, useful_threads,
 )
 from ._lloyd cimport LloydStep, _has_empty_cluster, _pass
 from ._assign import inertia as exact_inertia
+from ._common import interruptible
 from ._groups import center_groups
 
 #: The accelerated variants this module runs.
 ALGORITHMS = ("elkan", "hamerly", "yinyang")
+#: ``auto``: bounded iterations in a row slower than Lloyd's pass before the
+#: step falls back to Lloyd (one may be slow while the centers still move a lot)
+cdef int FALL_BACK_AFTER = 2
 
 #: The bounds of a run may take at most this many bytes, or the size of X
 #: if that is larger (see ``check_bound_memory``).
@@ -116,6 +122,8 @@ cdef void _center_gaps(
                                       <double>n_clusters * n_clusters * n_features)
     for i in prange(n_clusters, schedule="static", num_threads=threads,
                     use_threads_if=threads > 1):
+        if interrupted():  # Ctrl-C: assign_and_sum's section raises
+            continue
         row = center_dist + i * n_clusters if center_dist != NULL else \
             <double *>malloc(n_clusters * sizeof(double))
         nearest = INFINITY
@@ -218,6 +226,8 @@ cdef void _start_bounds(const _Hook *hook, const double *group_gap, Py_ssize_t n
     cdef Py_ssize_t b
     for b in prange(plan.n_blocks, schedule="dynamic", num_threads=plan.threads,
                     use_threads_if=plan.threads > 1):
+        if interrupted():  # Ctrl-C: assign_and_sum's section raises
+            continue
         if hook.is_float:
             start_bounds(bounds, <const float *>hook.X, block_start(plan, b),
                          block_end(plan, b), hook.labels, group_gap, hook.upper, hook.lower)
@@ -245,6 +255,12 @@ cdef class BoundedStep(LloydStep):
     cdef double unit, weighted_sq_norms
     cdef Py_ssize_t n_groups, side
     cdef int iteration
+    #: ``algorithm='auto'``: fall back to Lloyd's pass when the bounds cost more
+    cdef public bint adaptive
+    #: whether the step has fallen back (from then on it is LloydStep)
+    cdef readonly bint fell_back
+    cdef double lloyd_seconds, bounded_seconds
+    cdef int slower
     # arrays the C structs point into: kept alive here
     cdef object group_of, center_at, group_start, x_norm, upper, lower
     cdef object moves, group_moves, half_gap, group_gap, center_dist, soa, centers_t
@@ -312,7 +328,23 @@ cdef class BoundedStep(LloydStep):
         self.hook.status = self.status
 
     def assign_and_sum(self):
-        """As :meth:`LloydStep.assign_and_sum`, with the bounds."""
+        """As :meth:`LloydStep.assign_and_sum`, with the bounds.
+
+        With ``adaptive`` set (``algorithm='auto'``) the step measures what an
+        iteration costs with the bounds against Lloyd's first pass, and falls
+        back to Lloyd's pass for good after two iterations in a row that cost
+        more (unclustered data: the bounds prune little). Both passes give
+        the same labels and sums, so the result does not change.
+        """
+        if self.fell_back:
+            return LloydStep.assign_and_sum(self)
+        started = perf_counter()
+        with interruptible():  # Ctrl-C in any of the kernels below
+            result = self._assign_and_sum()
+        self.bounded_seconds = perf_counter() - started
+        return result
+
+    def _assign_and_sum(self):
         cdef double inertia, error
         cdef Py_ssize_t n_changed, n_distances
         cdef Py_ssize_t n_samples = self.X.shape[0]
@@ -365,7 +397,9 @@ cdef class BoundedStep(LloydStep):
             # no bounds yet: Lloyd's own pass labels every point (the
             # fastest way to compute all the distances), then the bounds
             # start from the triangle inequality
+            started = perf_counter()
             inertia, n_changed, _, _ = LloydStep.assign_and_sum(self)
+            self.lloyd_seconds = perf_counter() - started
             _start_bounds(&self.hook, &group_gap_view[0, 0], n_samples, n_threads)
             self.group_gap = None
             n_distances = n_samples * (n_clusters + 1)
@@ -387,7 +421,11 @@ cdef class BoundedStep(LloydStep):
     def move_centers(self):
         """As :meth:`LloydStep.move_centers`; also records how far each center
         moved, for the next iteration's bounds."""
-        cdef double shift = self._new_centers()
+        cdef double shift
+        if self.fell_back:
+            return LloydStep.move_centers(self)
+        started = perf_counter()
+        shift = self._new_centers()
         if self.single:
             spare = np.asarray(self.spare32)
         else:
@@ -396,7 +434,19 @@ cdef class BoundedStep(LloydStep):
         self.group_moves = np.maximum.reduceat(self.moves[self.center_at],
                                                self.group_start[:self.n_groups])
         self._take_new_centers()
+        if self.adaptive and self.iteration > 1:
+            self._weigh_bounds(perf_counter() - started)
         return shift
+
+    cdef void _weigh_bounds(self, double move_seconds):
+        """Fall back to Lloyd after two bounded iterations slower than its pass."""
+        if self.bounded_seconds + move_seconds > self.lloyd_seconds:
+            self.slower += 1
+        else:
+            self.slower = 0
+        if self.slower >= FALL_BACK_AFTER:
+            self.fell_back = True
+            self.upper = self.lower = None  # the bounds' memory is not needed any more
 
 
 cdef int _bounded_pass(BoundedStep step, const floating[:, ::1] X,

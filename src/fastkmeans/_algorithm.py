@@ -39,7 +39,7 @@ distances: only Yinyang with many clusters wins there. With fewer than 32
 clusters there is little to skip. Elkan (k bounds per point) was never the
 fastest.
 """
-from ._accelerated import bounds_fit_budget, check_bound_memory
+from ._accelerated import BoundedStep, bounds_fit_budget, check_bound_memory
 
 #: auto: Yinyang from this many clusters, or from YINYANG_LOWD_MIN_CLUSTERS
 #: below HAMERLY_MIN_FEATURES features ...
@@ -79,3 +79,12 @@ def resolve_algorithm(algorithm: str, n_samples: int, n_features: int, n_cluster
     if algorithm != "lloyd":
         check_bound_memory(algorithm, n_samples, n_clusters, x_bytes)
     return algorithm
+
+
+def adapt_to_cost(step) -> None:
+    """Let a step made for ``algorithm='auto'`` fall back to Lloyd's pass when
+    its bounds cost more than they save (measured in the run: see
+    ``BoundedStep.assign_and_sum``), so that ``auto`` is never much slower
+    than Lloyd, whatever the data. The result is the same either way."""
+    if isinstance(step, BoundedStep):
+        step.adaptive = True

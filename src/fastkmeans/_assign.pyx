@@ -10,8 +10,10 @@ from cython.parallel cimport prange
 
 from ._common cimport (
     BlockPlan, MAX_BLOCKS, assign_rows, block_end, block_start, fk_model, floating,
-    inertia_rows, label_sq_dist_rows, model_free, model_init, plan_blocks,
+    inertia_rows, interrupted, label_sq_dist_rows, model_free, model_init, plan_blocks,
 )
+
+from ._common import interruptible
 
 
 def assign_labels(
@@ -45,9 +47,11 @@ def assign_labels(
 
     if model_init(&model, &centers[0, 0], centers.shape[0], X.shape[1]) != 0:
         raise MemoryError("fastkmeans: no memory for the packed centers")
-    with nogil:
+    with interruptible(), nogil:
         for b in prange(plan.n_blocks, schedule="dynamic", num_threads=plan.threads,
                         use_threads_if=plan.threads > 1):
+            if interrupted():  # Ctrl-C: the section raises
+                continue
             assign_rows(&model, &X[0, 0], block_start(plan, b),
                         block_end(plan, b),
                         &labels[0], &min_sq_dist[0])
@@ -80,9 +84,11 @@ def label_sq_distances(
     cdef Py_ssize_t n_features = X.shape[1]
     cdef BlockPlan plan = plan_blocks(n_samples, n_threads, <double>n_samples * n_features)
     cdef Py_ssize_t b
-    with nogil:
+    with interruptible(), nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
                         use_threads_if=plan.threads > 1):
+            if interrupted():  # Ctrl-C: the section raises
+                continue
             label_sq_dist_rows(&X[0, 0], n_features, &centers[0, 0], &labels[0],
                                block_start(plan, b), block_end(plan, b),
                                &sq_dist[0])
@@ -125,9 +131,11 @@ def inertia(
     cdef BlockPlan plan = plan_blocks(n_samples, n_threads, <double>n_samples * n_features)
     cdef double block_sum[MAX_BLOCKS]
     cdef Py_ssize_t b
-    with nogil:
+    with interruptible(), nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
                         use_threads_if=plan.threads > 1):
+            if interrupted():  # Ctrl-C: the section raises
+                continue
             block_sum[b] = inertia_rows(&X[0, 0], n_features, &centers[0, 0],
                                         &labels[0], &sample_weight[0], block_start(plan, b),
                                         block_end(plan, b))

@@ -282,6 +282,12 @@ cdef void sil_tile_pair(
 ) noexcept nogil
 
 
+# Ctrl-C: drivers hold `with interruptible():` (a Python context manager of
+# _common) around their nogil kernels and skip the remaining blocks once
+# interrupted() is true; leaving the section then raises KeyboardInterrupt.
+cdef bint interrupted() noexcept nogil   # a SIGINT arrived in the current section
+
+
 # Rows are split into blocks whose size depends on n_samples only, never on
 # the thread count: every parallel sum first reduces within a block, in row
 # order, and then over blocks, in block order, so results are bitwise the

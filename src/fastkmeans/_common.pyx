@@ -8,7 +8,9 @@ its kernels through the front ends, so there is one copy of the code and
 one process-wide instruction-set path.
 """
 
+from cpython.exc cimport PyErr_CheckSignals
 from cython.parallel cimport prange
+from libc.signal cimport SIGINT
 from libc.stddef cimport ptrdiff_t
 from libc.stdint cimport int32_t, int64_t, uint64_t
 
@@ -333,6 +335,50 @@ cdef int kmeans_plusplus_seed(const floating *X, int64_t n_samples, int64_t n_fe
     else:
         return fk_kmeans_plusplus_f64(X, n_samples, n_features, sample_weight, n_clusters,
                                       seed, n_local_trials, n_threads, centers, indices)
+
+
+# --- Ctrl-C ------------------------------------------------------------------
+
+cdef extern from "interrupt.h" nogil:
+    int fk_interrupt_pending() noexcept
+    void fk_interrupt_enter() noexcept
+    int fk_interrupt_leave() noexcept
+
+cdef extern from "Python.h":
+    int PyErr_SetInterruptEx(int signum)
+
+
+cdef bint interrupted() noexcept nogil:
+    return fk_interrupt_pending()
+
+
+cdef class interruptible:
+    """A section in which Ctrl-C stops the kernels (``with interruptible(): ...``).
+
+    Every driver runs its nogil kernels inside one. While any section is
+    held, SIGINT only sets the C core's flag (``core/interrupt.c``); the
+    kernels poll it per chunk or block of rows and stop, and on leaving
+    the section the driver raises ``KeyboardInterrupt`` (the outputs of an
+    interrupted kernel are incomplete, so they are never returned). The
+    last section to leave restores Python's handler and re-delivers the
+    signal to it (``PyErr_SetInterruptEx``), so a custom SIGINT handler
+    still runs. Where SIGINT is ignored or has its default action, nothing
+    is installed. Sections nest and may be held by several threads (the
+    GIL orders entering and leaving).
+    """
+
+    def __enter__(self):
+        fk_interrupt_enter()
+        return self
+
+    def __exit__(self, exc_type, exc, traceback):
+        cdef int state = fk_interrupt_leave()
+        if state == 0:
+            return False
+        if state == 2:
+            PyErr_SetInterruptEx(SIGINT)
+            PyErr_CheckSignals()  # the main thread: Python's handler raises here
+        raise KeyboardInterrupt
 
 
 # --- Python ------------------------------------------------------------------

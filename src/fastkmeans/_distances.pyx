@@ -11,7 +11,11 @@ from cython.parallel cimport prange
 from libc.math cimport sqrt
 from libc.stdlib cimport free, malloc
 
-from ._common cimport BlockPlan, block_end, block_start, floating, plan_blocks, row_sq_dist
+from ._common cimport (
+    BlockPlan, block_end, block_start, floating, interrupted, plan_blocks, row_sq_dist,
+)
+
+from ._common import interruptible
 
 cdef enum:
     # float64 scratch values per thread: a chunk of rows x all centers, small
@@ -79,9 +83,11 @@ def distances_to_centers(
                                      min(plan.block_rows, SCRATCH_VALUES // n_clusters))
     cdef Py_ssize_t b
     cdef int failed = 0
-    with nogil:
+    with interruptible(), nogil:
         for b in prange(plan.n_blocks, schedule="dynamic", num_threads=plan.threads,
                         use_threads_if=plan.threads > 1):
+            if interrupted():  # Ctrl-C: the section raises
+                continue
             failed += _block_distances(&X[0, 0], n_features, &centers[0, 0], n_clusters,
                                        block_start(plan, b),
                                        block_end(plan, b),

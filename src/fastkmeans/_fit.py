@@ -14,6 +14,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._algorithm import adapt_to_cost
 from ._dask import DaskData
 from ._init import initial_centers
 from ._progress import FitProgress, check_callback, check_verbose
@@ -102,7 +103,10 @@ def fit(X: ArrayLike, n_clusters: int, *,
         picks by shape: Yinyang from 1000 clusters (500 below 8 features),
         else Hamerly from 8 features and 32 clusters, else Lloyd, stepping
         down to fewer bounds when the budget is short;
-        :mod:`fastkmeans._algorithm` has the measurements behind it.
+        :mod:`fastkmeans._algorithm` has the measurements behind it. Within
+        the run, ``'auto'`` falls back to Lloyd's pass once the bounds cost
+        more per iteration than Lloyd's first pass did (data without
+        separated clusters), with the same result.
         Sparse ``X`` always runs Lloyd.
     random_state : None, int, numpy.random.Generator or RandomState
         Source of randomness for the initialisation; an int makes the fit
@@ -216,6 +220,7 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="auto", n_init="
             "init='k-means||' is for Dask arrays; in memory use init='k-means++' "
             "(or 'auto')")
     progress = FitProgress(n_init, check_verbose(verbose), check_callback(callback))
+    adaptive = algorithm == "auto"
     spherical = check_spherical(spherical)
     max_samples = check_max_samples(max_samples, n_samples, n_clusters)
     if isinstance(data, DaskData) and (spherical or max_samples < n_samples):
@@ -238,6 +243,8 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="auto", n_init="
     for run_index in range(n_init):
         centers = initial_centers(init, data, n_clusters, sample_weight, rng, n_threads)
         step = data.lloyd_step(sample_weight, centers, algorithm, n_threads)
+        if adaptive:
+            adapt_to_cost(step)
         run = run_lloyd(data, step, max_iter, tol, n_threads, progress.hook(run_index))
         if best is None or run.inertia < best.inertia:
             best = run

@@ -18,8 +18,10 @@ from cython.parallel cimport prange
 
 from ._common cimport (
     BlockPlan, block_end, block_start, candidates_init, closest_rows, fk_model, floating,
-    max_candidates, model_free, plan_blocks, potentials_rows, row_sq_dist,
+    interrupted, max_candidates, model_free, plan_blocks, potentials_rows, row_sq_dist,
 )
+
+from ._common import interruptible
 
 
 def row_sq_distances(
@@ -44,9 +46,11 @@ def row_sq_distances(
     cdef Py_ssize_t n_samples = X.shape[0], n_features = X.shape[1]
     cdef BlockPlan plan = plan_blocks(n_samples, n_threads, <double>n_samples * n_features)
     cdef Py_ssize_t b
-    with nogil:
+    with interruptible(), nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
                         use_threads_if=plan.threads > 1):
+            if interrupted():  # Ctrl-C: the section raises
+                continue
             row_sq_dist(&X[0, 0], n_features, &point[0], block_start(plan, b),
                         block_end(plan, b), &out[0])
 
@@ -99,9 +103,11 @@ def candidate_potentials(
         if candidates_init(&model, &candidates[group, 0], size, n_features,
                            &offset[0]) != 0:
             raise MemoryError("fastkmeans: no memory for the packed candidates")
-        with nogil:
+        with interruptible(), nogil:
             for b in prange(plan.n_blocks, schedule="dynamic", num_threads=plan.threads,
                             use_threads_if=plan.threads > 1):
+                if interrupted():  # Ctrl-C: the section raises
+                    continue
                 potentials_rows(&model, &X[0, 0], &sample_weight[0], &x_sq[0],
                                 &closest_sq[0], block_start(plan, b),
                                 block_end(plan, b),
@@ -143,9 +149,11 @@ def update_closest(
     cdef Py_ssize_t n_samples = X.shape[0], n_features = X.shape[1]
     cdef BlockPlan plan = plan_blocks(n_samples, n_threads, <double>n_samples * n_features)
     cdef Py_ssize_t b
-    with nogil:
+    with interruptible(), nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
                         use_threads_if=plan.threads > 1):
+            if interrupted():  # Ctrl-C: the section raises
+                continue
             closest_rows(&X[0, 0], n_features, &center[0], &sample_weight[0],
                          block_start(plan, b), block_end(plan, b),
                          &closest_sq[0], &weighted_sq[0])

@@ -16,10 +16,12 @@ from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy, memset
 
 from ._common cimport (
-    BlockPlan, MAX_BLOCKS, block_end, block_start, fk_model, floating, lloyd_rows, model_free,
-    model_init, plan_blocks, useful_threads,
+    BlockPlan, MAX_BLOCKS, block_end, block_start, fk_model, floating, interrupted, lloyd_rows,
+    model_free, model_init, plan_blocks, useful_threads,
 )
 from ._float16 cimport half_rows
+
+from ._common import interruptible
 
 cdef enum:
     # Bytes of block buffers alive at once when clusters x features is small;
@@ -119,11 +121,12 @@ cdef int _pass(
 
     if model_init(&model, centers, n_clusters, n_features) != 0:
         raise MemoryError("fastkmeans: no memory for the packed centers")
-    with nogil:
+    with interruptible(), nogil:
         memset(ws.sums, 0, n_clusters * n_features * sizeof(double))
         memset(ws.weights, 0, n_clusters * sizeof(double))
         first = 0
-        while first < plan.n_blocks:
+        # Ctrl-C: the kernels stop within a chunk of rows, the waves here
+        while first < plan.n_blocks and not interrupted():
             n_in_wave = min(wave, plan.n_blocks - first)
             threads = useful_threads(n_threads, n_in_wave,
                                      <double>n_in_wave * plan.block_rows * n_features

@@ -15,9 +15,11 @@ from libc.stdint cimport int32_t, int64_t
 from libc.string cimport memset
 
 from ._common cimport (
-    BlockPlan, assign_rows, block_end, block_start, fk_model, floating, model_free, model_init,
-    plan_blocks,
+    BlockPlan, assign_rows, block_end, block_start, fk_model, floating, interrupted, model_free,
+    model_init, plan_blocks,
 )
+
+from ._common import interruptible
 
 
 cdef double _move_centers(
@@ -100,13 +102,16 @@ def minibatch_step(
     # the model packs its own copy of the centers, so centers_new may alias them
     if model_init(&model, &centers[0, 0], n_clusters, n_features) != 0:
         raise MemoryError("fastkmeans: no memory for the packed centers")
-    with nogil:
+    with interruptible(), nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
                         use_threads_if=plan.threads > 1):
+            if interrupted():  # Ctrl-C: the section raises
+                continue
             assign_rows(&model, &batch[0, 0], block_start(plan, b),
                         block_end(plan, b), &labels[0], &sq_dist[0])
         model_free(&model)
-
+    # interrupted: the section raised above; the centers and counts are untouched
+    with nogil:
         memset(&sums[0, 0], 0, n_clusters * n_features * sizeof(double))
         memset(&batch_weights[0], 0, n_clusters * sizeof(double))
         for i in range(batch_size):

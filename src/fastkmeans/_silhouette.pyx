@@ -19,7 +19,9 @@ from cython.parallel cimport prange
 from libc.stdint cimport int64_t
 from libc.stdlib cimport calloc, free, malloc
 
-from ._common cimport FK_SIL_ROWS, FK_SIL_TILE, sil_cluster_sums, sil_tile_pair
+from ._common cimport FK_SIL_ROWS, FK_SIL_TILE, interrupted, sil_cluster_sums, sil_tile_pair
+
+from ._common import interruptible
 
 cdef enum:
     # Row groups per chunk: a tile of points is read from cache once for
@@ -88,20 +90,34 @@ def silhouette_sorted(
         OpenMP threads.
     """
     cdef Py_ssize_t n_samples = codes.shape[0]
-    cdef Py_ssize_t n_features = packed.shape[1]
-    cdef Py_ssize_t n_clusters = cluster_end.shape[0]
     # the last group may run into the zero padding: computed and dropped
     cdef Py_ssize_t n_groups = (n_samples + FK_SIL_ROWS - 1) // FK_SIL_ROWS
     cdef Py_ssize_t n_chunks = (n_groups + CHUNK_GROUPS - 1) // CHUNK_GROUPS
-    cdef Py_ssize_t chunk, first_group, groups, row, end
-    cdef double *dist
-    cdef double *sums
     cdef int failed = 0
     cdef int threads = n_threads if n_threads < n_chunks else <int>n_chunks
     if n_samples == 0:
         return
+    with interruptible(), nogil:
+        _sorted_chunks(packed, cluster_end, codes, out, n_chunks, n_groups, threads, &failed)
+    if failed:
+        raise MemoryError("fastkmeans: no memory for the silhouette chunk buffers")
+
+
+cdef void _sorted_chunks(const double[:, :, ::1] packed, const int64_t[::1] cluster_end,
+                         const int64_t[::1] codes, double[::1] out, Py_ssize_t n_chunks,
+                         Py_ssize_t n_groups, int threads, int *failed) noexcept nogil:
+    """The chunks of :func:`silhouette_sorted` (skipped once interrupted)."""
+    cdef Py_ssize_t n_samples = codes.shape[0]
+    cdef Py_ssize_t n_features = packed.shape[1]
+    cdef Py_ssize_t n_clusters = cluster_end.shape[0]
+    cdef Py_ssize_t chunk, first_group, groups, row, end
+    cdef double *dist
+    cdef double *sums
+    cdef int n_failed = 0
     for chunk in prange(n_chunks, schedule="dynamic", num_threads=threads,
-                        use_threads_if=threads > 1, nogil=True):
+                        use_threads_if=threads > 1):
+        if interrupted():  # Ctrl-C: the caller raises
+            continue
         first_group = chunk * CHUNK_GROUPS
         groups = n_groups - first_group
         if groups > CHUNK_GROUPS:
@@ -109,7 +125,7 @@ def silhouette_sorted(
         dist = <double *>malloc(groups * FK_SIL_ROWS * FK_SIL_TILE * sizeof(double))
         sums = <double *>malloc(groups * FK_SIL_ROWS * n_clusters * sizeof(double))
         if dist == NULL or sums == NULL:
-            failed += 1
+            n_failed += 1
         else:
             sil_cluster_sums(first_group * FK_SIL_ROWS, groups, n_features,
                              &packed[0, 0, 0], n_samples, &cluster_end[0], n_clusters,
@@ -123,8 +139,7 @@ def silhouette_sorted(
                     codes[row], &cluster_end[0], n_clusters)
         free(dist)
         free(sums)
-    if failed:
-        raise MemoryError("fastkmeans: no memory for the silhouette chunk buffers")
+    failed[0] = n_failed
 
 
 cdef inline void _round_robin_pair(Py_ssize_t n_slots, Py_ssize_t round_, Py_ssize_t p,
@@ -157,6 +172,8 @@ cdef void _block_pair(const double *packed, Py_ssize_t n_features, Py_ssize_t n_
     cdef Py_ssize_t i_end = min((block_a + 1) * block_tiles, n_tiles)
     cdef Py_ssize_t j_end = min((block_b + 1) * block_tiles, n_tiles)
     for i in range(block_a * block_tiles, i_end):
+        if interrupted():  # Ctrl-C: the caller raises
+            return
         first_j = i if block_a == block_b else block_b * block_tiles
         for j in range(first_j, j_end):
             sil_tile_pair(packed, n_features, n_samples, i, j, cluster_end, codes,
@@ -199,7 +216,7 @@ def silhouette_pairs(
     if sums == NULL:
         raise MemoryError("fastkmeans: no memory for the silhouette sums")
     try:
-        with nogil:
+        with interruptible(), nogil:
             # round -1: every block with itself; then the tournament of blocks
             for round_ in range(-1, n_slots - 1):
                 n_pairs = n_blocks if round_ < 0 else n_slots // 2

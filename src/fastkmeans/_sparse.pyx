@@ -38,8 +38,10 @@ from libc.string cimport memset
 
 from ._common cimport (
     BlockPlan, FK_SPARSE_LINE_BYTES, MAX_BLOCKS, block_end, block_start, floating, index_t,
-    plan_blocks, sparse_dots, useful_threads,
+    interrupted, plan_blocks, sparse_dots, useful_threads,
 )
+
+from ._common import interruptible
 
 #: Bytes the transposed centers are aligned to; their width is a multiple of it.
 LINE_BYTES = FK_SPARSE_LINE_BYTES
@@ -160,9 +162,11 @@ def csr_structure(
     cdef int block_sorted[MAX_BLOCKS]
     cdef Py_ssize_t b, i, p, column, previous, bad
     cdef int is_sorted
-    with nogil:
+    with interruptible(), nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
                         use_threads_if=plan.threads > 1):
+            if interrupted():  # Ctrl-C: the section raises
+                continue
             bad = -1
             is_sorted = 1
             for i in range(block_start(plan, b), block_end(plan, b)):
@@ -323,9 +327,11 @@ def assign_pass(
     cdef double dist, block_total
     _check_layout(&ct[0, 0], width * sizeof(floating))
     _check_scratch(scratch.shape[0], scratch.shape[1], plan, width)
-    with nogil:
+    with interruptible(), nogil:
         for b in prange(plan.n_blocks, schedule="dynamic", num_threads=plan.threads,
                         use_threads_if=plan.threads > 1):
+            if interrupted():  # Ctrl-C: the section raises
+                continue
             dots = &scratch[b, 0]
             block_total = 0.0
             changed = 0
@@ -432,9 +438,11 @@ def cluster_sums(
     cdef double *row
     cdef int threads = useful_threads(
         n_threads, n_clusters, <double>indptr[indptr.shape[0] - 1] + sums.shape[0] * n_features)
-    with nogil:
+    with interruptible(), nogil:
         for c in prange(n_clusters, schedule="dynamic", num_threads=threads,
                         use_threads_if=threads > 1):
+            if interrupted():  # Ctrl-C: the section raises
+                continue
             row = &sums[c, 0]
             memset(row, 0, n_features * sizeof(double))
             total = 0.0
@@ -478,9 +486,11 @@ def label_sq_distances(
     cdef Py_ssize_t n_samples = indptr.shape[0] - 1
     cdef BlockPlan plan = plan_blocks(n_samples, n_threads, <double>indptr[n_samples])
     cdef Py_ssize_t b, i
-    with nogil:
+    with interruptible(), nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
                         use_threads_if=plan.threads > 1):
+            if interrupted():  # Ctrl-C: the section raises
+                continue
             for i in range(block_start(plan, b), block_end(plan, b)):
                 out[i] = _row_sq_dist(&data[0], &indices[0], indptr[i], indptr[i + 1],
                                       &centers[labels[i], 0], centers_sq[labels[i]])
@@ -520,9 +530,11 @@ def inertia(
     cdef double block_sum[MAX_BLOCKS]
     cdef double total
     cdef Py_ssize_t b, i
-    with nogil:
+    with interruptible(), nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
                         use_threads_if=plan.threads > 1):
+            if interrupted():  # Ctrl-C: the section raises
+                continue
             total = 0.0
             for i in range(block_start(plan, b), block_end(plan, b)):
                 total = total + sample_weight[i] * _row_sq_dist(
@@ -577,9 +589,11 @@ def sq_distances_to_all(
     _check_scratch(scratch.shape[0], scratch.shape[1], plan, 2 * n_targets)
     if out.shape[0] != n_samples or out.shape[1] != n_targets:
         raise ValueError("out must have shape (n_samples, n_targets)")
-    with nogil:
+    with interruptible(), nogil:
         for b in prange(plan.n_blocks, schedule="dynamic", num_threads=plan.threads,
                         use_threads_if=plan.threads > 1):
+            if interrupted():  # Ctrl-C: the section raises
+                continue
             dist = &scratch[b, 0]
             for i in range(block_start(plan, b), block_end(plan, b)):
                 _row_sq_dists(&data[0], &indices[0], indptr[i], indptr[i + 1], &ct[0, 0],
@@ -671,9 +685,11 @@ def candidate_potentials(
     _check_layout(&ct[0, 0], width * sizeof(floating))
     _check_scratch(scratch.shape[0], scratch.shape[1], plan, width)
     _check_scratch(block_potentials.shape[0], block_potentials.shape[1], plan, n_candidates)
-    with nogil:
+    with interruptible(), nogil:
         for b in prange(plan.n_blocks, schedule="dynamic", num_threads=plan.threads,
                         use_threads_if=plan.threads > 1):
+            if interrupted():  # Ctrl-C: the section raises
+                continue
             dots = &scratch[b, 0]
             block_potential = &block_potentials[b, 0]
             for t in range(n_candidates):
@@ -738,9 +754,11 @@ def update_closest(
     cdef BlockPlan plan = plan_blocks(n_samples, n_threads, <double>indptr[n_samples])
     cdef Py_ssize_t b, i
     cdef double dist
-    with nogil:
+    with interruptible(), nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
                         use_threads_if=plan.threads > 1):
+            if interrupted():  # Ctrl-C: the section raises
+                continue
             for i in range(block_start(plan, b), block_end(plan, b)):
                 dist = _row_sq_dist(&data[0], &indices[0], indptr[i], indptr[i + 1],
                                     &center[0], center_sq)

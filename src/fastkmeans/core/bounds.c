@@ -7,6 +7,7 @@
  */
 #include "fastkmeans.h"
 #include "dispatch.h"
+#include "interrupt.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -150,6 +150,7 @@ FK_B_TARGET static int FK_B(bounded_rows)(
     ptrdiff_t changed = 0, distances = 0;
 
     for (ptrdiff_t i = start; i < end; i++) {
+        if ((i - start) % 256 == 0 && fk_interrupt_pending()) break;  /* Ctrl-C */
         const FK_T *x = X + i * d;
         double *restrict lg = lower + i * t;
         /* 2E with |x - m| <= u + spread (see fk_bounds.kappa): u is an

@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200112L  /* posix_memalign */
 #include "fastkmeans.h"
 #include "dispatch.h"
+#include "interrupt.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -477,6 +477,7 @@ FK_TARGET static void FK_NAME(lowd_lloyd_rows)(
 
     for (ptrdiff_t i0 = start; i0 < end; i0 += step) {
         ptrdiff_t rows = end - i0 < step ? end - i0 : step;
+        if ((i0 - start) % flush_rows == 0 && fk_interrupt_pending()) break;  /* Ctrl-C */
         if (assign) {
             FK_NAME(lowd_step)(m, X, i0, rows, xs, best, best_index);
         } else {
@@ -625,6 +626,7 @@ FK_TARGET static void FK_NAME(assign_rows)(
 {
     for (ptrdiff_t c0 = start; c0 < end; c0 += m->chunk_rows) {
         ptrdiff_t c1 = c0 + m->chunk_rows < end ? c0 + m->chunk_rows : end;
+        if (fk_interrupt_pending()) break;  /* Ctrl-C: the caller discards the labels */
         FK_NAME(nearest_chunk)(m, X, c0, c1, labels + c0, sq_dist + c0);
     }
 }
@@ -653,6 +655,7 @@ FK_TARGET static void FK_NAME(lloyd_rows)(
 
     for (ptrdiff_t c0 = start; c0 < end; c0 += m->chunk_rows) {
         ptrdiff_t c1 = c0 + m->chunk_rows < end ? c0 + m->chunk_rows : end;
+        if (fk_interrupt_pending()) break;  /* Ctrl-C: the caller discards the sums */
         if (assign) FK_NAME(nearest_chunk)(m, X, c0, c1, chunk_labels, chunk_dist);
         /* rows in order: the sums of a block never depend on scheduling */
         for (ptrdiff_t i = c0; i < c1; i++) {
