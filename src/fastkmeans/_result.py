@@ -5,7 +5,13 @@ import numpy as np
 
 
 def frozen_array(values, dtype=None) -> np.ndarray:
-    """A read-only array, so results cannot be changed behind the caller's back."""
+    """A read-only array, so results cannot be changed behind the caller's back.
+
+    The labels of a Dask fit (``_dask.BlockLabels``) become a Dask array,
+    immutable already, and stay on the workers.
+    """
+    if hasattr(values, "to_dask_array"):
+        return values.to_dask_array()
     array = np.asarray(values, dtype=dtype)
     array.flags.writeable = False
     return array
