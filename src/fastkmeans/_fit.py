@@ -14,8 +14,9 @@ import numpy as np
 from ._dask import DaskData
 from ._init import initial_centers
 from ._progress import FitProgress, check_callback, check_verbose
-from ._result import KMeansResult
+from ._result import KMeansResult, frozen_array
 from ._run import run_lloyd
+from ._spherical import SphericalData, row_norms
 from ._threads import resolve_n_threads
 from ._validation import (
     check_algorithm,
@@ -43,7 +44,7 @@ def absolute_tol(tol: float, data) -> float:
 
 def fit(X, n_clusters, *, init="auto", n_init="auto", max_iter=300, tol=1e-4,
         algorithm="lloyd", random_state=None, sample_weight=None, n_threads=None,
-        verbose=0, callback=None) -> KMeansResult:
+        verbose=0, callback=None, spherical=False, max_samples=None) -> KMeansResult:
     """Cluster ``X`` into ``n_clusters`` clusters with exact Lloyd k-means.
 
     Parameters
@@ -74,9 +75,10 @@ def fit(X, n_clusters, *, init="auto", n_init="auto", max_iter=300, tol=1e-4,
     n_init : int or 'auto', default='auto'
         Initialisations to run; the run with the lowest inertia is returned.
         ``'auto'``: 10 for ``'random'`` and callables, 1 otherwise. An array
-        ``init`` always runs once.
+        ``init`` always runs once. At most 10,000.
     max_iter : int, default=300
-        Most Lloyd iterations per run.
+        Most Lloyd iterations per run (at most ``2**31 - 1``, as every integer
+        parameter).
     tol : float, default=1e-4
         Stop when the total squared center shift is at most ``tol`` times the
         mean variance of the features (as scikit-learn). ``0`` stops only when
@@ -118,6 +120,23 @@ def fit(X, n_clusters, *, init="auto", n_init="auto", max_iter=300, tol=1e-4,
         stopping rule); its ``centers`` are the centers after the last
         update and its ``labels`` (and ``inertia``) are re-computed for
         those centers, as after ``max_iter``.
+    spherical : bool, default=False
+        Spherical (cosine) k-means, as faiss' ``spherical=True``: rows are
+        compared by cosine, centers are the normalised weighted means of
+        their rows' directions (unit norm), and ``inertia`` is
+        ``sum(w * (1 - cos(x, center)))``; ``tol`` is relative to the mean
+        feature variance of the normalised rows. Rows of norm zero are
+        refused (their cosine is undefined). Dense and sparse ``X``;
+        ``algorithm`` must be ``'lloyd'`` or ``'auto'``. See
+        ``docs/embeddings.md``.
+    max_samples : int, float or None, default=None
+        Train on a sample: ``None`` uses every row (exact Lloyd). An int
+        is a number of rows (faiss' default is ``256 * n_clusters``), a
+        float in ``(0, 1]`` a fraction of them. The rows are drawn
+        uniformly without replacement with ``random_state`` (keeping their
+        weights), the runs fit them, and one final pass labels all of
+        ``X``: ``labels`` and ``inertia`` refer to all of ``X``;
+        ``n_iter``, ``converged`` and ``history`` to the sample.
 
     Returns
     -------
@@ -162,13 +181,13 @@ def fit(X, n_clusters, *, init="auto", n_init="auto", max_iter=300, tol=1e-4,
                          max_iter=max_iter, tol=tol, algorithm=algorithm,
                          random_state=random_state, sample_weight=sample_weight,
                          n_threads=n_threads, verbose=verbose, callback=callback,
-                         stacklevel=3)
+                         spherical=spherical, max_samples=max_samples, stacklevel=3)
 
 
 def fit_validated(data, max_abs, n_clusters, *, n_threads, init="auto", n_init="auto",
                   max_iter=300, tol=1e-4, algorithm="lloyd", random_state=None,
-                  sample_weight=None, verbose=0, callback=None,
-                  stacklevel=2) -> KMeansResult:
+                  sample_weight=None, verbose=0, callback=None, spherical=False,
+                  max_samples=None, stacklevel=2) -> KMeansResult:
     """:func:`fit` of data already validated by ``check_data`` (``max_abs`` is
     its largest magnitude; ``n_threads`` resolved). The other arguments are
     checked here, as ``fit`` documents them."""
@@ -189,6 +208,17 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="auto", n_init="
             "init='k-means||' is for Dask arrays; in memory use init='k-means++' "
             "(or 'auto')")
     progress = FitProgress(n_init, check_verbose(verbose), check_callback(callback))
+    if check_spherical(spherical):
+        data = SphericalData(data, row_norms(data))
+    max_samples = check_max_samples(max_samples, n_samples, n_clusters)
+    full_data, full_weight = data, sample_weight
+    if max_samples < n_samples:
+        # sorted: the sample keeps the rows' order, so its blocks are X's in miniature
+        rows = np.sort(rng.choice(n_samples, size=max_samples, replace=False))
+        data, sample_weight = data.take_rows(rows), sample_weight[rows]
+        if np.count_nonzero(sample_weight) < n_clusters:
+            raise ValueError(f"max_samples={max_samples}: the sample holds fewer than "
+                             f"n_clusters={n_clusters} rows of positive weight")
     algorithm = data.lloyd_algorithm(algorithm, n_clusters)
     tol = absolute_tol(tol, data)
 
@@ -201,6 +231,8 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="auto", n_init="
             best = run
         if progress.stopped:
             break
+    if full_data is not data:
+        best = _label_all(full_data, full_weight, best, spherical, n_threads)
 
     counts = np.bincount(best.labels, minlength=n_clusters)
     if isinstance(data, DaskData):
@@ -212,6 +244,44 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="auto", n_init="
             "the data probably hold fewer distinct points than that",
             ConvergenceWarning, stacklevel=stacklevel)
     return best
+
+
+def check_spherical(spherical) -> bool:
+    """``spherical`` if it is a bool."""
+    if not isinstance(spherical, (bool, np.bool_)):
+        raise TypeError(f"spherical must be True or False, got {spherical!r}")
+    return bool(spherical)
+
+
+def check_max_samples(max_samples, n_samples: int, n_clusters: int) -> int:
+    """Rows to train on: ``n_samples`` for ``None``, else at least ``n_clusters``."""
+    if max_samples is None:
+        return n_samples
+    if isinstance(max_samples, (bool, np.bool_)):
+        raise TypeError(f"max_samples must be None, an int or a float, got {max_samples!r}")
+    if isinstance(max_samples, (int, np.integer)):
+        count = int(max_samples)
+        if count < 1:
+            raise ValueError(f"max_samples must be at least 1, got {max_samples!r}")
+    elif isinstance(max_samples, (float, np.floating)):
+        if not 0.0 < max_samples <= 1.0:
+            raise ValueError(f"max_samples as a fraction must be in (0, 1], got {max_samples!r}")
+        count = int(np.ceil(max_samples * n_samples))
+    else:
+        raise TypeError(f"max_samples must be None, an int or a float, got {max_samples!r}")
+    return min(max(count, n_clusters), n_samples)
+
+
+def _label_all(data, sample_weight, run, spherical: bool, n_threads: int) -> KMeansResult:
+    """The run trained on a sample, with labels and inertia of all of ``data``."""
+    centers = np.array(run.centers)
+    labels = np.empty(data.shape[0], dtype=np.int32)
+    data.assign(centers, labels, n_threads)
+    if spherical:  # its inertia takes the direction weights w / |x|
+        sample_weight = sample_weight / data.norms
+    return dataclasses.replace(
+        run, labels=frozen_array(labels),
+        inertia=float(data.inertia(centers, labels, sample_weight, n_threads)))
 
 
 def predict(X, centers, *, return_distances=False, n_threads=None):

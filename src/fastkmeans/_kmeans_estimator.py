@@ -51,6 +51,14 @@ class KMeans(CentersEstimator):
     n_threads : int, optional
         OpenMP threads; ``None`` uses all available (honouring
         ``OMP_NUM_THREADS`` and threadpoolctl limits).
+    spherical : bool, default=False
+        Spherical (cosine) k-means (see :func:`fastkmeans.fit`): centers of
+        unit norm, ``inertia_`` and :meth:`score` in ``1 - cos``,
+        :meth:`predict` by largest cosine; :meth:`transform` still gives
+        Euclidean distances of the rows as given.
+    max_samples : int, float or None, default=None
+        Train on a sample of the rows, then label all of them (see
+        :func:`fastkmeans.fit`); ``None`` trains on all rows.
 
     Attributes
     ----------
@@ -106,7 +114,8 @@ class KMeans(CentersEstimator):
     def __init__(self, n_clusters: int = 8, *, init="k-means++", n_init="auto",
                  max_iter: int = 300, tol: float = 1e-4, verbose: int = 0,
                  random_state=None, copy_x: bool = True, algorithm: str = "lloyd",
-                 n_threads: int | None = None):
+                 n_threads: int | None = None, spherical: bool = False,
+                 max_samples=None):
         self.n_clusters = n_clusters
         self.init = init
         self.n_init = n_init
@@ -117,6 +126,8 @@ class KMeans(CentersEstimator):
         self.copy_x = copy_x
         self.algorithm = algorithm
         self.n_threads = n_threads
+        self.spherical = spherical
+        self.max_samples = max_samples
 
     def fit(self, X, y=None, sample_weight=None) -> KMeans:
         """Compute the clusters of ``X``.
@@ -143,7 +154,8 @@ class KMeans(CentersEstimator):
         result = _fit(array, self.n_clusters, init=self.init, n_init=self.n_init,
                       max_iter=self.max_iter, tol=self.tol, random_state=self.random_state,
                       sample_weight=sample_weight, n_threads=self.n_threads,
-                      algorithm=algorithm, verbose=verbose)
+                      algorithm=algorithm, verbose=verbose, spherical=self.spherical,
+                      max_samples=self.max_samples)
         # writable copies: scikit-learn's attributes are ordinary arrays
         self.cluster_centers_ = np.array(result.centers)
         # a Dask fit's labels stay a (lazy) Dask array

@@ -301,7 +301,7 @@ class MiniBatchKMeans(CentersEstimator):
         n_samples, n_features = X.shape
         n_clusters = check_n_clusters(self.n_clusters, n_samples)
         init = check_init(self.init, n_clusters, n_features, X.dtype, n_threads)
-        batch_size = min(check_positive_int(self.batch_size, "batch_size"), n_samples)
+        batch_size = min(check_positive_int(self.batch_size, "batch_size", maximum=None), n_samples)
         init_size = _check_optional_int(self.init_size, "init_size", 1)
         if init_size is None:
             init_size = max(3 * batch_size, 3 * n_clusters)
