@@ -59,6 +59,27 @@ def make_data(n_samples, n_features, n_clusters, chunk_mb):
     return da.concatenate(blocks)
 
 
+def _persisted(X):
+    """``X.persist()``, waited for on a distributed cluster (where it returns at once)."""
+    Xs = X.persist()
+    import distributed
+
+    try:
+        distributed.get_client()
+    except ValueError:
+        return Xs
+    distributed.wait(Xs)
+    return Xs
+
+
+def _inertia(X_memory, centers):
+    """Sum of squared distances to the nearest of ``centers`` (dask-ml's own
+    ``inertia_`` is a sum of distances, not of squared ones)."""
+    _, sq_distances = fastkmeans.predict(X_memory, centers.astype(X_memory.dtype),
+                                         return_distances=True)
+    return float(sq_distances.sum(dtype=np.float64))
+
+
 def _timed(function):
     started = time.perf_counter()
     value = function()
@@ -106,7 +127,7 @@ def overhead(client_factory):
     rows = []
     for scheduler in ("threads", "cluster"):
         with client_factory(scheduler):
-            dask_ml, ours = _tiny_pair(Xd.persist(), init, per_iteration)
+            dask_ml, ours = _tiny_pair(_persisted(Xd), init, per_iteration)
         for name, dask_time, base in (("dask-ml", dask_ml, "scikit-learn"),
                                       ("fastkmeans", ours, "fastkmeans")):
             rows.append([scheduler, name, f"{dask_time * 1e3:.2f}",
@@ -130,7 +151,8 @@ def _equal_work(Xs, init, iterations):
                                                       max_iter=iterations, tol=0).fit(Xs))
     assert ours.n_iter == iterations and theirs.n_iter_ == iterations, (
         ours.n_iter, theirs.n_iter_)
-    return ours_time, ours, theirs_time, theirs
+    # the labels brought here while the cluster still holds them
+    return ours_time, ours, np.asarray(ours.labels), theirs_time, theirs
 
 
 def lloyd(X, init, iterations, client_factory, X_memory):
@@ -141,20 +163,23 @@ def lloyd(X, init, iterations, client_factory, X_memory):
     results = {}
     for scheduler in ("threads", "cluster"):
         with client_factory(scheduler):
-            results[scheduler] = _equal_work(X.persist(), init, iterations)
+            results[scheduler] = _equal_work(_persisted(X), init, iterations)
     rows = [["in memory", "fastkmeans", f"{memory_time / iterations:.3f}", "", "",
-             f"{memory.inertia:.6g}"]]
-    for scheduler, (ours_time, ours, theirs_time, theirs) in results.items():
+             f"{memory.inertia:.9g}", ""]]
+    for scheduler, (ours_time, ours, labels, theirs_time, theirs) in results.items():
+        labels_agree = np.mean(labels == memory.labels)
         rows.append([scheduler, "fastkmeans", f"{ours_time / iterations:.3f}",
                      f"{theirs_time / ours_time:.1f}x", f"{ours_time / memory_time:.2f}x",
-                     f"{ours.inertia:.6g}"])
+                     f"{ours.inertia:.9g}", f"labels as in memory: {labels_agree:.0%}"])
+        center_gap = np.abs(theirs.cluster_centers_ - memory.centers).max()
         rows.append([scheduler, "dask-ml", f"{theirs_time / iterations:.3f}", "", "",
-                     f"{theirs.inertia_:.6g}"])
+                     f"{_inertia(X_memory, theirs.cluster_centers_):.9g}",
+                     f"max center gap to in memory: {center_gap:.2g}"])
     _table(f"Lloyd at equal work: {X.shape[0]:,} x {X.shape[1]} float32, "
            f"{X.numblocks[0]} blocks, k={n_clusters}, {iterations} iterations, tol=0, "
            "same initial centers",
            ["scheduler", "implementation", "s / iteration", "dask-ml / fastkmeans",
-            "vs in memory", "inertia"], rows)
+            "vs in memory", "inertia (ours, float64 sum)", "check"], rows)
 
 
 def initialisation(X, n_clusters, seeds, X_memory):
@@ -165,7 +190,7 @@ def initialisation(X, n_clusters, seeds, X_memory):
 
     ours_init, ours_inertia, theirs_init, theirs_inertia, plusplus = [], [], [], [], []
     with dask.config.set(scheduler="threads"):
-        Xs = X.persist()
+        Xs = _persisted(X)
         for seed in range(seeds):
             marks = []
 
@@ -179,7 +204,8 @@ def initialisation(X, n_clusters, seeds, X_memory):
             ours_inertia.append(result.inertia)
             theirs_init.append(_timed(lambda: k_init(Xs, n_clusters, init="k-means||",
                                                      random_state=seed))[0])  # noqa: B023
-            theirs_inertia.append(DaskMLKMeans(n_clusters, random_state=seed).fit(Xs).inertia_)
+            theirs = DaskMLKMeans(n_clusters, random_state=seed).fit(Xs)
+            theirs_inertia.append(_inertia(X_memory, theirs.cluster_centers_))
             plusplus.append(fastkmeans.fit(X_memory, n_clusters, random_state=seed).inertia)
     base = np.mean(plusplus)
     rows = [
