@@ -18,17 +18,17 @@ LAYERS = [
     {"_warnings", "_build_info", "_result", "_groups", "_knee", "datasets"},
     # the C core's Cython drivers, and what they read at run time
     {"_common", "_simd", "_threads", "_assign", "_lloyd", "_accelerated", "_kmeanspp",
-     "_distances", "_minibatch", "_sparse", "_silhouette"},
-    # the data seam (dense and CSR twins, the steps they make), the choice of
-    # algorithm, the NumPy specification
-    {"_data", "_algorithm", "_reference"},
+     "_distances", "_minibatch", "_sparse", "_silhouette", "_half", "_float16"},
+    # the data seam (dense, CSR, float16 and Dask twins, the steps they make), the
+    # choice of algorithm, the NumPy specification
+    {"_data", "_dask", "_algorithm", "_reference", "_spherical", "_half_data"},
     # validation (which makes the data objects), the run loop, progress
     {"_validation", "_run", "_progress"},
     # initialisation and configuration
     {"_init", "_config"},
     # the public API
     {"__init__", "__main__", "_fit", "_transform", "_estimator_base", "_kmeans_estimator",
-     "_minibatch_estimator", "_elbow", "_metrics", "_plot", "_cli", "_demo"},
+     "_minibatch_estimator", "_elbow", "_metrics", "_gap", "_choose_k", "_plot", "_cli", "_demo"},
 ]
 RANK = {module: rank for rank, layer in enumerate(LAYERS) for module in layer}
 

@@ -137,7 +137,7 @@ def test_params_repr_and_set_params():
     assert km.get_params()["tol"] == 1e-3
     assert set(km.get_params()) == {"n_clusters", "init", "n_init", "max_iter", "tol",
                                     "verbose", "random_state", "copy_x", "algorithm",
-                                    "n_threads"}
+                                    "n_threads", "spherical", "max_samples"}
     assert km.set_params(n_clusters=4, max_iter=10) is km and km.n_clusters == 4
     with pytest.raises(ValueError, match="Invalid parameter 'n_cluster'"):
         km.set_params(n_cluster=2)

@@ -13,44 +13,62 @@ Public API: :func:`fit`, :func:`predict`, :func:`kmeans_plusplus`,
 estimators :class:`KMeans` and :class:`MiniBatchKMeans` (usable without
 scikit-learn) and their :class:`NotFittedError`, the result types
 :class:`KMeansResult` and :class:`FitHistory`, :class:`ConvergenceWarning`;
-choosing k with :func:`elbow` (:class:`ElbowResult`), :func:`silhouette_score`
-and :func:`silhouette_samples`; progress records :class:`IterationInfo`; plots
-(matplotlib, optional) :func:`plot_clusters`, :func:`plot_elbow`,
+choosing k with :func:`choose_k` (:class:`ChooseKResult`: gap statistic,
+silhouette, Calinski-Harabasz, Davies-Bouldin and the elbow, one recommended
+k), :func:`elbow` (:class:`ElbowResult`), :func:`gap_statistic`
+(:class:`GapResult`), :func:`silhouette_score`, :func:`silhouette_samples`,
+:func:`calinski_harabasz_score` and :func:`davies_bouldin_score`; progress
+records :class:`IterationInfo`; plots (matplotlib, optional)
+:func:`plot_clusters`, :func:`plot_elbow`, :func:`plot_choose_k`,
 :func:`plot_silhouette`; and the small generated
 data sets of :mod:`fastkmeans.datasets`. The pure-NumPy
 specification of every kernel is :mod:`fastkmeans._reference`.
 """
 from . import datasets
 from ._build_info import VERSION as __version__
+from ._choose_k import ChooseKResult, choose_k, gap_statistic
 from ._config import show_config
 from ._elbow import ElbowResult, elbow
 from ._estimator_base import NotFittedError
 from ._fit import fit, predict
+from ._gap import GapResult
 from ._init import kmeans_plusplus
 from ._kmeans_estimator import KMeans
-from ._metrics import silhouette_samples, silhouette_score
+from ._metrics import (
+    calinski_harabasz_score,
+    davies_bouldin_score,
+    silhouette_samples,
+    silhouette_score,
+)
 from ._minibatch_estimator import MiniBatchKMeans
-from ._plot import plot_clusters, plot_elbow, plot_silhouette
+from ._plot import plot_choose_k, plot_clusters, plot_elbow, plot_silhouette
 from ._progress import IterationInfo
 from ._result import FitHistory, KMeansResult
 from ._transform import center_distances
 from ._warnings import ConvergenceWarning
 
 __all__ = [
+    "ChooseKResult",
     "ConvergenceWarning",
     "ElbowResult",
     "FitHistory",
+    "GapResult",
     "IterationInfo",
     "KMeans",
     "KMeansResult",
     "MiniBatchKMeans",
     "NotFittedError",
     "__version__",
+    "calinski_harabasz_score",
     "center_distances",
+    "choose_k",
     "datasets",
+    "davies_bouldin_score",
     "elbow",
     "fit",
+    "gap_statistic",
     "kmeans_plusplus",
+    "plot_choose_k",
     "plot_clusters",
     "plot_elbow",
     "plot_silhouette",

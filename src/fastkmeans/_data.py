@@ -20,7 +20,7 @@ from ._algorithm import resolve_algorithm
 from ._assign import assign_labels, inertia, label_sq_distances
 from ._distances import distances_to_centers
 from ._kmeanspp import candidate_potentials, row_sq_distances, update_closest
-from ._lloyd import LloydStep, move_centers
+from ._lloyd import LloydStep, move_centers, update_sums
 
 # Values per float64 temporary chunk when computing the feature variance.
 _VARIANCE_CHUNK_VALUES = 1 << 16
@@ -107,6 +107,14 @@ class DenseData:
         out = np.empty(self.shape[0])
         label_sq_distances(self.array, centers, labels, out, n_threads)
         return out
+
+    def label_sums(self, labels, sample_weight, n_clusters: int, n_threads: int) -> tuple:
+        """Weighted sum (float64, ``n_clusters x n_features``) and total weight of
+        the rows of every cluster of ``labels`` (int32, each in ``[0, n_clusters)``)."""
+        sums = np.empty((n_clusters, self.shape[1]))
+        weights = np.empty(n_clusters)
+        update_sums(self.array, sample_weight, labels, sums, weights, n_threads)
+        return sums, weights
 
     def center_distances(self, centers, n_threads: int) -> np.ndarray:
         """Euclidean distance of every row to every center (dtype of the data)."""
@@ -244,6 +252,18 @@ class CSRData:
         out = np.empty(self.shape[0])
         _sparse.label_sq_distances(*self.arrays, centers, centers_sq, labels, out, n_threads)
         return out
+
+    def label_sums(self, labels, sample_weight, n_clusters: int, n_threads: int) -> tuple:
+        """Weighted sum (float64, ``n_clusters x n_features``) and total weight of
+        the rows of every cluster of ``labels`` (int32, each in ``[0, n_clusters)``)."""
+        order = np.empty(self.shape[0], dtype=np.intp)
+        offsets = np.empty(n_clusters + 1, dtype=np.intp)
+        _sparse.group_rows_by_label(labels, order, offsets)
+        sums = np.empty((n_clusters, self.shape[1]))
+        weights = np.empty(n_clusters)
+        _sparse.cluster_sums(*self.arrays, sample_weight, order, offsets, sums, weights,
+                             n_threads)
+        return sums, weights
 
     def center_distances(self, centers, n_threads: int) -> np.ndarray:
         """Euclidean distance of every row to every center (dtype of the data),

@@ -22,7 +22,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._dask import BlockLabels, DaskData
 from ._fit import predict as _predict
+from ._spherical import SphericalData, direction_weights, row_norms
 from ._threads import resolve_n_threads
 from ._transform import center_distances
 from ._validation import (
@@ -95,19 +97,26 @@ def check_bool(value, name: str) -> bool:
     return bool(value)
 
 
-def labels_and_inertia(X, centers, sample_weight, n_threads: int):
+def labels_and_inertia(X, centers, sample_weight, n_threads: int, spherical: bool = False):
     """Nearest center of each sample and the weighted inertia (exact, float64).
 
     ``X`` and ``centers`` are validated here; ``sample_weight`` may be ``None``.
+    ``spherical``: by cosine, the inertia ``sum(w (1 - cos))`` (unit ``centers``).
     """
     X, centers = check_points_and_centers(X, centers, n_threads)
     sample_weight = check_sample_weight(sample_weight, X.shape[0], 0, n_threads)
+    if spherical:  # the data by direction take the weights w / |x|
+        X = SphericalData(X, row_norms(X))
+        sample_weight = direction_weights(sample_weight, X.norms)
     return validated_labels_and_inertia(X, centers, sample_weight, n_threads)
 
 
 def validated_labels_and_inertia(data, centers, sample_weight, n_threads: int):
     """:func:`labels_and_inertia` of validated data (centers in its dtype)."""
-    labels = np.empty(data.shape[0], dtype=np.int32)
+    if isinstance(data, DaskData):  # labels stay beside X's blocks
+        labels = BlockLabels(data)
+    else:
+        labels = np.empty(data.shape[0], dtype=np.int32)
     data.assign(centers, labels, n_threads)
     return labels, data.inertia(centers, labels, sample_weight, n_threads)
 
@@ -567,9 +576,11 @@ class CentersEstimator(EstimatorProtocol):
         Returns
         -------
         float
-            ``-sum(w * |x - nearest center|^2)``.
+            ``-sum(w * |x - nearest center|^2)`` (``-sum(w * (1 - cos))`` when
+            ``spherical``).
         """
         self._check_is_fitted()
         _, total = labels_and_inertia(self._read_X(X, reset=False), self.cluster_centers_,
-                                      sample_weight, resolve_n_threads(self.n_threads))
+                                      sample_weight, resolve_n_threads(self.n_threads),
+                                      getattr(self, "spherical", False))
         return -total

@@ -6,6 +6,7 @@ no label changes (strict convergence) or when the total squared center shift
 is at most ``tol`` times the mean feature variance; after a stop on ``tol``
 (or ``max_iter``) assign once more so that labels match the final centers.
 """
+import dataclasses
 import warnings
 from collections.abc import Callable
 from typing import Any, Literal
@@ -13,10 +14,12 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._dask import DaskData
 from ._init import initial_centers
 from ._progress import FitProgress, check_callback, check_verbose
-from ._result import KMeansResult
+from ._result import KMeansResult, frozen_array
 from ._run import run_lloyd
+from ._spherical import SphericalData, row_norms
 from ._threads import resolve_n_threads
 from ._validation import (
     check_algorithm,
@@ -43,26 +46,36 @@ def absolute_tol(tol: float, data) -> float:
 
 
 def fit(X: ArrayLike, n_clusters: int, *,
-        init: str | ArrayLike | Callable[..., Any] = "k-means++",
+        init: str | ArrayLike | Callable[..., Any] = "auto",
         n_init: int | Literal["auto"] = "auto", max_iter: int = 300, tol: float = 1e-4,
         algorithm: str = "lloyd",
         random_state: int | np.random.Generator | np.random.RandomState | None = None,
         sample_weight: ArrayLike | None = None, n_threads: int | None = None,
-        verbose: int | bool = 0, callback: Callable[..., Any] | None = None) -> KMeansResult:
+        verbose: int | bool = 0, callback: Callable[..., Any] | None = None,
+        spherical: bool = False, max_samples: int | float | None = None) -> KMeansResult:
     """Cluster ``X`` into ``n_clusters`` clusters with exact Lloyd k-means.
 
     Parameters
     ----------
-    X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
-        Data: NumPy arrays in any memory order, lists, pandas DataFrames, or
-        SciPy sparse matrices and arrays (CSR with int32 or int64 indices is
-        used as is; other formats are converted to CSR, a copy). float32
-        stays float32; integers and booleans become float64. Never modified.
+    X : array-like, SciPy sparse matrix or Dask array of shape (n_samples, n_features)
+        Data: NumPy arrays in any memory order (``np.memmap`` included, never
+        copied), lists, pandas DataFrames, SciPy sparse matrices and arrays
+        (CSR with int32 or int64 indices is used as is; other formats are
+        converted to CSR, a copy), or a ``dask.array.Array`` chunked by rows
+        (see ``docs/scaling.md``: the fit runs on Dask's active scheduler,
+        one task per block, and ``labels`` is a Dask array with X's row
+        chunks). float32 stays float32; integers and booleans become
+        float64. Never modified.
     n_clusters : int
         Number of clusters, ``1 <= n_clusters <= n_samples``.
-    init : {'k-means++', 'random'}, array-like or callable, default='k-means++'
+    init : {'auto', 'k-means++', 'k-means||', 'random'}, array-like or callable, default='auto'
+        ``'auto'``: ``'k-means||'`` for a Dask array, else ``'k-means++'``.
         ``'k-means++'``: greedy k-means++ (``2 + floor(ln k)`` candidates per
-        center). ``'random'``: ``n_clusters`` distinct samples drawn with
+        center; on a Dask array two passes over X per center, slow for large
+        ``k``). ``'k-means||'`` (Dask arrays only): k-means|| with
+        oversampling ``2 * n_clusters`` and 5 rounds, the candidates weighted
+        by the points nearest to them and reduced by weighted k-means++ and
+        Lloyd in memory. ``'random'``: ``n_clusters`` distinct samples drawn with
         probability proportional to their weight. An array of shape
         ``(n_clusters, n_features)``: the initial centers. A callable
         ``init(X, n_clusters, rng)`` returning such an array (``rng`` is a
@@ -70,9 +83,10 @@ def fit(X: ArrayLike, n_clusters: int, *,
     n_init : int or 'auto', default='auto'
         Initialisations to run; the run with the lowest inertia is returned.
         ``'auto'``: 10 for ``'random'`` and callables, 1 otherwise. An array
-        ``init`` always runs once.
+        ``init`` always runs once. At most 10,000.
     max_iter : int, default=300
-        Most Lloyd iterations per run.
+        Most Lloyd iterations per run (at most ``2**31 - 1``, as every integer
+        parameter).
     tol : float, default=1e-4
         Stop when the total squared center shift is at most ``tol`` times the
         mean variance of the features (as scikit-learn). ``0`` stops only when
@@ -97,7 +111,9 @@ def fit(X: ArrayLike, n_clusters: int, *,
         Non-negative weight of every sample; ``None`` for all ones.
     n_threads : int, optional
         OpenMP threads; ``None`` uses all available, honouring
-        ``OMP_NUM_THREADS`` and threadpoolctl limits.
+        ``OMP_NUM_THREADS`` and threadpoolctl limits. For a Dask array: the
+        threads of each block task, ``None`` for 1 (Dask's threads run the
+        blocks in parallel).
     verbose : int or bool, default=0
         Print one line per iteration to stdout: run, iteration, inertia,
         center shift, distances computed and time.
@@ -112,6 +128,23 @@ def fit(X: ArrayLike, n_clusters: int, *,
         stopping rule); its ``centers`` are the centers after the last
         update and its ``labels`` (and ``inertia``) are re-computed for
         those centers, as after ``max_iter``.
+    spherical : bool, default=False
+        Spherical (cosine) k-means, as faiss' ``spherical=True``: rows are
+        compared by cosine, centers are the normalised weighted means of
+        their rows' directions (unit norm), and ``inertia`` is
+        ``sum(w * (1 - cos(x, center)))``; ``tol`` is relative to the mean
+        feature variance of the normalised rows. Rows of norm zero are
+        refused (their cosine is undefined). Dense and sparse ``X``;
+        ``algorithm`` must be ``'lloyd'`` or ``'auto'``. See
+        ``docs/embeddings.md``.
+    max_samples : int, float or None, default=None
+        Train on a sample: ``None`` uses every row (exact Lloyd). An int
+        is a number of rows (faiss' default is ``256 * n_clusters``), a
+        float in ``(0, 1]`` a fraction of them. The rows are drawn
+        uniformly without replacement with ``random_state`` (keeping their
+        weights), the runs fit them, and one final pass labels all of
+        ``X``: ``labels`` and ``inertia`` refer to all of ``X``;
+        ``n_iter``, ``converged`` and ``history`` to the sample.
 
     Returns
     -------
@@ -148,19 +181,21 @@ def fit(X: ArrayLike, n_clusters: int, *,
     >>> result.inertia
     1.0
     """
-    n_threads = resolve_n_threads(n_threads)
+    requested_threads, n_threads = n_threads, resolve_n_threads(n_threads)
     data, max_abs = check_data(X, n_threads)
+    if isinstance(data, DaskData) and requested_threads is not None:
+        data = dataclasses.replace(data, n_threads=n_threads)
     return fit_validated(data, max_abs, n_clusters, init=init, n_init=n_init,
                          max_iter=max_iter, tol=tol, algorithm=algorithm,
                          random_state=random_state, sample_weight=sample_weight,
                          n_threads=n_threads, verbose=verbose, callback=callback,
-                         stacklevel=3)
+                         spherical=spherical, max_samples=max_samples, stacklevel=3)
 
 
-def fit_validated(data, max_abs, n_clusters, *, n_threads, init="k-means++", n_init="auto",
+def fit_validated(data, max_abs, n_clusters, *, n_threads, init="auto", n_init="auto",
                   max_iter=300, tol=1e-4, algorithm="lloyd", random_state=None,
-                  sample_weight=None, verbose=0, callback=None,
-                  stacklevel=2) -> KMeansResult:
+                  sample_weight=None, verbose=0, callback=None, spherical=False,
+                  max_samples=None, stacklevel=2) -> KMeansResult:
     """:func:`fit` of data already validated by ``check_data`` (``max_abs`` is
     its largest magnitude; ``n_threads`` resolved). The other arguments are
     checked here, as ``fit`` documents them."""
@@ -174,7 +209,24 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="k-means++", n_i
     tol = check_tol(tol)
     algorithm = check_algorithm(algorithm)
     rng = check_random_state(random_state)
+    if isinstance(init, str) and init == "auto":
+        init = "k-means||" if isinstance(data, DaskData) else "k-means++"
+    if isinstance(init, str) and init == "k-means||" and not isinstance(data, DaskData):
+        raise ValueError(
+            "init='k-means||' is for Dask arrays; in memory use init='k-means++' "
+            "(or 'auto')")
     progress = FitProgress(n_init, check_verbose(verbose), check_callback(callback))
+    if check_spherical(spherical):
+        data = SphericalData(data, row_norms(data))
+    max_samples = check_max_samples(max_samples, n_samples, n_clusters)
+    full_data, full_weight = data, sample_weight
+    if max_samples < n_samples:
+        # sorted: the sample keeps the rows' order, so its blocks are X's in miniature
+        rows = np.sort(rng.choice(n_samples, size=max_samples, replace=False))
+        data, sample_weight = data.take_rows(rows), sample_weight[rows]
+        if np.count_nonzero(sample_weight) < n_clusters:
+            raise ValueError(f"max_samples={max_samples}: the sample holds fewer than "
+                             f"n_clusters={n_clusters} rows of positive weight")
     algorithm = data.lloyd_algorithm(algorithm, n_clusters)
     tol = absolute_tol(tol, data)
 
@@ -187,8 +239,13 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="k-means++", n_i
             best = run
         if progress.stopped:
             break
+    if full_data is not data:
+        best = _label_all(full_data, full_weight, best, spherical, n_threads)
 
-    n_distinct = int(np.count_nonzero(np.bincount(best.labels, minlength=n_clusters)))
+    counts = np.bincount(best.labels, minlength=n_clusters)
+    if isinstance(data, DaskData):
+        counts = counts.compute()
+    n_distinct = int(np.count_nonzero(counts))
     if n_distinct < n_clusters:
         warnings.warn(
             f"found {n_distinct} distinct clusters, fewer than n_clusters={n_clusters}: "
@@ -197,14 +254,53 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="k-means++", n_i
     return best
 
 
+def check_spherical(spherical) -> bool:
+    """``spherical`` if it is a bool."""
+    if not isinstance(spherical, (bool, np.bool_)):
+        raise TypeError(f"spherical must be True or False, got {spherical!r}")
+    return bool(spherical)
+
+
+def check_max_samples(max_samples, n_samples: int, n_clusters: int) -> int:
+    """Rows to train on: ``n_samples`` for ``None``, else at least ``n_clusters``."""
+    if max_samples is None:
+        return n_samples
+    if isinstance(max_samples, (bool, np.bool_)):
+        raise TypeError(f"max_samples must be None, an int or a float, got {max_samples!r}")
+    if isinstance(max_samples, (int, np.integer)):
+        count = int(max_samples)
+        if count < 1:
+            raise ValueError(f"max_samples must be at least 1, got {max_samples!r}")
+    elif isinstance(max_samples, (float, np.floating)):
+        if not 0.0 < max_samples <= 1.0:
+            raise ValueError(f"max_samples as a fraction must be in (0, 1], got {max_samples!r}")
+        count = int(np.ceil(max_samples * n_samples))
+    else:
+        raise TypeError(f"max_samples must be None, an int or a float, got {max_samples!r}")
+    return min(max(count, n_clusters), n_samples)
+
+
+def _label_all(data, sample_weight, run, spherical: bool, n_threads: int) -> KMeansResult:
+    """The run trained on a sample, with labels and inertia of all of ``data``."""
+    centers = np.array(run.centers)
+    labels = np.empty(data.shape[0], dtype=np.int32)
+    data.assign(centers, labels, n_threads)
+    if spherical:  # its inertia takes the direction weights w / |x|
+        sample_weight = sample_weight / data.norms
+    return dataclasses.replace(
+        run, labels=frozen_array(labels),
+        inertia=float(data.inertia(centers, labels, sample_weight, n_threads)))
+
+
 def predict(X: ArrayLike, centers: ArrayLike, *, return_distances: bool = False,
             n_threads: int | None = None) -> Any:
     """Label each sample with its nearest center.
 
     Parameters
     ----------
-    X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
-        Data (validated as in :func:`fit`; sparse CSR accepted).
+    X : array-like, SciPy sparse matrix or Dask array of shape (n_samples, n_features)
+        Data (validated as in :func:`fit`; sparse CSR accepted; a Dask array
+        gives lazy Dask arrays with X's row chunks).
     centers : array-like of shape (n_clusters, n_features)
         Centers, e.g. ``fit(...).centers``; cast to the dtype of ``X``.
     return_distances : bool, default=False
@@ -230,6 +326,8 @@ def predict(X: ArrayLike, centers: ArrayLike, *, return_distances: bool = False,
     """
     n_threads = resolve_n_threads(n_threads)
     data, centers = check_points_and_centers(X, centers, n_threads)
+    if isinstance(data, DaskData):
+        return data.predict(centers, return_distances)
     labels = np.empty(data.shape[0], dtype=np.int32)
     sq_distances = data.assign(centers, labels, n_threads)
     if return_distances:

@@ -1,10 +1,12 @@
-"""Initial centers: greedy k-means++, random samples, arrays and callables."""
+"""Initial centers: greedy k-means++, k-means||, random samples, arrays and callables."""
 import math
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._data import DenseData, read_only
+from ._run import run_lloyd
 from ._threads import resolve_n_threads
 from ._validation import (
     check_centers,
@@ -15,6 +17,11 @@ from ._validation import (
     check_random_state,
     check_sample_weight,
 )
+
+# k-means||: sampling rounds (about 2 * n_clusters candidates each; Bahmani et
+# al. find 5 rounds enough for l = 2k) and the most Lloyd iterations on the candidates.
+KMEANS_PARALLEL_ROUNDS = 5
+KMEANS_PARALLEL_MAX_ITER = 300
 
 
 def _draw(cumulative: np.ndarray, rng: np.random.Generator, size: int) -> np.ndarray:
@@ -77,6 +84,49 @@ def kmeans_plusplus_indices(data, n_clusters, sample_weight, rng, n_threads,
     return centers, indices
 
 
+def kmeans_parallel(data, n_clusters, sample_weight, rng, n_threads,
+                    n_rounds: int = KMEANS_PARALLEL_ROUNDS):
+    """k-means|| (Bahmani et al. 2012, Algorithm 2) with oversampling 2 * n_clusters.
+
+    One row drawn by weight starts the candidates; each of ``n_rounds``
+    rounds updates every point's distance to its closest candidate (one pass
+    over X) and keeps each point with probability ``min(1, l * w * D^2 /
+    phi)`` (a second pass; ``phi = sum(w * D^2)``, ``l = 2 * n_clusters``),
+    about ``l`` new candidates a round. Each candidate is then weighted by
+    the total weight of the points nearest to it (a last pass, our
+    assignment kernel), and the candidates, in memory, are reduced to
+    ``n_clusters`` centers by weighted greedy k-means++ and a weighted Lloyd
+    run to convergence, as Spark MLlib does (steps 7-8 of the paper).
+
+    The passes are the data object's (``data.oversampling``); each block
+    draws from its own generator seeded from ``rng``, so the centers depend
+    on ``rng`` and on X's chunking, never on the number of workers or threads.
+    """
+    n_samples = data.shape[0]
+    oversampling_factor = 2 * n_clusters
+    passes = data.oversampling(sample_weight, n_threads)
+    first = rng.choice(n_samples, p=sample_weight / sample_weight.sum())
+    candidates = new = data.dense_rows([first])
+    for _ in range(n_rounds):
+        potential = passes.update(new)
+        if potential == 0:  # every weighted point is a candidate already
+            break
+        seed = int(rng.integers(2**63))
+        new = passes.sample(oversampling_factor / potential, seed)
+        candidates = np.concatenate([candidates, new])
+    if candidates.shape[0] < n_clusters:  # fewer distinct points than clusters
+        extra = _random_samples(data, n_clusters, sample_weight, rng)
+        candidates = np.concatenate([candidates, extra])
+    weights = passes.count(candidates)
+    # every candidate keeps a little weight, so that k-means++ can pick n_clusters
+    # of them even where fewer than n_clusters are nearest to some point
+    weights = np.maximum(weights, np.finfo(np.float64).tiny)
+    pool = DenseData(read_only(candidates))
+    centers, _ = kmeans_plusplus_indices(pool, n_clusters, weights, rng, n_threads)
+    step = pool.lloyd_step(weights, centers, "lloyd", n_threads)
+    return run_lloyd(pool, step, KMEANS_PARALLEL_MAX_ITER, 0.0, n_threads).centers.copy()
+
+
 def _random_samples(data, n_clusters, sample_weight, rng):
     """``n_clusters`` distinct samples (dense rows) drawn with probability
     proportional to weight."""
@@ -90,9 +140,9 @@ def initial_centers(init, X, n_clusters, sample_weight, rng, n_threads):
 
     Parameters
     ----------
-    init : {'k-means++', 'random'}, ndarray or callable
-        Validated ``init`` (see :func:`fastkmeans.fit`).
-    X : DenseData or CSRData of shape (n_samples, n_features)
+    init : {'k-means++', 'k-means||', 'random'}, ndarray or callable
+        Validated ``init`` (see :func:`fastkmeans.fit`), ``'auto'`` resolved.
+    X : DenseData, CSRData or DaskData of shape (n_samples, n_features)
         Validated data (``_data.py``).
     n_clusters : int
         Number of centers.
@@ -108,6 +158,8 @@ def initial_centers(init, X, n_clusters, sample_weight, rng, n_threads):
     ndarray of shape (n_clusters, n_features), dtype of X
     """
     if isinstance(init, str):
+        if init == "k-means||":
+            return kmeans_parallel(X, n_clusters, sample_weight, rng, n_threads)
         if init == "k-means++":
             return kmeans_plusplus_indices(X, n_clusters, sample_weight, rng, n_threads)[0]
         return _random_samples(X, n_clusters, sample_weight, rng)

@@ -7,6 +7,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._dask import is_dask_array
 from ._estimator_base import CentersEstimator, check_bool
 from ._fit import fit as _fit
 from ._progress import check_verbose
@@ -52,6 +53,14 @@ class KMeans(CentersEstimator):
     n_threads : int, optional
         OpenMP threads; ``None`` uses all available (honouring
         ``OMP_NUM_THREADS`` and threadpoolctl limits).
+    spherical : bool, default=False
+        Spherical (cosine) k-means (see :func:`fastkmeans.fit`): centers of
+        unit norm, ``inertia_`` and :meth:`score` in ``1 - cos``,
+        :meth:`predict` by largest cosine; :meth:`transform` still gives
+        Euclidean distances of the rows as given.
+    max_samples : int, float or None, default=None
+        Train on a sample of the rows, then label all of them (see
+        :func:`fastkmeans.fit`); ``None`` trains on all rows.
 
     Attributes
     ----------
@@ -110,7 +119,8 @@ class KMeans(CentersEstimator):
                  max_iter: int = 300, tol: float = 1e-4, verbose: int = 0,
                  random_state: int | np.random.Generator | np.random.RandomState | None = None,
                  copy_x: bool = True, algorithm: str = "lloyd",
-                 n_threads: int | None = None) -> None:
+                 n_threads: int | None = None, spherical: bool = False,
+                 max_samples: int | float | None = None) -> None:
         self.n_clusters = n_clusters
         self.init = init
         self.n_init = n_init
@@ -121,6 +131,8 @@ class KMeans(CentersEstimator):
         self.copy_x = copy_x
         self.algorithm = algorithm
         self.n_threads = n_threads
+        self.spherical = spherical
+        self.max_samples = max_samples
 
     def fit(self, X: ArrayLike, y: object = None,
             sample_weight: ArrayLike | None = None) -> KMeans:
@@ -128,8 +140,9 @@ class KMeans(CentersEstimator):
 
         Parameters
         ----------
-        X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
-            Training data (arrays, lists, DataFrames); never modified.
+        X : array-like, SciPy sparse matrix or Dask array of shape (n_samples, n_features)
+            Training data (arrays, lists, DataFrames, Dask arrays: see
+            :func:`fastkmeans.fit`); never modified.
         y : None
             Ignored; present for scikit-learn's API.
         sample_weight : array-like of shape (n_samples,), optional
@@ -147,10 +160,13 @@ class KMeans(CentersEstimator):
         result = _fit(array, self.n_clusters, init=self.init, n_init=self.n_init,
                       max_iter=self.max_iter, tol=self.tol, random_state=self.random_state,
                       sample_weight=sample_weight, n_threads=self.n_threads,
-                      algorithm=algorithm, verbose=verbose)
+                      algorithm=algorithm, verbose=verbose, spherical=self.spherical,
+                      max_samples=self.max_samples)
         # writable copies: scikit-learn's attributes are ordinary arrays
         self.cluster_centers_ = np.array(result.centers)
-        self.labels_ = np.array(result.labels)
+        # a Dask fit's labels stay a (lazy) Dask array
+        self.labels_ = (result.labels if is_dask_array(result.labels)
+                        else np.array(result.labels))
         self.inertia_ = float(result.inertia)
         self.n_iter_ = int(result.n_iter)
         return self

@@ -35,6 +35,8 @@ cdef int _pass(
     block_hook before_sums=*,
     void *hook_data=*,
     double hook_work=*,
+    const unsigned short *half=*,
+    float *half_buffers=*,
 ) except -1
 
 cdef bint _has_empty_cluster(const double *weights, Py_ssize_t n_clusters) noexcept nogil

@@ -11,7 +11,7 @@ same for any thread count. Buffers are reused in waves, so their memory is
 """
 import numpy as np
 
-from cython.parallel cimport prange
+from cython.parallel cimport prange, threadid
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy, memset
 
@@ -19,6 +19,7 @@ from ._common cimport (
     BlockPlan, MAX_BLOCKS, block_end, block_start, fk_model, floating, lloyd_rows, model_free,
     model_init, plan_blocks, useful_threads,
 )
+from ._float16 cimport half_rows
 
 cdef enum:
     # Bytes of block buffers alive at once when clusters x features is small;
@@ -95,11 +96,16 @@ cdef int _pass(
     block_hook before_sums=NULL,
     void *hook_data=NULL,
     double hook_work=0.0,
+    const unsigned short *half=NULL,
+    float *half_buffers=NULL,
 ) except -1:
     """One pass over X in waves of blocks into ws.sums and ws.weights; see
     lloyd_iteration. ``before_sums(hook_data, block, start, end)``, if
     given, runs on each block before it is summed (its rows then are in
-    cache), costing about ``hook_work`` units per row and feature."""
+    cache), costing about ``hook_work`` units per row and feature.
+    ``half``: the rows are float16 bits there (X is not read; floating is
+    float), each block converted into the thread's ``block_rows x
+    n_features`` part of ``half_buffers`` first."""
     cdef Py_ssize_t n_features = ws.n_features
     cdef Py_ssize_t n_clusters = ws.n_clusters
     cdef BlockPlan plan = ws.plan
@@ -107,6 +113,7 @@ cdef int _pass(
     cdef bint assign = centers != NULL
     cdef fk_model model
     cdef Py_ssize_t first, n_in_wave, slot, b, changed = 0
+    cdef const floating *rows
     cdef double total = 0.0
     cdef int threads
 
@@ -128,7 +135,13 @@ cdef int _pass(
                 b = first + slot
                 if before_sums != NULL:
                     before_sums(hook_data, b, block_start(plan, b), block_end(plan, b))
-                lloyd_rows(&model, &X[0, 0], &sample_weight[0],
+                if half != NULL:
+                    rows = <const floating *>half_rows(
+                        half, n_features, block_start(plan, b), block_end(plan, b),
+                        half_buffers + threadid() * plan.block_rows * n_features)
+                else:
+                    rows = &X[0, 0]
+                lloyd_rows(&model, rows, &sample_weight[0],
                            block_start(plan, b), block_end(plan, b),
                            assign, labels,
                            ws.block_sums + slot * n_clusters * n_features,

@@ -24,6 +24,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ._dask import is_dask_array
 from ._data import NO_DISTANCES, CSRData, DenseData, SparseCenters
 from ._estimator_base import (
     _UNCHANGED,
@@ -305,7 +306,7 @@ class MiniBatchKMeans(CentersEstimator):
         n_samples, n_features = X.shape
         n_clusters = check_n_clusters(self.n_clusters, n_samples)
         init = check_init(self.init, n_clusters, n_features, X.dtype, n_threads)
-        batch_size = min(check_positive_int(self.batch_size, "batch_size"), n_samples)
+        batch_size = min(check_positive_int(self.batch_size, "batch_size", maximum=None), n_samples)
         init_size = _check_optional_int(self.init_size, "init_size", 1)
         if init_size is None:
             init_size = max(3 * batch_size, 3 * n_clusters)
@@ -330,6 +331,18 @@ class MiniBatchKMeans(CentersEstimator):
             raise ValueError(f"reassignment_ratio must be a number >= 0, got {ratio!r}")
         return dict(reassignment_ratio=float(ratio),
                     compute_labels=check_bool(self.compute_labels, "compute_labels"))
+
+    def _partial_fit_blocks(self, X, sample_weight) -> MiniBatchKMeans:
+        """:meth:`partial_fit` on each row block of a Dask array in turn (one
+        block in memory at a time)."""
+        starts = np.concatenate([[0], np.cumsum(X.chunks[0])])
+        for i, block in enumerate(X.to_delayed()[:, 0] if len(X.chunks[1]) == 1
+                                  else X.rechunk({1: -1}).to_delayed()[:, 0]):
+            weights = None
+            if sample_weight is not None:
+                weights = np.asarray(sample_weight[starts[i]:starts[i + 1]])
+            self.partial_fit(np.asarray(block.compute()), sample_weight=weights)
+        return self
 
     def _read_data(self, X, sample_weight, reset: bool, n_clusters_needed: int):
         """Validated ``(X, sample_weight, n_threads)``; values must also fit the
@@ -448,9 +461,10 @@ class MiniBatchKMeans(CentersEstimator):
 
         Parameters
         ----------
-        X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
+        X : array-like, SciPy sparse matrix or Dask array of shape (n_samples, n_features)
             One batch of data; never modified. The first batch needs at
-            least ``n_clusters`` samples.
+            least ``n_clusters`` samples. A Dask array is a sequence of
+            batches: each row block, computed in turn, is one batch.
         y : None
             Ignored.
         sample_weight : array-like of shape (n_samples,), optional
@@ -461,6 +475,8 @@ class MiniBatchKMeans(CentersEstimator):
         self
             The updated estimator.
         """
+        if is_dask_array(X):
+            return self._partial_fit_blocks(X, sample_weight)
         fitted = self.__sklearn_is_fitted__()
         X, sample_weight, n_threads = self._read_data(X, sample_weight, not fitted, 0)
         if not fitted:

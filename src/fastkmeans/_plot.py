@@ -299,3 +299,84 @@ def plot_silhouette(X: ArrayLike, labels: ArrayLike, *, ax: Optional["Axes"] = N
     ax.set_title(f"Silhouette score {score:.3f}" if title is None else title)
     ax.legend(loc="best")
     return ax
+
+
+#: What each panel of plot_choose_k shows, and whether larger is better.
+_CHOOSE_K_PANELS = {
+    "gap": ("gap statistic (± s_k)", True),
+    "silhouette": ("silhouette", True),
+    "calinski_harabasz": ("Calinski-Harabasz", True),
+    "davies_bouldin": ("Davies-Bouldin (lower is better)", False),
+    "elbow": ("inertia (Kneedle knee)", False),
+}
+
+
+def plot_choose_k(result, *, title: str | None = None):
+    """One small panel per criterion of :func:`fastkmeans.choose_k`, the recommended k marked.
+
+    Parameters
+    ----------
+    result : ChooseKResult
+        What :func:`fastkmeans.choose_k` returned.
+    title : str, optional
+        Title of the figure; by default the recommendation and its confidence.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Axes per criterion computed (``figure.axes``), in the order of
+        ``result.scores``: each criterion's values over k (the gap with
+        error bars of one standard error, the silhouette with its standard
+        error when sampled), the criterion's own choice as a large open
+        circle, and the recommended k as a red dashed vertical line.
+
+    Examples
+    --------
+    >>> import fastkmeans
+    >>> X, _ = fastkmeans.datasets.blobs()
+    >>> figure = fastkmeans.plot_choose_k(fastkmeans.choose_k(X, random_state=0))
+    >>> len(figure.axes)
+    5
+    """
+    from ._choose_k import ChooseKResult
+
+    if not isinstance(result, ChooseKResult):
+        raise TypeError(f"result must be what fastkmeans.choose_k returns, got "
+                        f"{type(result).__name__}")
+    plt = _pyplot()
+    names = list(result.scores)
+    n_columns = min(3, len(names))
+    n_rows = -(-len(names) // n_columns)
+    figure, axes = plt.subplots(n_rows, n_columns, figsize=(3.6 * n_columns, 2.8 * n_rows),
+                                squeeze=False)
+    k_values = np.asarray(result.k_values)
+    for ax, name in zip(axes.ravel(), names, strict=False):
+        label, _ = _CHOOSE_K_PANELS[name]
+        values = np.asarray(result.scores[name])
+        errors = None
+        if name == "gap":
+            errors = result.gap.gap_se
+        elif name == "silhouette" and result.silhouette_sample_size is not None:
+            errors = result.silhouette_se
+        if errors is not None:
+            ax.errorbar(k_values, values, yerr=errors, fmt="o-", color="C0", capsize=3)
+        else:
+            ax.plot(k_values, values, "o-", color="C0")
+        chosen = result.choices.get(name)
+        if chosen is not None:
+            ax.plot([chosen], [values[list(result.k_values).index(chosen)]], "o",
+                    markersize=13, markerfacecolor="none", markeredgecolor="C1",
+                    markeredgewidth=2.0, label=f"its choice: {chosen}")
+        if result.k is not None:
+            ax.axvline(result.k, color="red", linestyle="--", linewidth=1.0,
+                       label=f"recommended: {result.k}")
+        ax.set_title(label, fontsize="medium")
+        ax.set_xticks(k_values)
+        ax.set_xlabel("k")
+        ax.legend(loc="best", fontsize="x-small")
+    for ax in axes.ravel()[len(names):]:
+        ax.remove()
+    figure.suptitle(title if title is not None else
+                    f"Recommended k = {result.k} ({result.confidence} confidence)")
+    figure.tight_layout()
+    return figure

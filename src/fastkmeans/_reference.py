@@ -71,22 +71,29 @@ def update_centers(X, sample_weight, centers, labels, sums, weights):
     Returns the new centers and whether an empty cluster was re-seeded.
     """
     sums, weights = sums.copy(), weights.copy()
-    empty = np.flatnonzero(weights == 0)
-    if empty.size:
-        distances = label_sq_distances(X, centers, labels)
-        distances[sample_weight == 0] = -1.0
-        # farthest first; equal distances by lowest index
-        order = np.lexsort((np.arange(X.shape[0]), -distances))
-        for cluster, index in zip(empty, order[:empty.size], strict=True):
-            weight = sample_weight[index]
-            sums[labels[index]] -= weight * X[index]
-            weights[labels[index]] -= weight
-            sums[cluster] = weight * X[index]
-            weights[cluster] = weight
+    relocated = not weights.all()
+    if relocated:
+        reseed_empty_clusters(X, sample_weight, labels, sums, weights,
+                              label_sq_distances(X, centers, labels))
     new_centers = centers.copy()
     filled = weights > 0
     new_centers[filled] = sums[filled] / weights[filled, None]
-    return new_centers, bool(empty.size)
+    return new_centers, relocated
+
+
+def reseed_empty_clusters(X, sample_weight, labels, sums, weights, distances):
+    """Empty clusters take the points of largest ``distances`` (to their
+    labelled centers) first, equal distances by lowest index; points of
+    weight zero never move. ``sums`` and ``weights`` change in place."""
+    empty = np.flatnonzero(weights == 0)
+    distances = np.where(sample_weight == 0, -1.0, distances)
+    order = np.lexsort((np.arange(X.shape[0]), -distances))
+    for cluster, index in zip(empty, order[:empty.size], strict=True):
+        weight = sample_weight[index]
+        sums[labels[index]] -= weight * X[index]
+        weights[labels[index]] -= weight
+        sums[cluster] = weight * X[index]
+        weights[cluster] = weight
 
 
 def center_distances(X, centers):
@@ -286,6 +293,71 @@ def lloyd(X, centers, sample_weight=None, max_iter=300, tol=1e-4, algorithm="llo
     return KMeansResult(
         centers=frozen_array(centers), labels=frozen_array(labels),
         inertia=inertia(X, sample_weight, centers, labels),
+        n_iter=len(inertias), converged=converged,
+        history=FitHistory(frozen_array(inertias, np.float64),
+                           frozen_array(shifts, np.float64),
+                           frozen_array(seconds, np.float64),
+                           frozen_array(evaluations, np.int64)))
+
+
+def spherical_lloyd(X, centers, sample_weight=None, max_iter=300, tol=1e-4):
+    """Spherical (cosine) k-means from ``centers``, with Lloyd's stopping rules.
+
+    Rows are compared by direction: ``x / |x|`` (no zero rows). Each
+    iteration labels every row with the center of largest cosine (lowest
+    index on ties), then moves each center to the normalised weighted sum
+    of its rows' directions; empty clusters take the rows of smallest
+    cosine first, as :func:`update_centers`; a center whose directions sum
+    to zero stays. ``tol`` is relative to the mean feature variance of the
+    directions; the inertia is ``sum(w * (1 - cos))``.
+    """
+    X = np.asarray(X)
+    if sample_weight is None:
+        sample_weight = np.ones(X.shape[0])
+    sample_weight = np.asarray(sample_weight, dtype=np.float64)
+    directions = X / np.linalg.norm(X.astype(np.float64), axis=1)[:, None]
+    centers = np.array(centers, dtype=np.float64)
+    centers = (centers / np.linalg.norm(centers, axis=1)[:, None]).astype(X.dtype)
+    tol = tol * float(np.mean(np.var(directions, axis=0)))
+
+    def cosine_losses(centers, labels):
+        return 1.0 - np.einsum("ij,ij->i", directions, centers[labels].astype(np.float64))
+
+    labels = np.full(X.shape[0], -1, dtype=np.int32)
+    inertias, shifts, seconds, evaluations = [], [], [], []
+    converged = labels_stable = relocated = False
+    for _ in range(max_iter):
+        started = time.perf_counter()
+        new_labels = np.argmax(directions @ centers.T.astype(np.float64), axis=1).astype(np.int32)
+        n_changed = int(np.count_nonzero(new_labels != labels))
+        labels = new_labels
+        losses = cosine_losses(centers, labels)
+        sums, weights = update_sums(directions, sample_weight, labels, centers.shape[0])
+        relocated = not weights.all()
+        if relocated:
+            reseed_empty_clusters(directions, sample_weight, labels, sums, weights, losses)
+        norms = np.linalg.norm(sums, axis=1)
+        moved = (weights > 0) & (norms > 0)
+        new_centers = centers.astype(np.float64)
+        new_centers[moved] = sums[moved] / norms[moved, None]
+        new_centers = new_centers.astype(X.dtype)
+        shift = float(np.sum((new_centers.astype(np.float64) - centers) ** 2))
+        centers = new_centers
+        inertias.append(float(np.dot(sample_weight, losses)))
+        shifts.append(shift)
+        seconds.append(time.perf_counter() - started)
+        evaluations.append(X.shape[0] * centers.shape[0])
+        if n_changed == 0:
+            converged = labels_stable = True
+            break
+        if shift <= tol:
+            converged = True
+            break
+    if not labels_stable or relocated:
+        labels = np.argmax(directions @ centers.T.astype(np.float64), axis=1).astype(np.int32)
+    return KMeansResult(
+        centers=frozen_array(centers), labels=frozen_array(labels),
+        inertia=float(np.dot(sample_weight, cosine_losses(centers, labels))),
         n_iter=len(inertias), converged=converged,
         history=FitHistory(frozen_array(inertias, np.float64),
                            frozen_array(shifts, np.float64),

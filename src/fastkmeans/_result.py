@@ -7,8 +7,14 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 
-def frozen_array(values: ArrayLike, dtype: DTypeLike = None) -> NDArray[Any]:
-    """A read-only array, so results cannot be changed behind the caller's back."""
+def frozen_array(values: Any, dtype: DTypeLike = None) -> Any:
+    """A read-only array, so results cannot be changed behind the caller's back.
+
+    The labels of a Dask fit (``_dask.BlockLabels``) become a Dask array,
+    immutable already, and stay on the workers.
+    """
+    if hasattr(values, "to_dask_array"):
+        return values.to_dask_array()
     array = np.asarray(values, dtype=dtype)
     array.flags.writeable = False
     return array

@@ -6,6 +6,7 @@ from numbers import Integral
 from ._common import omp_max_threads, openmp_enabled
 
 _warned_serial = False
+_C_INT_MAX = 2**31 - 1
 
 
 def _available_cpus() -> int:
@@ -50,6 +51,10 @@ def resolve_n_threads(n_threads) -> int:
     if n_threads < 1:
         raise ValueError(
             f"n_threads must be a positive integer or None, got {n_threads!r}")
+    if n_threads > _C_INT_MAX:  # OpenMP takes a C int
+        raise ValueError(
+            f"n_threads={n_threads!r} is too large: expected a positive integer at "
+            f"most {_C_INT_MAX} or None")
     if not openmp_enabled():
         if n_threads > 1 and not _warned_serial:
             _warned_serial = True

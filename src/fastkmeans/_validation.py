@@ -19,12 +19,23 @@ from numbers import Integral, Real
 import numpy as np
 
 from ._common import scan_finite_and_magnitude
+from ._dask import check_dask_data, is_dask_array
 from ._data import CSRData, DenseData, read_only
+from ._half_data import HalfData
 from ._sparse import csr_structure
 
 # Labels are int32, as in scikit-learn.
 _MAX_SAMPLES = np.iinfo(np.int32).max
-_INIT_METHODS = ("k-means++", "random")
+#: Every integer parameter reaches C as an ``int`` at most: larger values are
+#: refused with a message naming the parameter (never a bare OverflowError).
+C_INT_MAX = int(np.iinfo(np.int32).max)
+#: Most initialisations one fit may run: each is a whole k-means run, so more
+#: than this is a mistake (``n_init=10**9`` would run for ever), not a wish.
+MAX_N_INIT = 10_000
+# 'auto': k-means|| for Dask arrays, k-means++ otherwise (see fastkmeans.fit)
+_INIT_METHODS = ("auto", "k-means++", "k-means||", "random")
+# float16 values per chunk of the finiteness scan (a small temporary)
+_HALF_SCAN_VALUES = 1 << 16
 
 
 def _is_sparse(value) -> bool:
@@ -72,13 +83,28 @@ def _first_non_finite(array_2d: np.ndarray, n_threads: int):
     return divmod(first_bad, array_2d.shape[1]), max_abs
 
 
+def _first_non_finite_half(array_2d: np.ndarray, n_threads: int):
+    """:func:`_first_non_finite` of float16 rows, a chunk of rows at a time."""
+    chunk = max(1, _HALF_SCAN_VALUES // array_2d.shape[1])
+    max_abs = 0.0
+    for start in range(0, array_2d.shape[0], chunk):
+        rows = array_2d[start:start + chunk]
+        bad = np.flatnonzero(~np.isfinite(rows))
+        if bad.size:
+            row, column = divmod(int(bad[0]), array_2d.shape[1])
+            return (start + row, column), max_abs
+        max_abs = max(max_abs, float(np.max(np.abs(rows))))
+    return None, max_abs
+
+
 def check_data(X, n_threads: int, name: str = "X"):
     """Validate a data matrix.
 
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
-        Lists, NumPy arrays of any memory order, pandas DataFrames.
+        Lists, NumPy arrays of any memory order, pandas DataFrames, SciPy
+        sparse matrices, Dask arrays.
     n_threads : int
         Threads for the finiteness scan.
     name : str
@@ -86,17 +112,24 @@ def check_data(X, n_threads: int, name: str = "X"):
 
     Returns
     -------
-    X : DenseData or CSRData of shape (n_samples, n_features)
+    X : DenseData, CSRData or DaskData of shape (n_samples, n_features)
         The data object of ``_data.py``, float32 or float64: for arrays a
         read-only, C-contiguous array (copied only if the input was not);
-        for a SciPy sparse ``X``, its canonical CSR arrays. This is the one
-        place that tells dense from sparse.
+        for a SciPy sparse ``X``, its canonical CSR arrays; a float16 NumPy
+        array stays float16 (``_half_data.HalfData``, computed in float32
+        without a float32 copy); for a Dask array, the lazily cast array
+        (``_dask.py``; its block tasks use 1 thread). This is the one place
+        that tells dense from sparse from Dask.
     max_abs : float
         Largest absolute value in ``X``.
     """
     if is_scipy_sparse(X):
         return check_sparse_data(X, n_threads, name)
-    array = _as_float_array(X, name)
+    if is_dask_array(X):  # never imports Dask: only a Dask array gets here
+        return check_dask_data(X, 1, name)
+    # float16 stays float16 (HalfData converts it block by block, exactly)
+    half = isinstance(X, np.ndarray) and X.dtype == np.float16
+    array = X if half else _as_float_array(X, name)
     if array.ndim != 2:
         hint = ""
         if array.ndim == 1:
@@ -114,13 +147,13 @@ def check_data(X, n_threads: int, name: str = "X"):
         raise ValueError(
             f"{name} has {n_samples} samples; at most {_MAX_SAMPLES} are supported")
     array = np.ascontiguousarray(array)
-    position, max_abs = _first_non_finite(array, n_threads)
+    position, max_abs = (_first_non_finite_half if half else _first_non_finite)(array, n_threads)
     if position is not None:
         row, column = position
         raise ValueError(
             f"{name} contains {float(array[row, column])} at row {row}, column {column}: "
             "k-means needs finite values (remove or impute NaN and infinity)")
-    return DenseData(read_only(array)), max_abs
+    return (HalfData if half else DenseData)(read_only(array)), max_abs
 
 
 def read_estimator_input(X, estimator: str):
@@ -129,7 +162,7 @@ def read_estimator_input(X, estimator: str):
     object arrays, empty data). Finiteness and dtype are checked later, by
     :func:`check_data`. ``estimator`` names the class in messages.
     """
-    if is_scipy_sparse(X):
+    if is_scipy_sparse(X) or is_dask_array(X):
         return X
     if _is_sparse(X):
         raise TypeError(
@@ -292,7 +325,8 @@ def check_init(init, n_clusters: int, n_features: int, dtype, n_threads: int):
     if isinstance(init, str):
         if init not in _INIT_METHODS:
             raise ValueError(
-                f"init={init!r} is not supported: expected 'k-means++', 'random', "
+                f"init={init!r} is not supported: expected 'auto', 'k-means++', "
+                "'k-means||', 'random', "
                 "an array of shape (n_clusters, n_features) or a callable")
         return init
     if callable(init):
@@ -307,7 +341,7 @@ def check_n_init(n_init, init, auto_random: int = 10) -> int:
     random_start = callable(init) or (isinstance(init, str) and init == "random")
     if isinstance(n_init, str) and n_init == "auto":
         return auto_random if random_start else 1
-    n_init = check_positive_int(n_init, "n_init", allowed="or 'auto'")
+    n_init = check_positive_int(n_init, "n_init", allowed="or 'auto'", maximum=MAX_N_INIT)
     if isinstance(init, np.ndarray) and n_init != 1:
         warnings.warn(
             f"init is an array of centers: running one initialisation instead "
@@ -316,14 +350,18 @@ def check_n_init(n_init, init, auto_random: int = 10) -> int:
     return n_init
 
 
-def check_positive_int(value, name: str, allowed: str = "") -> int:
-    """``value`` as an int >= 1."""
+def check_positive_int(value, name: str, allowed: str = "",
+                       maximum: int | None = C_INT_MAX) -> int:
+    """``value`` as an int in ``[1, maximum]`` (no upper bound for ``maximum=None``)."""
     expected = f"a positive integer {allowed}".rstrip()
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise TypeError(f"{name} must be {expected}, got {value!r} of type "
                         f"{type(value).__name__}")
     if value < 1:
         raise ValueError(f"{name} must be {expected}, got {value!r}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name}={value!r} is too large: expected {expected} "
+                         f"at most {maximum}")
     return int(value)
 
 

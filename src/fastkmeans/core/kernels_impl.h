@@ -398,6 +398,21 @@ FK_TARGET static void FK_NAME(lowd_nearest)(
     }
 }
 
+/* Rows [i0, i0 + rows) of X loaded as lowd_step loads them, with their
+ * given labels in place of the nearest centers (missing lanes: label 0). */
+FK_TARGET FK_INLINE void FK_NAME(lowd_labelled)(
+    const FK_T *X, ptrdiff_t d, ptrdiff_t i0, ptrdiff_t rows, const int32_t *labels,
+    V xs[FK_LOWD_GROUPS][FK_LOWD_MAX], IV *best_index)
+{
+    for (int g = 0; g < FK_LOWD_GROUPS; g++) {
+        ptrdiff_t left = rows - g * FK_VW;
+        int lanes = (int)(left <= 0 ? 0 : (left < FK_VW ? left : FK_VW));
+        FK_NAME(lowd_load)(X + (i0 + g * FK_VW) * d, d, lanes, xs[g]);
+        for (int l = 0; l < FK_VW; l++)
+            best_index[g][l] = l < lanes ? (FK_I)labels[i0 + g * FK_VW + l] : 0;
+    }
+}
+
 /* Add lane accumulators (cluster j: weight, then weighted features) into
  * the float64 sums, lanes in order, and zero them. */
 FK_TARGET static inline void FK_NAME(lowd_flush)(
@@ -434,14 +449,16 @@ FK_TARGET FK_INLINE void FK_NAME(lowd_accumulate)(
 }
 
 /* The fused Lloyd pass of the low-d path over rows [start, end) (see
- * fk_lloyd_rows with assign = 1). The lane of a row is fixed by its
+ * fk_lloyd_rows). Without assign the labels are read, and the sums are
+ * added in exactly the same order, so a pass that labelled the points
+ * otherwise (the bounds) sums them bit for bit as Lloyd does. The lane of a row is fixed by its
  * position in the block, so the order of every addition is too. With few
  * clusters the sums (and the inertia) stay in vector lanes, in the input
  * precision, and are flushed to float64 every FK_LOWD_FLUSH_LANE_ROWS rows
  * per lane; with many, rows are added one by one, in order, in float64. */
 FK_TARGET static void FK_NAME(lowd_lloyd_rows)(
     const fk_model *m, const FK_T *X, const double *sample_weight,
-    ptrdiff_t start, ptrdiff_t end, int32_t *labels,
+    ptrdiff_t start, ptrdiff_t end, int assign, int32_t *labels,
     double *sums, double *weights, double *inertia, ptrdiff_t *n_changed)
 {
     const ptrdiff_t d = m->d, k = m->k;
@@ -460,17 +477,23 @@ FK_TARGET static void FK_NAME(lowd_lloyd_rows)(
 
     for (ptrdiff_t i0 = start; i0 < end; i0 += step) {
         ptrdiff_t rows = end - i0 < step ? end - i0 : step;
-        FK_NAME(lowd_step)(m, X, i0, rows, xs, best, best_index);
+        if (assign) {
+            FK_NAME(lowd_step)(m, X, i0, rows, xs, best, best_index);
+        } else {
+            FK_NAME(lowd_labelled)(X, d, i0, rows, labels, xs, best_index);
+        }
         if (!in_lanes || rows < step) {
             /* many clusters, or the short last step: row by row, in order */
             for (ptrdiff_t r = 0; r < rows; r++) {
                 const ptrdiff_t i = i0 + r;
                 const int32_t label = (int32_t)best_index[r / FK_VW][r % FK_VW];
                 const double w = sample_weight[i];
-                block_inertia += w * (double)best[r / FK_VW][r % FK_VW];
-                if (label != labels[i]) {
-                    labels[i] = label;
-                    changed++;
+                if (assign) {
+                    block_inertia += w * (double)best[r / FK_VW][r % FK_VW];
+                    if (label != labels[i]) {
+                        labels[i] = label;
+                        changed++;
+                    }
                 }
                 weights[label] += w;
                 for (ptrdiff_t f = 0; f < d; f++) sums[label * d + f] += w * (double)X[i * d + f];
@@ -486,6 +509,7 @@ FK_TARGET static void FK_NAME(lowd_lloyd_rows)(
         for (int g = 0; g < FK_LOWD_GROUPS; g++) {
             const ptrdiff_t i = i0 + g * FK_VW;
             w[g] = __builtin_convertvector(*(const DV *)(sample_weight + i), V);
+            if (!assign) continue;
             acc[n_acc] += w[g] * best[g];
             LV label = __builtin_convertvector(best_index[g], LV);
             if (__builtin_memcmp(&label, labels + i, sizeof(LV)) != 0) {
@@ -615,9 +639,9 @@ FK_TARGET static void FK_NAME(lloyd_rows)(
     ptrdiff_t changed = 0;
     for (ptrdiff_t j = 0; j < m->k; j++) weights[j] = 0.0;
     for (ptrdiff_t v = 0; v < m->k * d; v++) sums[v] = 0.0;
-    if (assign && m->lowd) {
-        FK_NAME(lowd_lloyd_rows)(m, X, sample_weight, start, end, labels, sums, weights,
-                                 inertia, n_changed);
+    if (m->lowd) {  /* with or without assign: the same order of additions */
+        FK_NAME(lowd_lloyd_rows)(m, X, sample_weight, start, end, assign, labels, sums,
+                                 weights, inertia, n_changed);
         return;
     }
     FK_T *chunk_dist = NULL;

@@ -1,0 +1,257 @@
+"""Dask arrays in: the same answer as in memory, on every scheduler.
+
+From the same initial centers a Dask fit gives the in-memory fit's labels and
+n_iter, and its centers and inertia to 1e-12 (float64) / 1e-5 (float32)
+relative; for one chunking the result is bitwise the same for any number of
+threads or workers (threaded scheduler, a 2-process LocalCluster), a killed
+worker included. The distributed cases share one module-scoped cluster.
+"""
+import os
+import signal
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from helpers import make_blobs
+
+import fastkmeans
+
+dask = pytest.importorskip("dask")
+da = pytest.importorskip("dask.array")
+distributed = pytest.importorskip("distributed")
+
+N_SAMPLES, N_FEATURES, N_CLUSTERS = 3000, 5, 6
+ROW_CHUNK = 700  # five blocks, the last one short
+RTOL = {np.float32: 1e-5, np.float64: 1e-12}
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A 2-worker LocalCluster of processes (one thread each), and its client."""
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as connected:
+        yield connected
+
+
+def _data(dtype, seed=0):
+    X, _ = make_blobs(N_SAMPLES, N_FEATURES, N_CLUSTERS, seed=seed, dtype=dtype,
+                      cluster_std=3.0)
+    return X, da.from_array(X, chunks=(ROW_CHUNK, N_FEATURES))
+
+
+def _start(X):
+    return fastkmeans.kmeans_plusplus(X, N_CLUSTERS, random_state=1)[0]
+
+
+def _fit_threads(Xd, num_workers, n_clusters=N_CLUSTERS, **options):
+    with dask.config.set(scheduler="threads", num_workers=num_workers):
+        return fastkmeans.fit(Xd, n_clusters, **options)
+
+
+def _assert_same(dask_fit, memory_fit, dtype):
+    assert dask_fit.n_iter == memory_fit.n_iter
+    np.testing.assert_array_equal(dask_fit.labels.compute(), memory_fit.labels)
+    np.testing.assert_allclose(dask_fit.centers, memory_fit.centers, rtol=RTOL[dtype],
+                               atol=RTOL[dtype] * 10)
+    assert dask_fit.inertia == pytest.approx(memory_fit.inertia, rel=RTOL[dtype])
+    assert dask_fit.centers.dtype == dtype
+
+
+def _assert_bitwise(a, b):
+    assert a.n_iter == b.n_iter and a.inertia == b.inertia
+    np.testing.assert_array_equal(a.centers, b.centers)
+    np.testing.assert_array_equal(a.labels.compute(), b.labels.compute())
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_same_as_in_memory_from_the_same_init(dtype, weighted):
+    X, Xd = _data(dtype)
+    weights = np.random.default_rng(2).uniform(0.5, 2.0, N_SAMPLES) if weighted else None
+    options = dict(init=_start(X), tol=0, max_iter=100, sample_weight=weights)
+    result = _fit_threads(Xd, 2, **options)
+    _assert_same(result, fastkmeans.fit(X, N_CLUSTERS, **options), dtype)
+    assert isinstance(result.labels, da.Array)
+    assert result.labels.chunks == (Xd.chunks[0],)
+    assert len(result.history) == result.n_iter
+
+
+def test_relative_tol_and_max_iter_as_in_memory():
+    X, Xd = _data(np.float64)
+    for options in ({"tol": 1e-2}, {"tol": 0, "max_iter": 2}):
+        options["init"] = _start(X)
+        _assert_same(_fit_threads(Xd, 2, **options), fastkmeans.fit(X, N_CLUSTERS, **options),
+                     np.float64)
+
+
+def test_empty_cluster_relocated_as_in_memory():
+    X, Xd = _data(np.float64)
+    start = _start(X)
+    start[0] = 1e3  # far from every point: empty after the first assignment
+    options = dict(init=start, tol=0)
+    _assert_same(_fit_threads(Xd, 2, **options), fastkmeans.fit(X, N_CLUSTERS, **options),
+                 np.float64)
+
+
+def test_bitwise_the_same_for_any_thread_count():
+    _, Xd = _data(np.float32)
+    one = _fit_threads(Xd, 1, random_state=3)
+    _assert_bitwise(one, _fit_threads(Xd, 3, random_state=3))
+
+
+@pytest.mark.parametrize("algorithm", ["auto", "lloyd"])
+def test_lloyd_algorithms_accepted(algorithm):
+    X, Xd = _data(np.float64)
+    result = _fit_threads(Xd, 2, init=_start(X), algorithm=algorithm)
+    _assert_same(result, fastkmeans.fit(X, N_CLUSTERS, init=_start(X)), np.float64)
+
+
+@pytest.mark.parametrize("algorithm", ["elkan", "hamerly", "yinyang"])
+def test_bounded_algorithms_refused(algorithm):
+    _, Xd = _data(np.float64)
+    with pytest.raises(ValueError, match=f"algorithm='{algorithm}' is not supported for a Dask"):
+        fastkmeans.fit(Xd, N_CLUSTERS, algorithm=algorithm)
+
+
+def test_random_and_exact_kmeanspp_init_as_in_memory():
+    X, Xd = _data(np.float64)
+    for init in ("random", "k-means++"):
+        options = dict(init=init, n_init=2, random_state=5, tol=0)
+        _assert_same(_fit_threads(Xd, 2, **options), fastkmeans.fit(X, N_CLUSTERS, **options),
+                     np.float64)
+
+
+def test_callable_init_sees_the_dask_array():
+    X, Xd = _data(np.float64)
+    seen = []
+
+    def init(data, n_clusters, rng):
+        seen.append(data)
+        return _start(X)
+
+    _assert_same(_fit_threads(Xd, 2, init=init, n_init=1), fastkmeans.fit(X, N_CLUSTERS,
+                 init=_start(X)), np.float64)
+    assert seen == [Xd] or isinstance(seen[0], da.Array)
+
+
+def test_kmeans_parallel_is_the_default_and_close_to_kmeanspp():
+    X = make_blobs(20_000, 4, 20, seed=4, cluster_std=1.5)[0]
+    Xd = da.from_array(X, chunks=(3000, 4))
+    parallel = [_fit_threads(Xd, 2, 20, random_state=seed).inertia for seed in range(3)]
+    plusplus = [fastkmeans.fit(X, 20, random_state=seed).inertia for seed in range(3)]
+    assert np.mean(parallel) <= 1.01 * np.mean(plusplus)
+    explicit = _fit_threads(Xd, 3, 20, init="k-means||", random_state=0)
+    _assert_bitwise(explicit, _fit_threads(Xd, 1, 20, random_state=0))
+
+
+def test_kmeans_parallel_candidate_weights_count_the_nearest_points():
+    from fastkmeans._validation import check_data
+
+    X, Xd = _data(np.float64)
+    weights = np.random.default_rng(3).uniform(0, 2, N_SAMPLES)
+    candidates = np.ascontiguousarray(X[::250])
+    data, _ = check_data(Xd, 1)
+    counted = data.oversampling(weights, 1).count(candidates)
+    nearest = fastkmeans.predict(X, candidates)
+    np.testing.assert_allclose(counted, np.bincount(nearest, weights, len(candidates)),
+                               rtol=1e-12)
+
+
+def test_kmeans_parallel_in_memory_refused():
+    with pytest.raises(ValueError, match="init='k-means\\|\\|' is for Dask arrays"):
+        fastkmeans.fit(np.zeros((4, 2)), 2, init="k-means||")
+
+
+def test_fewer_distinct_points_than_clusters():
+    Xd = da.from_array(np.repeat([[0.0, 0.0], [1.0, 1.0]], 10, axis=0), chunks=(7, 2))
+    with pytest.warns(fastkmeans.ConvergenceWarning):
+        result = _fit_threads(Xd, 1, random_state=0)
+    assert result.inertia == 0.0
+
+
+def test_nan_block_named_by_its_rows():
+    X, _ = _data(np.float64)
+    X = X.copy()
+    X[1500, 2] = np.nan
+    Xd = da.from_array(X, chunks=(ROW_CHUNK, N_FEATURES))
+    with pytest.raises(ValueError, match="row block 2 \\(rows 1400 to 2099\\), at row 1500"):
+        fastkmeans.fit(Xd, N_CLUSTERS)
+
+
+def test_bad_dask_input():
+    with pytest.raises(ValueError, match="2-D"):
+        fastkmeans.fit(da.zeros(10, chunks=5), 2)
+    with pytest.raises(TypeError, match="expected real numbers"):
+        fastkmeans.fit(da.zeros((10, 2), dtype=complex, chunks=5), 2)
+
+
+def test_column_chunks_and_integers():
+    X = np.arange(60, dtype=np.int64).reshape(20, 3) % 7
+    Xd = da.from_array(X, chunks=(6, 1))
+    result = _fit_threads(Xd, 2, 3, init=X[:3].astype(float), tol=0)
+    _assert_same(result, fastkmeans.fit(X, 3, init=X[:3].astype(float), tol=0), np.float64)
+
+
+def test_predict_and_distances_lazy_with_the_row_chunks(dtype):
+    X, Xd = _data(dtype)
+    centers = _start(X)
+    labels, sq = fastkmeans.predict(Xd, centers, return_distances=True)
+    assert isinstance(labels, da.Array) and labels.chunks == (Xd.chunks[0],)
+    expected, expected_sq = fastkmeans.predict(X, centers, return_distances=True)
+    np.testing.assert_array_equal(labels.compute(), expected)
+    np.testing.assert_allclose(sq.compute(), expected_sq, rtol=RTOL[dtype])
+
+
+def test_estimators_on_dask_input():
+    X, Xd = _data(np.float64)
+    start = _start(X)
+    model = fastkmeans.KMeans(N_CLUSTERS, init=start, tol=0).fit(Xd)
+    memory = fastkmeans.KMeans(N_CLUSTERS, init=start, tol=0).fit(X)
+    assert isinstance(model.labels_, da.Array)
+    np.testing.assert_array_equal(model.labels_.compute(), memory.labels_)
+    np.testing.assert_array_equal(model.predict(Xd).compute(), memory.predict(X))
+    np.testing.assert_allclose(model.transform(Xd).compute(), memory.transform(X),
+                               rtol=1e-12)
+    assert model.score(Xd) == pytest.approx(memory.score(X), rel=1e-12)
+    batches = fastkmeans.MiniBatchKMeans(N_CLUSTERS, random_state=0, n_init=1)
+    in_turn = fastkmeans.MiniBatchKMeans(N_CLUSTERS, random_state=0, n_init=1)
+    batches.partial_fit(Xd)
+    for start_row in range(0, N_SAMPLES, ROW_CHUNK):
+        in_turn.partial_fit(X[start_row:start_row + ROW_CHUNK])
+    np.testing.assert_array_equal(batches.cluster_centers_, in_turn.cluster_centers_)
+
+
+def test_import_fastkmeans_does_not_import_dask():
+    code = ("import sys, numpy as np, fastkmeans; fastkmeans.fit(np.eye(4), 2); "
+            "assert not any(m == 'dask' or m.startswith('dask.') for m in sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ----- a distributed cluster: last, the killed-worker case last of all -----
+
+def test_local_cluster_same_as_threads(client):
+    X, Xd = _data(np.float64)
+    with dask.config.set(scheduler="threads"):
+        threads = fastkmeans.fit(Xd, N_CLUSTERS, random_state=0)
+    cluster = fastkmeans.fit(Xd, N_CLUSTERS, random_state=0)  # the client is the default
+    _assert_bitwise(cluster, threads)
+    from_init = fastkmeans.fit(Xd, N_CLUSTERS, init=_start(X), tol=0)
+    _assert_same(from_init, fastkmeans.fit(X, N_CLUSTERS, init=_start(X), tol=0), np.float64)
+
+
+def test_killed_worker_same_result(client):
+    X, Xd = _data(np.float64)
+    Xd = Xd.persist()
+    expected = fastkmeans.fit(Xd, N_CLUSTERS, init=_start(X), tol=0)
+    pids = client.run(os.getpid)
+
+    def kill_one(info):
+        if info.iteration == 2:
+            os.kill(next(iter(pids.values())), signal.SIGKILL)
+
+    result = fastkmeans.fit(Xd, N_CLUSTERS, init=_start(X), tol=0, callback=kill_one)
+    _assert_bitwise(result, expected)
+    assert result.n_iter > 2
+    client.wait_for_workers(2)
+    assert set(client.run(os.getpid).values()) != set(pids.values())  # one was replaced

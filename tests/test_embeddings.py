@@ -1,0 +1,311 @@
+"""Clustering embeddings: spherical (cosine) k-means and sampled training.
+
+Spherical k-means is checked against ``_reference.spherical_lloyd`` (dense
+and CSR, weights, float32 and float64), on a case computed by hand, for
+thread-count invariance and for its clear refusals; sampled training for
+reproducibility and for labels and inertia that refer to all of X.
+"""
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from helpers import make_blobs, random_weights
+
+import fastkmeans
+from fastkmeans import _reference as ref
+
+
+def _directions(n_samples, n_features, n_clusters, seed=0, dtype=np.float64):
+    """Blobs around random directions, rows of varied norms (not normalised)."""
+    X, _ = make_blobs(n_samples, n_features, n_clusters, cluster_std=1.0, spread=10.0,
+                      seed=seed)
+    scale = np.random.default_rng(seed + 7).uniform(0.5, 3.0, size=(n_samples, 1))
+    return (X * scale).astype(dtype)
+
+
+def _init(X, n_clusters, seed=1):
+    rows = np.random.default_rng(seed).choice(X.shape[0], n_clusters, replace=False)
+    return np.array(X[rows])
+
+
+def _cosine_margin(X, centers):
+    """Mask of rows whose best cosine beats the second by a clear margin."""
+    directions = X / np.linalg.norm(X, axis=1)[:, None]
+    c = np.asarray(centers, dtype=np.float64)
+    cos = np.sort(directions @ (c / np.linalg.norm(c, axis=1)[:, None]).T, axis=1)
+    return cos[:, -1] - cos[:, -2] > 1e-4
+
+
+def _assert_same(result, expected, X, dtype):
+    assert result.n_iter == expected.n_iter
+    assert result.converged == expected.converged
+    clear = _cosine_margin(np.asarray(X, dtype=np.float64), expected.centers)
+    assert clear.mean() > 0.9
+    np.testing.assert_array_equal(result.labels[clear], expected.labels[clear])
+    rel = 1e-9 if dtype == np.float64 else 2e-5
+    assert result.inertia == pytest.approx(expected.inertia, rel=rel)
+    np.testing.assert_allclose(result.centers, expected.centers, rtol=rel, atol=rel)
+    np.testing.assert_allclose(result.history.inertia, expected.history.inertia, rtol=rel * 10)
+
+
+# --- a case computed by hand --------------------------------------------------
+
+def test_four_directions_by_hand():
+    # two rows along +x (norms 1 and 5), two along +y (norms 2 and 3)
+    X = np.array([[1.0, 0.0], [5.0, 0.0], [0.0, 2.0], [0.0, 3.0]])
+    result = fastkmeans.fit(X, 2, init=np.array([[2.0, 0.1], [0.1, 2.0]]), spherical=True)
+    np.testing.assert_array_equal(result.labels, [0, 0, 1, 1])
+    np.testing.assert_array_equal(result.centers, [[1.0, 0.0], [0.0, 1.0]])
+    assert result.inertia == 0.0
+    assert result.n_iter == 2 and result.converged
+
+
+def test_centers_are_the_normalised_weighted_mean_directions():
+    # the norms of the rows do not weigh: only their directions and weights
+    X = np.array([[10.0, 0.0], [0.0, 1.0]])
+    result = fastkmeans.fit(X, 1, init=np.array([[1.0, 1.0]]), spherical=True,
+                            sample_weight=[3.0, 1.0], max_iter=1)
+    expected = np.array([3.0, 1.0]) / np.sqrt(10.0)
+    np.testing.assert_allclose(result.centers[0], expected, rtol=1e-15)
+    cosines = np.array([3.0, 1.0]) / np.sqrt(10.0)
+    assert result.inertia == pytest.approx(3.0 * (1 - cosines[0]) + (1 - cosines[1]),
+                                           rel=1e-12)
+
+
+# --- against the reference ----------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("layout", ["dense", "csr"])
+def test_matches_reference(dtype, weighted, layout):
+    X = _directions(600, 12, 6, dtype=dtype)
+    if layout == "csr":
+        X[np.abs(X) < 3] = 0
+        X = X[np.linalg.norm(X, axis=1) > 0]
+    init = _init(X, 6)
+    weights = random_weights(X.shape[0]) if weighted else None
+    expected = ref.spherical_lloyd(X, init, weights, max_iter=50, tol=1e-4)
+    data = sp.csr_matrix(X) if layout == "csr" else X
+    result = fastkmeans.fit(data, 6, init=init, sample_weight=weights, max_iter=50,
+                            tol=1e-4, spherical=True)
+    assert result.centers.dtype == dtype
+    np.testing.assert_allclose(np.linalg.norm(result.centers.astype(np.float64), axis=1), 1.0,
+                               rtol=1e-6)
+    _assert_same(result, expected, X, dtype)
+
+
+def test_empty_cluster_is_reseeded_as_the_reference():
+    X = _directions(300, 5, 3, seed=3)
+    # two initial centers in the same direction: one cluster starts empty
+    init = np.array([X[0], X[0] * 2.0, X[1], -X[2]])
+    expected = ref.spherical_lloyd(X, init, max_iter=30, tol=0.0)
+    result = fastkmeans.fit(X, 4, init=init, max_iter=30, tol=0.0, spherical=True)
+    _assert_same(result, expected, X, np.float64)
+
+
+@pytest.mark.parametrize("layout", ["dense", "csr"])
+def test_same_bits_for_any_thread_count(layout):
+    X = _directions(5000, 16, 20, dtype=np.float32)
+    data = sp.csr_matrix(X) if layout == "csr" else X
+    results = [fastkmeans.fit(data, 20, random_state=0, n_threads=n, max_iter=15, tol=0.0,
+                              spherical=True) for n in (1, 2, 3)]
+    for other in results[1:]:
+        np.testing.assert_array_equal(other.centers, results[0].centers)
+        np.testing.assert_array_equal(other.labels, results[0].labels)
+        assert other.inertia == results[0].inertia
+
+
+def test_unit_rows_give_half_the_euclidean_inertia_of_the_same_labels():
+    # for unit rows |x - c|^2 = 2 (1 - cos): the cosine inertia is half
+    X = _directions(400, 8, 4)
+    X /= np.linalg.norm(X, axis=1)[:, None]
+    result = fastkmeans.fit(X, 4, random_state=0, spherical=True)
+    euclid = ref.inertia(X, np.ones(X.shape[0]), result.centers, result.labels)
+    assert result.inertia == pytest.approx(euclid / 2, rel=1e-9)
+
+
+def test_estimator_spherical():
+    X = _directions(500, 6, 5)
+    model = fastkmeans.KMeans(5, spherical=True, random_state=0).fit(X)
+    result = fastkmeans.fit(X, 5, spherical=True, random_state=0)
+    np.testing.assert_array_equal(model.cluster_centers_, result.centers)
+    assert model.inertia_ == result.inertia
+    np.testing.assert_array_equal(model.predict(X), result.labels)
+    assert model.score(X) == pytest.approx(-result.inertia, rel=1e-12)
+
+
+# --- refusals -----------------------------------------------------------------
+
+def test_zero_row_is_refused_naming_it():
+    X = _directions(50, 4, 2)
+    X[7] = 0.0
+    with pytest.raises(ValueError, match="norm zero.*row 7"):
+        fastkmeans.fit(X, 2, spherical=True)
+    with pytest.raises(ValueError, match="norm zero.*row 7"):
+        fastkmeans.fit(sp.csr_matrix(X), 2, spherical=True)
+
+
+@pytest.mark.parametrize("algorithm", ["elkan", "hamerly", "yinyang"])
+def test_bounded_variants_are_refused(algorithm):
+    X = _directions(50, 4, 2)
+    with pytest.raises(ValueError, match=f"algorithm='{algorithm}'.*spherical"):
+        fastkmeans.fit(X, 2, spherical=True, algorithm=algorithm)
+
+
+def test_auto_runs_lloyd():
+    X = _directions(300, 10, 40)
+    init = _init(X, 40)
+    auto = fastkmeans.fit(X, 40, init=init, spherical=True, algorithm="auto")
+    lloyd = fastkmeans.fit(X, 40, init=init, spherical=True)
+    np.testing.assert_array_equal(auto.centers, lloyd.centers)
+
+
+def test_zero_initial_center_is_refused():
+    X = _directions(50, 4, 2)
+    with pytest.raises(ValueError, match="init.*center 1 is zero"):
+        fastkmeans.fit(X, 2, init=np.array([[1.0, 0, 0, 0], [0, 0, 0, 0]]), spherical=True)
+
+
+@pytest.mark.parametrize("value", [1, "yes", None])
+def test_spherical_must_be_a_bool(value):
+    with pytest.raises(TypeError, match="spherical must be True or False"):
+        fastkmeans.fit(np.eye(3), 2, spherical=value)
+
+
+# --- sampled training ---------------------------------------------------------
+
+@pytest.mark.parametrize("spherical", [False, True])
+def test_sampling_is_reproducible_and_labels_all_rows(spherical):
+    X = _directions(3000, 8, 10, dtype=np.float32)
+    weights = random_weights(X.shape[0])
+    fits = [fastkmeans.fit(X, 10, max_samples=500, random_state=5, sample_weight=weights,
+                           spherical=spherical, n_threads=n) for n in (1, 2)]
+    np.testing.assert_array_equal(fits[0].centers, fits[1].centers)
+    np.testing.assert_array_equal(fits[0].labels, fits[1].labels)
+    result = fits[0]
+    assert result.labels.shape == (3000,)
+    # labels and inertia refer to all of X, for the trained centers
+    labels = fastkmeans.predict(X, result.centers)
+    np.testing.assert_array_equal(result.labels, labels)
+    if spherical:
+        directions = X / np.linalg.norm(X.astype(np.float64), axis=1)[:, None]
+        losses = 1 - np.einsum("ij,ij->i", directions, result.centers[labels])
+        expected = float(np.dot(weights, losses))
+    else:
+        expected = ref.inertia(X, weights, result.centers, labels)
+    assert result.inertia == pytest.approx(expected, rel=1e-5)
+    other = fastkmeans.fit(X, 10, max_samples=500, random_state=6, sample_weight=weights,
+                           spherical=spherical)
+    assert not np.array_equal(other.centers, result.centers)
+
+
+def test_sampling_fits_the_drawn_rows():
+    X = _directions(2000, 6, 8)
+    result = fastkmeans.fit(X, 8, max_samples=0.25, random_state=3, n_init=1)
+    rng = np.random.default_rng(3)
+    rows = np.sort(rng.choice(2000, size=500, replace=False))
+    expected = fastkmeans.fit(X[rows], 8, random_state=rng, n_init=1)
+    np.testing.assert_array_equal(result.centers, expected.centers)
+    assert result.n_iter == expected.n_iter
+
+
+def test_max_samples_at_least_n_samples_is_the_exact_fit():
+    X = _directions(400, 5, 4)
+    exact = fastkmeans.fit(X, 4, random_state=0)
+    for value in (400, 10_000, 1.0):
+        same = fastkmeans.fit(X, 4, random_state=0, max_samples=value)
+        np.testing.assert_array_equal(same.centers, exact.centers)
+
+
+def test_sparse_sampling():
+    X = _directions(1500, 20, 5)
+    X[np.abs(X) < 4] = 0
+    X = X[np.linalg.norm(X, axis=1) > 0]
+    dense = fastkmeans.fit(X, 5, max_samples=300, random_state=1, spherical=True)
+    sparse = fastkmeans.fit(sp.csr_matrix(X), 5, max_samples=300, random_state=1,
+                            spherical=True)
+    np.testing.assert_allclose(sparse.centers, dense.centers, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(sparse.labels, dense.labels)
+
+
+@pytest.mark.parametrize("value, error, match", [
+    (0, ValueError, "at least 1"), (-3, ValueError, "at least 1"),
+    (0.0, ValueError, r"\(0, 1\]"), (1.5, ValueError, r"\(0, 1\]"),
+    ("half", TypeError, "max_samples must be"), (True, TypeError, "max_samples must be"),
+])
+def test_bad_max_samples(value, error, match):
+    with pytest.raises(error, match=match):
+        fastkmeans.fit(np.eye(5), 2, max_samples=value)
+
+
+def test_estimator_max_samples():
+    X = _directions(1000, 4, 3)
+    model = fastkmeans.KMeans(3, max_samples=200, random_state=0).fit(X)
+    result = fastkmeans.fit(X, 3, max_samples=200, random_state=0)
+    np.testing.assert_array_equal(model.labels_, result.labels)
+    assert model.labels_.shape == (1000,)
+
+
+# --- float16 input ------------------------------------------------------------
+
+def _assert_bitwise(a, b):
+    assert a.centers.dtype == b.centers.dtype == np.float32
+    np.testing.assert_array_equal(a.centers, b.centers)
+    np.testing.assert_array_equal(a.labels, b.labels)
+    assert a.inertia == b.inertia
+    assert a.n_iter == b.n_iter
+    np.testing.assert_array_equal(a.history.inertia, b.history.inertia)
+
+
+@pytest.mark.parametrize("options", [
+    {"random_state": 0},                                  # k-means++
+    {"init": "random", "n_init": 2, "random_state": 1},
+    {"random_state": 2, "sample_weight": random_weights(4000)},
+    {"random_state": 3, "spherical": True},
+    {"random_state": 4, "max_samples": 1000},
+    {"random_state": 5, "algorithm": "auto", "tol": 0.0, "max_iter": 20},
+])
+@pytest.mark.parametrize("n_threads", [1, 3])
+def test_float16_fit_is_bitwise_the_float32_fit(options, n_threads):
+    X16 = _directions(4000, 24, 12).astype(np.float16)
+    X32 = X16.astype(np.float32)
+    _assert_bitwise(fastkmeans.fit(X16, 12, n_threads=n_threads, **options),
+                    fastkmeans.fit(X32, 12, n_threads=n_threads, **options))
+
+
+def test_float16_predict_score_and_relocation():
+    X16 = _directions(3000, 16, 6).astype(np.float16)
+    X32 = X16.astype(np.float32)
+    # two equal initial centers: one cluster starts empty and is re-seeded
+    init = np.array(X32[[0, 0, 1, 2, 3, 4]])
+    _assert_bitwise(fastkmeans.fit(X16, 6, init=init, tol=0.0, max_iter=15),
+                    fastkmeans.fit(X32, 6, init=init, tol=0.0, max_iter=15))
+    model = fastkmeans.KMeans(6, random_state=0).fit(X16)
+    np.testing.assert_array_equal(model.predict(X16), model.predict(X32))
+    assert model.score(X16) == model.score(X32)
+    np.testing.assert_array_equal(model.transform(X16), model.transform(X32))
+    labels, distances = fastkmeans.predict(X16, model.cluster_centers_, return_distances=True)
+    assert distances.dtype == np.float32
+
+
+def test_float16_input_is_not_copied_to_float32():
+    import tracemalloc
+    X16 = _directions(40_000, 96, 8, dtype=np.float32).astype(np.float16)
+    init = np.array(X16[:8], dtype=np.float32)
+    tracemalloc.start()
+    try:
+        fastkmeans.fit(X16, 8, init=init, max_iter=3, tol=0.0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # a float32 copy would be 2 x X16.nbytes (a row is 192 bytes); labels,
+    # weights and the final distances are about 20 bytes a row
+    assert peak < 0.15 * X16.nbytes
+
+
+def test_float16_refusals():
+    X16 = _directions(300, 4, 3).astype(np.float16)
+    with pytest.raises(ValueError, match="algorithm='hamerly'.*float16"):
+        fastkmeans.fit(X16, 3, algorithm="hamerly")
+    X16[5, 2] = np.inf
+    with pytest.raises(ValueError, match="row 5, column 2"):
+        fastkmeans.fit(X16, 3)
