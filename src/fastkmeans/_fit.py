@@ -8,8 +8,11 @@ is at most ``tol`` times the mean feature variance; after a stop on ``tol``
 """
 import dataclasses
 import warnings
+from collections.abc import Callable
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._dask import DaskData
 from ._init import initial_centers
@@ -31,7 +34,7 @@ from ._validation import (
     check_sample_weight,
     check_tol,
 )
-from ._warnings import ConvergenceWarning
+from ._warnings import convergence_warning
 
 
 def absolute_tol(tol: float, data) -> float:
@@ -42,9 +45,14 @@ def absolute_tol(tol: float, data) -> float:
     return tol * data.mean_feature_variance()
 
 
-def fit(X, n_clusters, *, init="auto", n_init="auto", max_iter=300, tol=1e-4,
-        algorithm="lloyd", random_state=None, sample_weight=None, n_threads=None,
-        verbose=0, callback=None, spherical=False, max_samples=None) -> KMeansResult:
+def fit(X: ArrayLike, n_clusters: int, *,
+        init: str | ArrayLike | Callable[..., Any] = "auto",
+        n_init: int | Literal["auto"] = "auto", max_iter: int = 300, tol: float = 1e-4,
+        algorithm: str = "lloyd",
+        random_state: int | np.random.Generator | np.random.RandomState | None = None,
+        sample_weight: ArrayLike | None = None, n_threads: int | None = None,
+        verbose: int | bool = 0, callback: Callable[..., Any] | None = None,
+        spherical: bool = False, max_samples: int | float | None = None) -> KMeansResult:
     """Cluster ``X`` into ``n_clusters`` clusters with exact Lloyd k-means.
 
     Parameters
@@ -246,7 +254,7 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="auto", n_init="
         warnings.warn(
             f"found {n_distinct} distinct clusters, fewer than n_clusters={n_clusters}: "
             "the data probably hold fewer distinct points than that",
-            ConvergenceWarning, stacklevel=stacklevel)
+            convergence_warning(), stacklevel=stacklevel)
     return best
 
 
@@ -288,7 +296,8 @@ def _label_all(data, sample_weight, run, spherical: bool, n_threads: int) -> KMe
         inertia=float(data.inertia(centers, labels, sample_weight, n_threads)))
 
 
-def predict(X, centers, *, return_distances=False, n_threads=None):
+def predict(X: ArrayLike, centers: ArrayLike, *, return_distances: bool = False,
+            n_threads: int | None = None) -> Any:
     """Label each sample with its nearest center.
 
     Parameters
