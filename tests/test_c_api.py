@@ -206,3 +206,32 @@ def test_concurrent_calls(program, tmp_path):
                           text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "concurrent ok" in done.stdout
+
+
+def test_meson_subproject_build(tmp_path):
+    """The core folder as a meson subproject (docs/vendoring.md's two-line
+    wrapper) gives fastkmeans_c_dep, and the program built with it fits as
+    Python does."""
+    meson = shutil.which("meson") or str(pathlib.Path(sys.executable).parent / "meson")
+    if not pathlib.Path(meson).exists():
+        pytest.skip("meson is not installed")
+    wrapper = tmp_path / "subprojects" / "fastkmeans"
+    shutil.copytree(CORE, wrapper / "core", ignore=shutil.ignore_patterns("*.o"))
+    (wrapper / "meson.build").write_text(
+        "project('fastkmeans', 'c', default_options: ['c_std=c11'])\nsubdir('core')\n")
+    shutil.copy(HERE / "c" / "fk_check.c", tmp_path)
+    (tmp_path / "meson.build").write_text(
+        "project('user', 'c', default_options: ['c_std=c11', 'buildtype=release',\n"
+        "                                       'warning_level=2', 'werror=true'])\n"
+        "fastkmeans_c_dep = subproject('fastkmeans').get_variable('fastkmeans_c_dep')\n"
+        "executable('fk_check', 'fk_check.c',\n"
+        "           dependencies: [fastkmeans_c_dep, dependency('threads')])\n")
+    for command in ([meson, "setup", "build"], [meson, "compile", "-C", "build"]):
+        done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True,
+                              timeout=600)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    program = tmp_path / "build" / "fk_check"
+    assert subprocess.run([program, "errors"], capture_output=True, text=True,
+                          timeout=60).stdout.startswith("errors ok")
+    X = blobs(3000, 5, 6, np.float32, seed=12)
+    check_fit(program, tmp_path, X, X[:6].copy(), threads=(2,))
