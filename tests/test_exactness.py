@@ -76,3 +76,43 @@ def test_variants_equal_lloyd_bitwise(seed, n, d, k, float32, ties, zero_share):
         return
     init = X[rng.choice(positive, k, replace=False)]
     _assert_all_like_lloyd(X, weights, init, max_iter=60)
+
+
+@pytest.mark.parametrize("algorithm", VARIANTS)
+@pytest.mark.parametrize("at_iteration", [1, 2, 5])
+def test_falling_back_to_lloyd_mid_run_changes_nothing(algorithm, at_iteration):
+    # what algorithm='auto' does when the bounds cost more than they save
+    from fastkmeans._accelerated import BoundedStep
+    from fastkmeans._data import DenseData
+    from fastkmeans._run import run_lloyd
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(3000, 6)).astype(np.float32)  # no clusters: the bounds prune little
+    weights = rng.integers(0, 3, size=3000).astype(float)
+    init = X[np.flatnonzero(weights)[:40]]
+    data = DenseData(X)
+
+    def hook(step):
+        def on_iteration(history):
+            if len(history) == at_iteration:
+                step.fall_back()
+        return on_iteration
+
+    step = BoundedStep(X, weights, init.copy(), 2, algorithm)
+    adaptive = run_lloyd(data, step, 60, 0.0, 2, hook(step))
+    assert step.fell_back
+    lloyd = fastkmeans.fit(X, 40, init=init, sample_weight=weights, tol=0, max_iter=60)
+    assert adaptive.n_iter == lloyd.n_iter
+    np.testing.assert_array_equal(adaptive.centers, lloyd.centers)
+    np.testing.assert_array_equal(adaptive.labels, lloyd.labels)
+
+
+def test_auto_gives_lloyds_result():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(40_000, 8)).astype(np.float32)
+    init = X[:64]
+    auto = fastkmeans.fit(X, 64, init=init, tol=0, max_iter=12, algorithm="auto")
+    lloyd = fastkmeans.fit(X, 64, init=init, tol=0, max_iter=12, algorithm="lloyd")
+    assert auto.n_iter == lloyd.n_iter
+    np.testing.assert_array_equal(auto.centers, lloyd.centers)
+    np.testing.assert_array_equal(auto.labels, lloyd.labels)

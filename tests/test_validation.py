@@ -36,7 +36,11 @@ BAD_INPUT = [
     ("3-D", lambda: _fit(np.zeros((4, 2, 2))), ValueError, r"X must be a 2-D array.*3-D.*\(4, 2, 2\)"),
     ("0-D", lambda: _fit(np.float64(3.0)), ValueError, r"X must be a 2-D array.*0-D"),
     ("complex", lambda: _fit(GOOD.astype(complex)), TypeError, r"X has dtype complex128"),
-    ("object", lambda: _fit(np.array([[1, None], [2, 3]], dtype=object)), TypeError, r"X has dtype object"),
+    # None in an object array is a missing value (as pd.NA): refused where it is
+    ("object", lambda: _fit(np.array([[1, None], [2, 3]], dtype=object)), ValueError,
+     r"X contains nan at row 0, column 1"),
+    ("object-str", lambda: _fit(np.array([[1, "a"], [2, 3]], dtype=object)), ValueError,
+     r"X has dtype object and is not numeric"),
     ("strings", lambda: _fit([["a", "b"], ["c", "d"]]), TypeError, r"X has dtype <U1"),
     ("ragged", lambda: _fit([[1.0, 2.0], [3.0]]), ValueError, r"X could not be read as a numeric array"),
     ("huge values", lambda: _fit(GOOD * 1e160), ValueError, r"X holds values up to .* overflow float64"),

@@ -6,7 +6,7 @@ call is inside a kernel), sends SIGINT and measures the time until the child
 reports the KeyboardInterrupt (and that no other thread is left running).
 
     python benchmarks/scripts/interrupt_latency.py            # the issue's sizes
-    python benchmarks/scripts/interrupt_latency.py --small    # the test suite's sizes
+    python benchmarks/scripts/interrupt_latency.py --size small   # the test suite's sizes
 
 tests/test_interrupt.py runs the small cases.
 """
@@ -45,8 +45,9 @@ CASES = {
                    "fastkmeans.MiniBatchKMeans({k}, batch_size={n} // 2, max_iter=100000, "
                    "max_no_improvement=None, tol=0, n_init=1, random_state=0).fit(X)"),
 }
-SIZES = {"small": dict(n=60_000, k=200), "full": dict(n=2_000_000, k=1000)}
-SILHOUETTE_N = {"small": 60_000, "full": 200_000}
+SIZES = {"small": dict(n=60_000, k=200), "medium": dict(n=500_000, k=500),
+         "full": dict(n=2_000_000, k=1000)}
+SILHOUETTE_N = {"small": 60_000, "medium": 200_000, "full": 200_000}
 
 CHILD = """
 {setup}
@@ -87,11 +88,13 @@ def run_case(name: str, size: str, delay: float, timeout: float):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small", action="store_true", help="the test suite's sizes")
+    parser.add_argument("--size", choices=list(SIZES), default="full",
+                        help="small: the test suite's; full: the issue's (2M x 32, k = 1000; "
+                        "center_distances then returns 8 GB)")
     parser.add_argument("--delay", type=float, default=2.0, help="seconds before SIGINT")
     parser.add_argument("cases", nargs="*", default=list(CASES))
     args = parser.parse_args()
-    size = "small" if args.small else "full"
+    size = args.size
     print(f"{'kernel':18s} {'seconds':>8s}  report")
     for name in args.cases:
         seconds, report = run_case(name, size, args.delay, timeout=600)

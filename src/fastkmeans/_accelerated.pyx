@@ -445,8 +445,12 @@ cdef class BoundedStep(LloydStep):
         else:
             self.slower = 0
         if self.slower >= FALL_BACK_AFTER:
-            self.fell_back = True
-            self.upper = self.lower = None  # the bounds' memory is not needed any more
+            self.fall_back()
+
+    def fall_back(self):
+        """Run Lloyd's pass from the next iteration on (same labels and sums)."""
+        self.fell_back = True
+        self.upper = self.lower = None  # the bounds' memory is not needed any more
 
 
 cdef int _bounded_pass(BoundedStep step, const floating[:, ::1] X,

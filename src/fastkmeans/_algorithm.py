@@ -48,14 +48,24 @@ YINYANG_LOWD_MIN_CLUSTERS = 500
 #: ... else Hamerly from this many features and clusters, else Lloyd.
 HAMERLY_MIN_FEATURES = 8
 HAMERLY_MIN_CLUSTERS = 32
+#: Bounds only with at least this many samples per cluster: below it, setting
+#: them up (center-to-center gaps, k x k x d; Yinyang's groups) costs more
+#: than a Lloyd pass saves (benchmarks/scripts/auto_vs_lloyd.py: n = 4 k,
+#: d = 32, k = 1000 ran 2.05x Lloyd's time).
+MIN_SAMPLES_PER_CLUSTER = 32
 
 
 def choose_algorithm(n_samples: int, n_features: int, n_clusters: int) -> str:
     """The variant ``algorithm="auto"`` runs for this shape (see the module docstring).
 
-    ``n_samples`` does not matter in the measurements so far: every variant's
-    cost grows linearly with it.
+    Beyond ``MIN_SAMPLES_PER_CLUSTER`` samples per cluster ``n_samples`` does
+    not matter in the measurements so far: every variant's cost grows
+    linearly with it. Within the run, a bounded step made for ``auto``
+    falls back to Lloyd's pass when it measures the bounds slower
+    (:func:`adapt_to_cost`).
     """
+    if n_samples < MIN_SAMPLES_PER_CLUSTER * n_clusters:
+        return "lloyd"
     if n_clusters >= YINYANG_MIN_CLUSTERS or (
             n_features < HAMERLY_MIN_FEATURES and n_clusters >= YINYANG_LOWD_MIN_CLUSTERS):
         return "yinyang"

@@ -34,6 +34,7 @@ from ._validation import (
     check_random_state,
     check_sample_weight,
     check_tol,
+    warn_if_underflow,
 )
 from ._warnings import convergence_warning
 
@@ -207,6 +208,7 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="auto", n_init="
     n_clusters = check_n_clusters(n_clusters, n_samples)
     sample_weight = check_sample_weight(sample_weight, n_samples, n_clusters, n_threads)
     check_magnitude(max_abs, n_features, data.dtype, float(sample_weight.sum()))
+    underflow = warn_if_underflow(max_abs, n_features, data.dtype, stacklevel=stacklevel + 1)
     init = check_init(init, n_clusters, n_features, data.dtype, n_threads)
     n_init = check_n_init(n_init, init)
     max_iter = check_positive_int(max_iter, "max_iter")
@@ -257,7 +259,7 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="auto", n_init="
     if isinstance(data, DaskData):
         counts = counts.compute()
     n_distinct = int(np.count_nonzero(counts))
-    if n_distinct < n_clusters:
+    if n_distinct < n_clusters and not underflow:  # not "fewer distinct points"
         warnings.warn(
             f"found {n_distinct} distinct clusters, fewer than n_clusters={n_clusters}: "
             "the data probably hold fewer distinct points than that",

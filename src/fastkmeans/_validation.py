@@ -61,16 +61,60 @@ def _float_dtype(dtype: np.dtype, name: str) -> np.dtype:
         "(float32, float64, integers or booleans)")
 
 
+def _has_pandas_extension_dtypes(value) -> bool:
+    """Whether ``value`` is a pandas object with a column that is not a NumPy
+    dtype (nullable ``Int64``/``Float64``/``boolean``, categorical, ...)."""
+    if not type(value).__module__.startswith("pandas"):
+        return False
+    dtypes = getattr(value, "dtypes", None)
+    dtypes = [dtypes] if isinstance(dtypes, np.dtype) or not hasattr(dtypes, "__iter__") \
+        else list(dtypes)
+    return any(not isinstance(dtype, np.dtype) for dtype in dtypes)
+
+
+def read_array(value, name: str) -> np.ndarray:
+    """``value`` as a NumPy array, by the one input policy of every entry point.
+
+    - NumPy arrays, lists and pandas objects of NumPy dtypes: as they are.
+    - pandas nullable columns (``Int64``, ``Float64``, ``boolean``): float64,
+      a missing value (``pd.NA``) becoming NaN, which the finiteness check
+      then refuses with its row and column.
+    - object arrays (and object columns) of numbers: float64; anything else
+      in them is refused with a message naming ``name``.
+    - masked arrays: refused (a mask is not a missing-value marker the
+      kernels could honour; a masked value would silently count).
+    - ragged nested lists: refused with a message naming ``name``.
+    """
+    if isinstance(value, np.ma.MaskedArray):
+        raise TypeError(
+            f"{name} is a masked array: fastkmeans does not apply masks (the masked "
+            f"values would be clustered as they are); pass {name}.filled(value) or "
+            f"drop the masked rows, e.g. {name}.data[~{name}.mask.any(axis=1)]")
+    if _has_pandas_extension_dtypes(value):
+        try:
+            return value.to_numpy(dtype=np.float64, na_value=np.nan)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name} has columns that are not numeric: {exc}") from None
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} could not be read as a numeric array (rows of "
+                         f"different lengths?): {exc}") from None
+    if array.dtype.kind == "O":
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError) as exc:  # numpy's message names the bad value
+            raise type(exc)(f"{name} has dtype object and is not numeric: {exc}") from None
+    return array
+
+
 def _as_float_array(value, name: str, dtype=None) -> np.ndarray:
     """``value`` as a float32/float64 array (``dtype`` if given), copied only when needed."""
     if _is_sparse(value):
         raise TypeError(
             f"{name} is a sparse matrix ({type(value).__name__}); {name} must be "
             f"dense here: pass {name}.toarray()")
-    try:
-        array = np.asarray(value)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} could not be read as a numeric array: {exc}") from None
+    array = read_array(value, name)
     natural = _float_dtype(array.dtype, name)  # raises for non-numeric input
     return array.astype(natural if dtype is None else dtype, copy=False)
 
@@ -171,14 +215,9 @@ def read_estimator_input(X, estimator: str):
         raise TypeError(
             f"X is a sparse matrix ({type(X).__name__}) but not SciPy's; {estimator} "
             "takes dense arrays and SciPy sparse matrices: pass X.toarray()")
-    array = np.asarray(X)
+    array = read_array(X, "X")  # the policy of every entry point
     if array.dtype.kind == "c":
         raise ValueError(f"Complex data not supported: X has dtype {array.dtype}")
-    if array.dtype.kind == "O":
-        try:
-            array = array.astype(np.float64)
-        except (TypeError, ValueError) as exc:  # numpy's message names the bad value
-            raise type(exc)(f"X has dtype object and is not numeric: {exc}") from None
     if array.ndim != 2:
         check_data(array, 1)  # raises its message about the expected shape
     for axis, what in ((0, "sample"), (1, "feature")):
@@ -206,6 +245,22 @@ def check_magnitude(max_abs: float, n_features: int, dtype, total_weight: float,
             f"{name} holds values up to {max_abs:.3g} in magnitude: squared distances "
             f"between them would overflow {np.dtype(dtype).name} (largest safe "
             f"magnitude here is {limit:.3g}); rescale the data")
+
+
+def warn_if_underflow(max_abs: float, n_features: int, dtype, name: str = "X",
+                      stacklevel: int = 3) -> bool:
+    """Warn, and return True, when every squared distance between values of
+    magnitude ``max_abs`` underflows ``dtype`` (subnormal or zero): the labels
+    then come from rounding noise (e.g. 1e-40 in float32 labels every point 0)."""
+    if not 0 < max_abs * max_abs * n_features < np.finfo(dtype).tiny:
+        return False
+    warnings.warn(
+        f"{name} holds values of at most {max_abs:.3g} in magnitude: squared distances "
+        f"between them underflow {np.dtype(dtype).name} (smallest normal "
+        f"{np.finfo(dtype).tiny:.3g}), so the labels are not meaningful; rescale the "
+        "data (e.g. divide it by its largest magnitude)", RuntimeWarning,
+        stacklevel=stacklevel)
+    return True
 
 
 def check_n_clusters(n_clusters, n_samples: int) -> int:
@@ -321,6 +376,7 @@ def check_points_and_centers(X, centers, n_threads: int):
     X, max_abs = check_data(X, n_threads, float16=True)
     centers = check_centers(centers, X.shape[1], X.dtype, n_threads)
     check_magnitude(max_abs, X.shape[1], X.dtype, 1.0)
+    warn_if_underflow(max_abs, X.shape[1], X.dtype, stacklevel=4)
     return X, centers
 
 def check_init(init, n_clusters: int, n_features: int, dtype, n_threads: int):
