@@ -335,3 +335,10 @@ def test_elbow_advice_points_to_choose_k_when_the_knee_disagrees():
     assert "choose_k" in curve.advice and "advice=" in repr(curve)
     agreeing = fastkmeans.elbow(fastkmeans.datasets.blobs()[0], random_state=0)
     assert agreeing.knee == 4 and agreeing.advice == ""
+
+
+def test_choose_k_refuses_dask_input_clearly():
+    da = pytest.importorskip("dask.array")
+    X = da.from_array(_separated(2, 2, seed=8), chunks=100)
+    with pytest.raises(TypeError, match=r"dask\.Array input yet \(X\).*compute"):
+        fastkmeans.choose_k(X)

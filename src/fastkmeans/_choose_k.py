@@ -336,6 +336,10 @@ def choose_k(X, k_range=range(1, 11), *,
     """
     n_threads = resolve_n_threads(n_threads)
     data, max_abs = check_data(X, n_threads)  # once, for every k and criterion
+    if not hasattr(data, "label_sums"):  # a data twin without the criteria's passes
+        kind = f"{type(X).__module__.partition('.')[0]}.{type(X).__name__}"
+        raise TypeError(f"choose_k does not take {kind} input yet (X): pass a NumPy "
+                        "array or SciPy sparse matrix, e.g. X.compute()")
     k_values = _check_k_range(k_range, data.shape[0])
     criteria = _check_criteria(criteria)
     n_refs = _check_n_refs(n_refs)
