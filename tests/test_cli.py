@@ -95,7 +95,7 @@ def test_usage_errors_exit_2_with_one_line(argv, capsys):
     ("1,2\n3\n", "line 2: 1 fields, expected 2"),
     ("", "holds no data"),
     ("a,b\n", "header but no data"),
-    ("1,2\nnan,1\n", "X contains nan at row 1, column 0"),
+    ("1,2\n\nnan,1\n", "data.csv, line 3: column 1 is nan, expected a finite number"),
     ("1,2\n3,4\n", "n_clusters=3 is out of range"),
 ])
 def test_data_errors_exit_1_with_one_line(tmp_path, capsys, content, message):
@@ -138,7 +138,8 @@ def test_csv_layouts_read_as_the_same_numbers(tmp_path, capsys, content):
 
     path = tmp_path / "data.csv"
     path.write_text(content)
-    values, header = load_data(str(path))
+    table = load_data(str(path))
+    values, header = table.X, table.names
     np.testing.assert_array_equal(values, [[1.0, 2.0], [3.0, 4.5], [5.0, 6.0]])
     assert header == (None if content.startswith("1") else ["x", "y"])
 
@@ -241,3 +242,129 @@ def test_progress_bar_on_a_terminal_only(tmp_path, monkeypatch, capsys):
     # not a terminal (pytest's capture): no bar
     assert main(["elbow", str(tmp_path / "x.npy"), "--k-max", "5"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def _iris_like(tmp_path, delimiter=","):
+    """40 rows: two numeric features, a text id, and a numeric class column."""
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(0, 1, (20, 2)), rng.normal(8, 1, (20, 2))])
+    lines = [delimiter.join(["name", "a", "b", "species"])]
+    lines += [delimiter.join([f"p{i}", f"{x:.6f}", f"{y:.6f}", str(i // 20)])
+              for i, (x, y) in enumerate(X)]
+    path = tmp_path / "iris.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path, X
+
+
+@pytest.mark.parametrize("selection", [["--columns", "a,b"], ["--columns", "2,3"],
+                                       ["--drop", "name,species"], ["--drop", "1,4"]])
+def test_columns_and_drop_choose_the_features(tmp_path, capsys, selection):
+    path, X = _iris_like(tmp_path)
+    centers = tmp_path / "centers.csv"
+    assert main(["fit", str(path), "-k", "2", "--centers", str(centers), *selection]) == 0
+    expected = fastkmeans.fit(X.round(6), 2, random_state=0)
+    assert capsys.readouterr().err == ""
+    assert centers.read_text().splitlines()[0] == "a,b"
+    np.testing.assert_allclose(np.loadtxt(centers, delimiter=",", skiprows=1),
+                               expected.centers)
+
+
+def test_a_class_label_column_gets_a_one_line_warning(tmp_path, capsys):
+    path, _ = _iris_like(tmp_path)
+    assert main(["fit", str(path), "-k", "2", "--drop", "name"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'species'" in err and "class label" in err
+
+
+def test_label_column_is_kept_as_the_rows_identifier(tmp_path, capsys):
+    path, X = _iris_like(tmp_path)
+    labels = tmp_path / "labels.csv"
+    assert main(["fit", str(path), "-k", "2", "--label-column", "name",
+                 "--drop", "species", "--labels", str(labels)]) == 0
+    expected = fastkmeans.fit(X.round(6), 2, random_state=0)
+    lines = labels.read_text().splitlines()
+    assert lines[0] == "name,label"
+    assert lines[1:] == [f"p{i},{label}" for i, label in enumerate(expected.labels)]
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_the_delimiter_is_sniffed_or_given(tmp_path, capsys, delimiter):
+    path, X = _iris_like(tmp_path, delimiter)
+    assert main(["fit", str(path), "-k", "2", "--columns", "a,b"]) == 0
+    given = "tab" if delimiter == "\t" else delimiter
+    assert main(["fit", str(path), "-k", "2", "--columns", "a,b", "--delimiter", given]) == 0
+    out = capsys.readouterr().out
+    assert out.count("40 points x 2 features") == 2
+
+
+def test_a_byte_order_mark_is_not_part_of_the_data(tmp_path):
+    from fastkmeans._cli import load_data
+
+    for content in ("\ufeff1,2\n3,4\n", "\ufeffx,y\n1,2\n3,4\n"):
+        path = tmp_path / "bom.csv"
+        path.write_text(content, encoding="utf-8")
+        table = load_data(str(path))
+        np.testing.assert_array_equal(table.X, [[1, 2], [3, 4]])
+        assert table.names == (["x", "y"] if "x" in content else None)
+
+
+def test_centers_header_is_quoted_and_formulas_neutralised(tmp_path, capsys):
+    import csv
+
+    path = tmp_path / "data.csv"
+    rows = [[1, 2, 3], [1.5, 2, 3], [10, 11, 12], [10.5, 11, 12]]
+    path.write_text('"x,y",=SUM(A1),@b\n' + "\n".join(",".join(map(str, r)) for r in rows))
+    centers = tmp_path / "centers.csv"
+    assert main(["fit", str(path), "-k", "2", "--centers", str(centers)]) == 0
+    with open(centers, newline="") as handle:
+        header = next(csv.reader(handle))
+    assert header == ["x,y", "'=SUM(A1)", "'@b"]
+
+
+@pytest.mark.parametrize("option", ["--labels", "--centers"])
+def test_the_input_file_is_never_overwritten(tutorial_csv, capsys, option):
+    path, _ = tutorial_csv
+    before = path.read_bytes()
+    assert main(["fit", str(path), "-k", "2", option, str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "input file" in err and "refusing to overwrite" in err
+    assert path.read_bytes() == before
+
+
+def test_output_paths_are_checked_before_the_fit(tutorial_csv, tmp_path, monkeypatch, capsys):
+    import fastkmeans._fit
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("the fit ran before the output paths were checked")
+
+    monkeypatch.setattr(fastkmeans._fit, "fit", no_fit)
+    path, _ = tutorial_csv
+    for option, target in [("--labels", tmp_path / "missing" / "l.csv"),
+                           ("--centers", tmp_path),
+                           ("--plot", tmp_path / "figure.notaformat")]:
+        if option == "--plot":
+            pytest.importorskip("matplotlib")
+        assert main(["fit", str(path), "-k", "2", option, str(target)]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("fastkmeans: error:") and err.count("\n") == 1
+
+
+def test_warnings_are_one_line(tmp_path, capsys):
+    path = tmp_path / "few.csv"
+    path.write_text("1,1\n1,1\n1,1\n2,2\n")
+    assert main(["fit", str(path), "-k", "3"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("fastkmeans: warning:") and err.count("\n") == 1
+    assert main(["elbow", str(path), "--k-max", "9"]) == 0
+    err = capsys.readouterr().err
+    assert all(line.startswith("fastkmeans: warning:") for line in err.splitlines())
+    assert "--k-max=9 exceeds the 4 samples" in err
+
+
+def test_unknown_columns_are_one_line_errors(tmp_path, capsys):
+    path, _ = _iris_like(tmp_path)
+    for option in (["--columns", "zzz"], ["--drop", "9"], ["--label-column", "0"],
+                   ["--columns", "name,species", "--label-column", "name"]):
+        assert main(["fit", str(path), "-k", "2", *option]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("fastkmeans: error:") and err.count("\n") == 1

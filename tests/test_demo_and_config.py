@@ -4,6 +4,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 import fastkmeans
 
 
@@ -19,9 +21,13 @@ def test_demo_runs_and_prints_the_elbow_table():
     assert all(a >= b for a, b in zip(tutorial, tutorial[1:], strict=False))  # inertia falls with k
 
 
-def test_show_config_prints_and_returns_the_build(capsys):
-    config = fastkmeans.show_config()
+def test_show_config_prints_or_returns_the_build(capsys):
+    # as numpy.show_config: printing returns None (a REPL shows it once),
+    # mode="dicts" returns the description and prints nothing
+    assert fastkmeans.show_config() is None
     printed = capsys.readouterr().out
+    config = fastkmeans.show_config(mode="dicts")
+    assert capsys.readouterr().out == ""
     assert config["version"] == fastkmeans.__version__
     assert isinstance(config["openmp"], bool)
     assert config["n_threads"] >= 1
@@ -32,5 +38,5 @@ def test_show_config_prints_and_returns_the_build(capsys):
     assert config["compiler"] and config["compiler_flags"].startswith("-O")
     for key in ("version", "openmp", "n_threads", "compiler_flags", "simd"):
         assert key in printed
-    assert fastkmeans.show_config(print_out=False) == config
-    assert capsys.readouterr().out == ""
+    with pytest.raises(ValueError, match="mode"):
+        fastkmeans.show_config(mode="print")

@@ -175,3 +175,28 @@ def test_a_refused_call_leaves_no_figure_open(call):
     with pytest.raises((ValueError, TypeError)):
         call()
     assert plt.get_fignums() == before
+
+
+def test_the_legend_lies_inside_the_figure_for_a_plain_savefig(tmp_path):
+    X, _ = fastkmeans.datasets.blobs()
+    result = fastkmeans.fit(X, 4, random_state=0)
+    ax = fastkmeans.plot_clusters(X, result.labels, result.centers)
+    ax.figure.savefig(tmp_path / "clusters.png")   # no bbox_inches="tight"
+    renderer = ax.figure.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    figure = ax.figure.bbox
+    assert (figure.x0 <= legend.x0 and legend.x1 <= figure.x1
+            and figure.y0 <= legend.y0 and legend.y1 <= figure.y1)
+
+
+def test_axis_labels_are_the_dataframes_column_names():
+    pd = pytest.importorskip("pandas")
+    X, _ = fastkmeans.datasets.blobs()
+    frame = pd.DataFrame(X, columns=["height", "weight"])
+    result = fastkmeans.fit(X, 4, random_state=0)
+    ax = fastkmeans.plot_clusters(frame, result.labels, result.centers)
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("height", "weight")
+    ax = fastkmeans.plot_clusters(X, result.labels, feature_names=["a", "b"])
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("a", "b")
+    with pytest.raises(ValueError, match="feature_names has 1 names"):
+        fastkmeans.plot_clusters(X, result.labels, feature_names=["a"])

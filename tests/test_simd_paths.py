@@ -250,7 +250,7 @@ def _config_in_a_new_process(value):
     script = ("import json, warnings\n"
               "warnings.simplefilter('always')\n"
               "import fastkmeans\n"
-              "config = fastkmeans.show_config(print_out=False)\n"
+              "config = fastkmeans.show_config(mode='dicts')\n"
               "print(json.dumps([config['simd'], config['simd_families']]))\n")
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          timeout=300, env=dict(os.environ, FASTKMEANS_SIMD=value))

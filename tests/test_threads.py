@@ -77,12 +77,12 @@ def test_threadpoolctl_limit_is_honoured():
 
     with threadpoolctl.threadpool_limits(limits=1, user_api="openmp"):
         assert default_n_threads() == 1
-        assert fastkmeans.show_config(print_out=False)["n_threads"] == 1
+        assert fastkmeans.show_config(mode="dicts")["n_threads"] == 1
 
 
 @needs_openmp
 def test_omp_num_threads_is_honoured():
-    code = "import fastkmeans; print(fastkmeans.show_config(print_out=False)['n_threads'])"
+    code = "import fastkmeans; print(fastkmeans.show_config(mode='dicts')['n_threads'])"
     env = dict(os.environ, OMP_NUM_THREADS="1")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                          text=True, check=True, cwd=os.path.dirname(__file__))
@@ -103,4 +103,4 @@ def test_serial_build_says_so_when_threads_are_requested():
     _threads._warned_serial = False
     with pytest.warns(RuntimeWarning, match="built without OpenMP"):
         assert _threads.resolve_n_threads(2) == 1
-    assert fastkmeans.show_config(print_out=False)["openmp"] is False
+    assert fastkmeans.show_config(mode="dicts")["openmp"] is False

@@ -184,7 +184,11 @@ def resolve_threads(n_threads):
     """
     if n_threads == 1:
         return 1
-    count = fastkmeans.show_config(print_out=False)["n_threads"]
+    try:
+        config = fastkmeans.show_config(mode="dicts")
+    except TypeError:  # commits before show_config took mode= (asv measures old commits)
+        config = fastkmeans.show_config(print_out=False)
+    count = config["n_threads"]
     if count == 1:
         raise NotImplementedError("one thread available: n_threads=1 measures it")
     return count

@@ -1,5 +1,6 @@
 """What this build of fastkmeans is and what it will use."""
 import platform
+from typing import Any, Literal
 
 import numpy as np
 
@@ -9,18 +10,22 @@ from ._simd import active_path, family_path, supported_paths
 from ._threads import default_n_threads
 
 
-def show_config(print_out: bool = True) -> dict:
+def show_config(mode: Literal["stdout", "dicts"] = "stdout") -> dict[str, Any] | None:
     """Describe the build and the threads a fit would use.
+
+    As NumPy's ``show_config``: it prints by default and returns nothing (so
+    a REPL shows the description once); ``mode="dicts"`` returns it instead.
 
     Parameters
     ----------
-    print_out : bool, default=True
-        Print the description as well as returning it.
+    mode : {"stdout", "dicts"}, default="stdout"
+        ``"stdout"`` prints the description; ``"dicts"`` returns it as a dict
+        and prints nothing.
 
     Returns
     -------
-    dict
-        ``version``, ``openmp`` (whether the kernels are parallel),
+    dict or None
+        With ``mode="dicts"``: ``version``, ``openmp`` (whether the kernels are parallel),
         ``n_threads`` (threads a fit with ``n_threads=None`` uses),
         ``omp_max_threads``, ``compiler``, ``compiler_flags``, ``simd`` (the
         process's instruction-set path: ``'avx512'``, ``'avx2'`` or
@@ -48,14 +53,17 @@ def show_config(print_out: bool = True) -> dict:
         "python": platform.python_version(),
         "machine": platform.machine(),
     }
-    if print_out:
-        width = max(len(key) for key in config)
-        for key, value in config.items():
-            if key == "openmp" and not value:
-                value = "False (kernels run on one thread: build with an OpenMP compiler)"
-            if key == "simd_supported":
-                value = " ".join(value)
-            if key == "simd_families":
-                value = " ".join(f"{family}={path}" for family, path in value.items())
-            print(f"{key:<{width}} : {value}")
-    return config
+    if mode == "dicts":
+        return config
+    if mode != "stdout":
+        raise ValueError(f"mode must be 'stdout' or 'dicts', got {mode!r}")
+    width = max(len(key) for key in config)
+    for key, value in config.items():
+        if key == "openmp" and not value:
+            value = "False (kernels run on one thread: build with an OpenMP compiler)"
+        if key == "simd_supported":
+            value = " ".join(value)
+        if key == "simd_families":
+            value = " ".join(f"{family}={path}" for family, path in value.items())
+        print(f"{key:<{width}} : {value}")
+    return None

@@ -33,7 +33,7 @@ def _elbow_table(X: np.ndarray, k_values, random_state: int) -> None:
 def main() -> int:
     """Run the demo; returns the process exit code."""
     print("fastkmeans demo")
-    config = show_config(print_out=False)
+    config = show_config(mode="dicts")
     print(f"version {config['version']}, OpenMP {config['openmp']}, "
           f"{config['n_threads']} thread(s), SIMD path {config['simd']}")
 

@@ -1,20 +1,22 @@
 """The elbow method: inertia over a range of k, and its knee found automatically."""
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._fit import fit_validated
 from ._knee import find_knee
 from ._metrics import calinski_harabasz_from, cluster_geometry, davies_bouldin_from
 from ._progress import check_callback
-from ._result import KMeansResult, frozen_array
+from ._result import KMeansResult, ReadOnlyArrays, frozen_array
 from ._threads import resolve_n_threads
 from ._validation import check_data, check_n_clusters, check_sample_weight
 
 
 @dataclass(frozen=True)
-class ElbowResult:
+class ElbowResult(ReadOnlyArrays):
     """Result of :func:`fastkmeans.elbow`.
 
     Attributes
@@ -87,8 +89,9 @@ def _check_k_range(k_range, n_samples: int) -> tuple[int, ...]:
     return values
 
 
-def elbow(X, k_range=None, *, on_fit: Callable | None = None, keep_fits: bool = False,
-          **fit_options) -> ElbowResult:
+def elbow(X: ArrayLike, k_range: Iterable[int] | None = None, *,
+          on_fit: Callable[[int, KMeansResult], object] | None = None,
+          keep_fits: bool = False, **fit_options: Any) -> ElbowResult:
     """Fit every k of ``k_range`` and find the elbow of the inertia curve.
 
     Parameters
@@ -140,7 +143,7 @@ def elbow(X, k_range=None, *, on_fit: Callable | None = None, keep_fits: bool = 
     4
     """
     n_threads = resolve_n_threads(fit_options.pop("n_threads", None))
-    data, max_abs = check_data(X, n_threads)  # once, for every k
+    data, max_abs = check_data(X, n_threads, float16=True)  # once, for every k
     k_values = _check_k_range(k_range, data.shape[0])
     check_callback(on_fit, "on_fit")
     fits = []

@@ -20,6 +20,7 @@ import warnings
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ._dask import BlockLabels, DaskData
 from ._fit import predict as _predict
@@ -480,7 +481,8 @@ class CentersEstimator(EstimatorProtocol):
     Subclasses implement ``fit`` and have an ``n_threads`` parameter.
     """
 
-    def fit_predict(self, X, y=None, sample_weight=None) -> np.ndarray:
+    def fit_predict(self, X: ArrayLike, y: object = None,
+                    sample_weight: ArrayLike | None = None) -> NDArray[np.int32]:
         """Fit, then return the cluster of each sample (``labels_``).
 
         Parameters
@@ -502,7 +504,7 @@ class CentersEstimator(EstimatorProtocol):
             return self.labels_
         return self.predict(X)  # MiniBatchKMeans(compute_labels=False)
 
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> NDArray[np.int32]:
         """Nearest center of each sample.
 
         Parameters
@@ -519,7 +521,7 @@ class CentersEstimator(EstimatorProtocol):
         return _predict(self._read_X(X, reset=False), self.cluster_centers_,
                         n_threads=self.n_threads)
 
-    def transform(self, X):
+    def transform(self, X: ArrayLike) -> Any:
         """Euclidean distance of each sample to every center.
 
         Parameters
@@ -538,7 +540,8 @@ class CentersEstimator(EstimatorProtocol):
                                      n_threads=self.n_threads)
         return self._wrap_output(distances, X)
 
-    def fit_transform(self, X, y=None, sample_weight=None):
+    def fit_transform(self, X: ArrayLike, y: object = None,
+                      sample_weight: ArrayLike | None = None) -> Any:
         """Fit, then return the distance of each sample to every center.
 
         Parameters
@@ -557,7 +560,8 @@ class CentersEstimator(EstimatorProtocol):
         """
         return self.fit(X, sample_weight=sample_weight).transform(X)
 
-    def score(self, X, y=None, sample_weight=None) -> float:
+    def score(self, X: ArrayLike, y: object = None,
+              sample_weight: ArrayLike | None = None) -> float:
         """Opposite of the inertia of ``X`` with the fitted centers (higher is better).
 
         Parameters

@@ -8,8 +8,11 @@ is at most ``tol`` times the mean feature variance; after a stop on ``tol``
 """
 import dataclasses
 import warnings
+from collections.abc import Callable
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._dask import DaskData
 from ._init import initial_centers
@@ -31,7 +34,7 @@ from ._validation import (
     check_sample_weight,
     check_tol,
 )
-from ._warnings import ConvergenceWarning
+from ._warnings import convergence_warning
 
 
 def absolute_tol(tol: float, data) -> float:
@@ -42,9 +45,14 @@ def absolute_tol(tol: float, data) -> float:
     return tol * data.mean_feature_variance()
 
 
-def fit(X, n_clusters, *, init="auto", n_init="auto", max_iter=300, tol=1e-4,
-        algorithm="lloyd", random_state=None, sample_weight=None, n_threads=None,
-        verbose=0, callback=None, spherical=False, max_samples=None) -> KMeansResult:
+def fit(X: ArrayLike, n_clusters: int, *,
+        init: str | ArrayLike | Callable[..., Any] = "auto",
+        n_init: int | Literal["auto"] = "auto", max_iter: int = 300, tol: float = 1e-4,
+        algorithm: str = "lloyd",
+        random_state: int | np.random.Generator | np.random.RandomState | None = None,
+        sample_weight: ArrayLike | None = None, n_threads: int | None = None,
+        verbose: int | bool = 0, callback: Callable[..., Any] | None = None,
+        spherical: bool = False, max_samples: int | float | None = None) -> KMeansResult:
     """Cluster ``X`` into ``n_clusters`` clusters with exact Lloyd k-means.
 
     Parameters
@@ -174,7 +182,7 @@ def fit(X, n_clusters, *, init="auto", n_init="auto", max_iter=300, tol=1e-4,
     1.0
     """
     requested_threads, n_threads = n_threads, resolve_n_threads(n_threads)
-    data, max_abs = check_data(X, n_threads)
+    data, max_abs = check_data(X, n_threads, float16=True)
     if isinstance(data, DaskData) and requested_threads is not None:
         data = dataclasses.replace(data, n_threads=n_threads)
     return fit_validated(data, max_abs, n_clusters, init=init, n_init=n_init,
@@ -208,9 +216,13 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="auto", n_init="
             "init='k-means||' is for Dask arrays; in memory use init='k-means++' "
             "(or 'auto')")
     progress = FitProgress(n_init, check_verbose(verbose), check_callback(callback))
-    if check_spherical(spherical):
-        data = SphericalData(data, row_norms(data))
+    spherical = check_spherical(spherical)
     max_samples = check_max_samples(max_samples, n_samples, n_clusters)
+    if isinstance(data, DaskData) and (spherical or max_samples < n_samples):
+        raise ValueError("spherical=True and max_samples are not available for Dask "
+                         "arrays: use the defaults, or pass a NumPy array")
+    if spherical:
+        data = SphericalData(data, row_norms(data))
     full_data, full_weight = data, sample_weight
     if max_samples < n_samples:
         # sorted: the sample keeps the rows' order, so its blocks are X's in miniature
@@ -242,7 +254,7 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="auto", n_init="
         warnings.warn(
             f"found {n_distinct} distinct clusters, fewer than n_clusters={n_clusters}: "
             "the data probably hold fewer distinct points than that",
-            ConvergenceWarning, stacklevel=stacklevel)
+            convergence_warning(), stacklevel=stacklevel)
     return best
 
 
@@ -284,7 +296,8 @@ def _label_all(data, sample_weight, run, spherical: bool, n_threads: int) -> KMe
         inertia=float(data.inertia(centers, labels, sample_weight, n_threads)))
 
 
-def predict(X, centers, *, return_distances=False, n_threads=None):
+def predict(X: ArrayLike, centers: ArrayLike, *, return_distances: bool = False,
+            n_threads: int | None = None) -> Any:
     """Label each sample with its nearest center.
 
     Parameters

@@ -1,7 +1,9 @@
 """Initial centers: greedy k-means++, k-means||, random samples, arrays and callables."""
 import math
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ._data import DenseData, read_only
 from ._run import run_lloyd
@@ -169,8 +171,10 @@ def initial_centers(init, X, n_clusters, sample_weight, rng, n_threads):
     return init.copy()
 
 
-def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None,
-                    n_local_trials=None, n_threads=None):
+def kmeans_plusplus(X: ArrayLike, n_clusters: int, *, sample_weight: ArrayLike | None = None,
+                    random_state: int | np.random.Generator | np.random.RandomState | None = None,
+                    n_local_trials: int | None = None, n_threads: int | None = None
+                    ) -> tuple[NDArray[np.floating[Any]], NDArray[np.intp]]:
     """Choose initial centers with greedy k-means++.
 
     Each new center is the best of ``n_local_trials`` candidates drawn with
@@ -210,7 +214,7 @@ def kmeans_plusplus(X, n_clusters, *, sample_weight=None, random_state=None,
     ((4, 2), True)
     """
     n_threads = resolve_n_threads(n_threads)
-    X, max_abs = check_data(X, n_threads)
+    X, max_abs = check_data(X, n_threads, float16=True)
     n_clusters = check_n_clusters(n_clusters, X.shape[0])
     sample_weight = check_sample_weight(sample_weight, X.shape[0], n_clusters, n_threads)
     check_magnitude(max_abs, X.shape[1], X.dtype, float(sample_weight.sum()))

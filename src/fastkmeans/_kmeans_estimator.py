@@ -1,7 +1,11 @@
 """``fastkmeans.KMeans``: a drop-in for ``sklearn.cluster.KMeans`` built on :func:`fit`."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, Literal
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._dask import is_dask_array
 from ._estimator_base import CentersEstimator, check_bool
@@ -109,11 +113,14 @@ class KMeans(CentersEstimator):
                       "check_sample_weight_equivalence_on_sparse_data")
     }
 
-    def __init__(self, n_clusters: int = 8, *, init="k-means++", n_init="auto",
+    def __init__(self, n_clusters: int = 8, *,
+                 init: str | ArrayLike | Callable[..., Any] = "k-means++",
+                 n_init: int | Literal["auto"] = "auto",
                  max_iter: int = 300, tol: float = 1e-4, verbose: int = 0,
-                 random_state=None, copy_x: bool = True, algorithm: str = "lloyd",
+                 random_state: int | np.random.Generator | np.random.RandomState | None = None,
+                 copy_x: bool = True, algorithm: str = "lloyd",
                  n_threads: int | None = None, spherical: bool = False,
-                 max_samples=None):
+                 max_samples: int | float | None = None) -> None:
         self.n_clusters = n_clusters
         self.init = init
         self.n_init = n_init
@@ -127,7 +134,8 @@ class KMeans(CentersEstimator):
         self.spherical = spherical
         self.max_samples = max_samples
 
-    def fit(self, X, y=None, sample_weight=None) -> KMeans:
+    def fit(self, X: ArrayLike, y: object = None,
+            sample_weight: ArrayLike | None = None) -> KMeans:
         """Compute the clusters of ``X``.
 
         Parameters

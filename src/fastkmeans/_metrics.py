@@ -11,6 +11,7 @@ The distances come from direct differences in float64, chunk by chunk
 from numbers import Integral
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ._silhouette import TILE, silhouette_pairs, silhouette_sorted
 from ._threads import resolve_n_threads
@@ -98,7 +99,8 @@ def _packed_by_cluster(X: np.ndarray, codes: np.ndarray, n_labels: int) -> tuple
     return packed, cluster_end, order
 
 
-def silhouette_samples(X, labels, *, n_threads: int | None = None) -> np.ndarray:
+def silhouette_samples(X: ArrayLike, labels: ArrayLike, *,
+                       n_threads: int | None = None) -> NDArray[np.float64]:
     """Silhouette value of every sample.
 
     Parameters
@@ -171,7 +173,8 @@ def _silhouette_values(X, codes: np.ndarray, n_labels: int,
     return values
 
 
-def silhouette_score(X, labels, *, sample_size: int | None = None, random_state=None,
+def silhouette_score(X: ArrayLike, labels: ArrayLike, *, sample_size: int | None = None,
+                     random_state: int | np.random.Generator | np.random.RandomState | None = None,
                      n_threads: int | None = None) -> float:
     """Mean silhouette value of all samples (or of a random subset).
 

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from numbers import Integral, Real
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._dask import is_dask_array
 from ._data import NO_DISTANCES, CSRData, DenseData, SparseCenters
@@ -258,11 +261,13 @@ class MiniBatchKMeans(CentersEstimator):
 
     _SAMPLE_WEIGHT_METHODS = ("fit", "partial_fit", "score")
 
-    def __init__(self, n_clusters: int = 8, *, init="k-means++", max_iter: int = 100,
+    def __init__(self, n_clusters: int = 8, *,
+                 init: str | ArrayLike | Callable[..., Any] = "k-means++", max_iter: int = 100,
                  batch_size: int = 1024, verbose: int = 0, compute_labels: bool = True,
-                 random_state=None, tol: float = 0.0, max_no_improvement: int | None = 10,
-                 init_size: int | None = None, n_init="auto",
-                 reassignment_ratio: float = 0.01, n_threads: int | None = None):
+                 random_state: int | np.random.Generator | np.random.RandomState | None = None,
+                 tol: float = 0.0, max_no_improvement: int | None = 10,
+                 init_size: int | None = None, n_init: int | Literal["auto"] = "auto",
+                 reassignment_ratio: float = 0.01, n_threads: int | None = None) -> None:
         self.n_clusters = n_clusters
         self.init = init
         self.max_iter = max_iter
@@ -371,7 +376,8 @@ class MiniBatchKMeans(CentersEstimator):
 
     # -- fitting ---------------------------------------------------------------
 
-    def fit(self, X, y=None, sample_weight=None) -> MiniBatchKMeans:
+    def fit(self, X: ArrayLike, y: object = None,
+            sample_weight: ArrayLike | None = None) -> MiniBatchKMeans:
         """Compute the clusters of ``X`` in mini-batches.
 
         Parameters
@@ -449,7 +455,8 @@ class MiniBatchKMeans(CentersEstimator):
             self.inertia_ = float(stopping.smoothed_inertia() * sample_weight.sum())
         return self
 
-    def partial_fit(self, X, y=None, sample_weight=None) -> MiniBatchKMeans:
+    def partial_fit(self, X: ArrayLike, y: object = None,
+                    sample_weight: ArrayLike | None = None) -> MiniBatchKMeans:
         """Update the centers with one batch ``X`` (initialising them on the first call).
 
         Parameters

@@ -5,9 +5,11 @@ matplotlib is an optional dependency (``pip install matplotlib``, or the
 when a plot is drawn. Every function draws on ``ax`` (a new
 figure's axes by default), returns the Axes and never calls ``plt.show()``.
 """
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Optional
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._data import DenseData
 from ._elbow import ElbowResult
@@ -108,8 +110,9 @@ def pca_2d(X, *others: np.ndarray):
     return projections, explained
 
 
-def plot_clusters(X, labels, centers=None, *, ax: Optional["Axes"] = None,
-                  title: str | None = None) -> "Axes":
+def plot_clusters(X: ArrayLike, labels: ArrayLike, centers: ArrayLike | None = None, *,
+                  ax: Optional["Axes"] = None, title: str | None = None,
+                  feature_names: Sequence[str] | None = None) -> "Axes":
     """Scatter plot of the points, one colour per cluster, centers as stars.
 
     Parameters
@@ -127,11 +130,16 @@ def plot_clusters(X, labels, centers=None, *, ax: Optional["Axes"] = None,
         Where to draw; a new figure by default.
     title : str, optional
         Title of the axes.
+    feature_names : sequence of str, optional
+        Axis labels of the features drawn as they are; by default a
+        DataFrame's column names, else ``feature 0``, ``feature 1``.
 
     Returns
     -------
     matplotlib.axes.Axes
-        One scatter collection per cluster, then one for the centers.
+        One scatter collection per cluster, then one for the centers. The
+        legend lies inside the axes (where it hides the fewest points), so a
+        plain ``savefig`` keeps it whole.
 
     Examples
     --------
@@ -142,9 +150,16 @@ def plot_clusters(X, labels, centers=None, *, ax: Optional["Axes"] = None,
     >>> len(ax.collections)          # one scatter per cluster, one for the centers
     5
     """
+    if feature_names is None and getattr(X, "columns", None) is not None:
+        feature_names = [str(name) for name in X.columns]
     n_threads = resolve_n_threads(None)
     X, _ = check_data(X, n_threads)
     n_samples, n_features = X.shape
+    if feature_names is None:
+        feature_names = [f"feature {j}" for j in range(n_features)]
+    elif len(feature_names) != n_features:
+        raise ValueError(f"feature_names has {len(feature_names)} names, but X has "
+                         f"{n_features} features")
     names, codes = _encode_labels(labels, n_samples)
     if centers is not None:
         centers = check_centers(centers, n_features, np.float64, n_threads)
@@ -160,14 +175,14 @@ def plot_clusters(X, labels, centers=None, *, ax: Optional["Axes"] = None,
     elif n_features == 2:
         points = np.asarray(X, dtype=np.float64)
         center_points = None if centers is None else np.asarray(centers)
-        ax.set_xlabel("feature 0")
-        ax.set_ylabel("feature 1")
+        ax.set_xlabel(feature_names[0])
+        ax.set_ylabel(feature_names[1])
     else:
         # one feature: a strip along x, clusters on their own rows
         points = np.column_stack([X[:, 0], codes.astype(np.float64)])
         center_points = None if centers is None else np.column_stack(
             [np.asarray(centers)[:, 0], np.arange(centers.shape[0], dtype=np.float64)])
-        ax.set_xlabel("feature 0")
+        ax.set_xlabel(feature_names[0])
         ax.set_ylabel("cluster")
         ax.set_yticks(np.arange(names.size), [str(name) for name in names])
     n_colors = max(names.size, 0 if centers is None else centers.shape[0])
@@ -181,9 +196,11 @@ def plot_clusters(X, labels, centers=None, *, ax: Optional["Axes"] = None,
                    c=colors[:center_points.shape[0]], edgecolors="black", linewidths=1.0,
                    label="centers", zorder=3)
     if n_colors <= 10:
-        # beside the axes, where it hides no point
-        legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
-                           borderaxespad=0.0)
+        # inside the axes, so that savefig without bbox_inches keeps it; "best"
+        # (fewest points hidden) costs a pass over the points per candidate
+        # place, so large data get a fixed corner
+        legend = ax.legend(loc="best" if n_samples <= 100_000 else "upper right",
+                           fontsize="small", framealpha=0.85)
         if center_points is not None:  # the centers' entry: a star of no cluster's colour
             handles = getattr(legend, "legend_handles", None) or legend.legendHandles
             handles[-1].set_facecolor("white")
@@ -234,7 +251,8 @@ def plot_elbow(result: ElbowResult, *, ax: Optional["Axes"] = None,
     return ax
 
 
-def plot_silhouette(X, labels, *, ax: Optional["Axes"] = None, title: str | None = None,
+def plot_silhouette(X: ArrayLike, labels: ArrayLike, *, ax: Optional["Axes"] = None,
+                    title: str | None = None,
                     n_threads: int | None = None) -> "Axes":
     """The silhouette plot: each cluster's sorted silhouette values as bars.
 

@@ -1,10 +1,13 @@
 """The immutable result of a fit."""
+import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 
-def frozen_array(values, dtype=None) -> np.ndarray:
+def frozen_array(values: ArrayLike, dtype: DTypeLike = None) -> NDArray[Any]:
     """A read-only array, so results cannot be changed behind the caller's back.
 
     The labels of a Dask fit (``_dask.BlockLabels``) become a Dask array,
@@ -17,8 +20,37 @@ def frozen_array(values, dtype=None) -> np.ndarray:
     return array
 
 
+def _read_only(value: Any) -> Any:
+    """``value`` with every array in it read-only: a read-only view of a
+    writable array (the caller's array keeps its flags), tuples item by item."""
+    if isinstance(value, np.ndarray) and value.flags.writeable:
+        view = value.view()
+        view.flags.writeable = False
+        return view
+    if isinstance(value, tuple):
+        return tuple(_read_only(item) for item in value)
+    return value
+
+
+class ReadOnlyArrays:
+    """Mixin of the frozen result dataclasses: their arrays stay read-only.
+
+    The arrays are frozen on construction, and a copy, deep copy or unpickled
+    result is built through the constructor again (``__reduce__``), since
+    NumPy makes the arrays of a copy or of an unpickled object writable.
+    """
+
+    def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):  # type: ignore[arg-type]
+            object.__setattr__(self, field.name, _read_only(getattr(self, field.name)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), tuple(getattr(self, field.name)
+                                  for field in dataclasses.fields(self)))  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
-class FitHistory:
+class FitHistory(ReadOnlyArrays):
     """What happened at each Lloyd iteration of the returned run.
 
     Attributes
@@ -37,17 +69,17 @@ class FitHistory:
         skip them (their pruning rate is ``1 - this / (n_samples * n_clusters)``).
     """
 
-    inertia: np.ndarray
-    center_shift: np.ndarray
-    seconds: np.ndarray
-    distance_evaluations: np.ndarray
+    inertia: NDArray[np.float64]
+    center_shift: NDArray[np.float64]
+    seconds: NDArray[np.float64]
+    distance_evaluations: NDArray[np.int64]
 
     def __len__(self) -> int:
         return len(self.inertia)
 
 
 @dataclass(frozen=True)
-class KMeansResult:
+class KMeansResult(ReadOnlyArrays):
     """Result of :func:`fastkmeans.fit`.
 
     Attributes
@@ -67,8 +99,8 @@ class KMeansResult:
         Per-iteration inertia, center shift and time of the returned run.
     """
 
-    centers: np.ndarray
-    labels: np.ndarray
+    centers: NDArray[np.floating[Any]]
+    labels: NDArray[np.int32]
     inertia: float
     n_iter: int
     converged: bool
@@ -81,8 +113,8 @@ class KMeansResult:
                 f"n_iter={self.n_iter}, converged={self.converged})")
 
 
-def run_result(centers, labels, inertia: float, n_iter: int, converged: bool,
-               history: list) -> KMeansResult:
+def run_result(centers: ArrayLike, labels: ArrayLike, inertia: float, n_iter: int,
+               converged: bool, history: list[tuple[float, float, float, int]]) -> KMeansResult:
     """The result of one run, from its per-iteration ``(inertia, center_shift,
     seconds, distance_evaluations)`` history tuples."""
     columns = list(zip(*history, strict=True))

@@ -1,11 +1,15 @@
 """Euclidean distances of points to all centers (what ``KMeans.transform`` returns)."""
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from ._threads import resolve_n_threads
 from ._validation import check_points_and_centers
 
 
-def center_distances(X, centers, *, n_threads=None) -> np.ndarray:
+def center_distances(X: ArrayLike, centers: ArrayLike, *,
+                     n_threads: int | None = None) -> NDArray[np.floating[Any]]:
     """Euclidean distance of every sample to every center.
 
     Parameters

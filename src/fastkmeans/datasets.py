@@ -1,8 +1,9 @@
 """Small data sets generated from fixed seeds, so demos and docs need no download."""
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 
-def tutorial_points(n_samples: int = 300, seed: int = 2021) -> np.ndarray:
+def tutorial_points(n_samples: int = 300, seed: int = 2021) -> NDArray[np.float64]:
     """The classic k-means tutorial data: first feature an integer 0-3, second uniform on [0, 10).
 
     Returns
@@ -15,8 +16,10 @@ def tutorial_points(n_samples: int = 300, seed: int = 2021) -> np.ndarray:
     return np.column_stack([first, second])
 
 
-def blobs(n_samples: int = 400, centers=((-6.0, -4.0), (-5.0, 6.0), (5.0, -5.0), (6.0, 5.0)),
-          cluster_std: float = 1.0, seed: int = 0):
+def blobs(n_samples: int = 400,
+          centers: ArrayLike = ((-6.0, -4.0), (-5.0, 6.0), (5.0, -5.0), (6.0, 5.0)),
+          cluster_std: float = 1.0, seed: int = 0
+          ) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
     """Well-separated isotropic Gaussian blobs.
 
     Returns
