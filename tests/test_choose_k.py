@@ -310,7 +310,13 @@ def test_cli_choose_k_error_paths(tmp_path, capsys):
     assert "not numeric" in capsys.readouterr().err
     np.save(tmp_path / "two.npy", np.array([[0.0, 1.0], [2.0, 3.0]]))
     assert main(["choose-k", str(tmp_path / "two.npy"), "--k-max", "5"]) == 0  # cut to n
-    assert "recommended k" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "recommended k" in captured.out and "exceeds the 2 samples" in captured.err
+    # a plot that cannot be written fails before any fit
+    assert main(["choose-k", str(tmp_path / "two.npy"), "--plot",
+                 str(tmp_path / "no" / "k.png")]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("fastkmeans: error:")
     for bad in (["--k-max", "0"], ["--n-refs", "x"]):
         assert main(["choose-k", str(tmp_path / "two.npy"), *bad]) == 2
         assert "usage error" in capsys.readouterr().err

@@ -493,10 +493,11 @@ def _run_choose_k(args, stdout, stderr) -> int:
     """``fastkmeans choose-k``: every criterion for k = 1..k-max, and the recommendation."""
     from ._choose_k import choose_k
 
-    X, _ = load_data(args.data)
-    if args.plot:
-        _use_file_backend()
+    X = _load(args, stderr, {"--plot": args.plot}).X
     k_max = min(args.k_max, X.shape[0])
+    if args.k_max > k_max:
+        print(f"fastkmeans: warning: --k-max={args.k_max} exceeds the {X.shape[0]} samples; "
+              f"trying k = 1..{k_max}", file=stderr)
     result = choose_k(X, range(1, k_max + 1), n_refs=args.n_refs, **_fit_options(args))
     print(result.summary(), file=stdout)
     if args.plot:
