@@ -310,7 +310,13 @@ def test_cli_choose_k_error_paths(tmp_path, capsys):
     assert "not numeric" in capsys.readouterr().err
     np.save(tmp_path / "two.npy", np.array([[0.0, 1.0], [2.0, 3.0]]))
     assert main(["choose-k", str(tmp_path / "two.npy"), "--k-max", "5"]) == 0  # cut to n
-    assert "recommended k" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "recommended k" in captured.out and "exceeds the 2 samples" in captured.err
+    # a plot that cannot be written fails before any fit
+    assert main(["choose-k", str(tmp_path / "two.npy"), "--plot",
+                 str(tmp_path / "no" / "k.png")]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("fastkmeans: error:")
     for bad in (["--k-max", "0"], ["--n-refs", "x"]):
         assert main(["choose-k", str(tmp_path / "two.npy"), *bad]) == 2
         assert "usage error" in capsys.readouterr().err
@@ -335,3 +341,18 @@ def test_elbow_advice_points_to_choose_k_when_the_knee_disagrees():
     assert "choose_k" in curve.advice and "advice=" in repr(curve)
     agreeing = fastkmeans.elbow(fastkmeans.datasets.blobs()[0], random_state=0)
     assert agreeing.knee == 4 and agreeing.advice == ""
+
+
+def test_choose_k_refuses_dask_input_clearly():
+    da = pytest.importorskip("dask.array")
+    X = da.from_array(_separated(2, 2, seed=8), chunks=100)
+    with pytest.raises(TypeError, match=r"dask\.Array input yet \(X\).*compute"):
+        fastkmeans.choose_k(X)
+
+
+def test_gap_does_not_depend_on_the_thread_count():
+    X = _separated(3, 3, seed=9)
+    one = fastkmeans.gap_statistic(X, range(1, 6), random_state=4, n_refs=4, n_threads=1)
+    two = fastkmeans.gap_statistic(X, range(1, 6), random_state=4, n_refs=4, n_threads=2)
+    np.testing.assert_array_equal(one.gap, two.gap)
+    np.testing.assert_array_equal(one.gap_se, two.gap_se)

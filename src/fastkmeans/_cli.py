@@ -497,7 +497,7 @@ def _run_choose_k(args, stdout, stderr) -> int:
     k_max = min(args.k_max, X.shape[0])
     if args.k_max > k_max:
         print(f"fastkmeans: warning: --k-max={args.k_max} exceeds the {X.shape[0]} samples; "
-              f"fitting k = 1..{k_max}", file=stderr)
+              f"trying k = 1..{k_max}", file=stderr)
     result = choose_k(X, range(1, k_max + 1), n_refs=args.n_refs, **_fit_options(args))
     print(result.summary(), file=stdout)
     if args.plot:

@@ -158,7 +158,8 @@ def elbow(X: ArrayLike, k_range: Iterable[int] | None = None, *,
     knee_k = fitted_k[knee.index] if knee.index is not None else None
     weights = check_sample_weight(fit_options.get("sample_weight"), data.shape[0], 1,
                                   n_threads)
-    advice = _advice(data, fits, fitted_k, knee_k, weights, n_threads)
+    advice = (_advice(data, fits, fitted_k, knee_k, weights, n_threads)
+              if hasattr(data, "label_sums") else "")
     return ElbowResult(
         k_values=fitted_k,
         inertias=frozen_array(inertias),
