@@ -356,3 +356,11 @@ def test_gap_does_not_depend_on_the_thread_count():
     two = fastkmeans.gap_statistic(X, range(1, 6), random_state=4, n_refs=4, n_threads=2)
     np.testing.assert_array_equal(one.gap, two.gap)
     np.testing.assert_array_equal(one.gap_se, two.gap_se)
+
+
+def test_scores_of_float16_data_are_those_of_float32():
+    X = _separated(3, 3, seed=12).astype(np.float16)
+    labels = fastkmeans.fit(X, 3, random_state=0).labels
+    for name in ("calinski_harabasz_score", "davies_bouldin_score"):
+        score = getattr(fastkmeans, name)
+        assert score(X, labels) == score(X.astype(np.float32), labels)
