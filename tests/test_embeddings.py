@@ -309,3 +309,24 @@ def test_float16_refusals():
     X16[5, 2] = np.inf
     with pytest.raises(ValueError, match="row 5, column 2"):
         fastkmeans.fit(X16, 3)
+
+
+def test_float16_elsewhere_becomes_float32():
+    # the entry points without a float16 driver take a float32 conversion, as before
+    X16 = _directions(600, 6, 3).astype(np.float16)
+    X32 = X16.astype(np.float32)
+    a = fastkmeans.MiniBatchKMeans(3, random_state=0, n_init=1).fit(X16)
+    b = fastkmeans.MiniBatchKMeans(3, random_state=0, n_init=1).fit(X32)
+    np.testing.assert_array_equal(a.cluster_centers_, b.cluster_centers_)
+    labels = fastkmeans.fit(X16, 3, random_state=0).labels
+    assert fastkmeans.silhouette_score(X16, labels) == fastkmeans.silhouette_score(X32, labels)
+    np.testing.assert_array_equal(fastkmeans.elbow(X16, range(1, 4), random_state=0).inertias,
+                                  fastkmeans.elbow(X32, range(1, 4), random_state=0).inertias)
+
+
+@pytest.mark.parametrize("options", [{"spherical": True}, {"max_samples": 100}])
+def test_dask_refuses_spherical_and_sampling(options):
+    da = pytest.importorskip("dask.array")
+    X = da.from_array(_directions(400, 4, 3), chunks=100)
+    with pytest.raises(ValueError, match="not available for Dask"):
+        fastkmeans.fit(X, 3, **options)

@@ -133,7 +133,7 @@ def elbow(X: ArrayLike, k_range: Iterable[int] | None = None, *,
     4
     """
     n_threads = resolve_n_threads(fit_options.pop("n_threads", None))
-    data, max_abs = check_data(X, n_threads)  # once, for every k
+    data, max_abs = check_data(X, n_threads, float16=True)  # once, for every k
     k_values = _check_k_range(k_range, data.shape[0])
     check_callback(on_fit, "on_fit")
     fits = []

@@ -182,7 +182,7 @@ def fit(X: ArrayLike, n_clusters: int, *,
     1.0
     """
     requested_threads, n_threads = n_threads, resolve_n_threads(n_threads)
-    data, max_abs = check_data(X, n_threads)
+    data, max_abs = check_data(X, n_threads, float16=True)
     if isinstance(data, DaskData) and requested_threads is not None:
         data = dataclasses.replace(data, n_threads=n_threads)
     return fit_validated(data, max_abs, n_clusters, init=init, n_init=n_init,
@@ -216,9 +216,13 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="auto", n_init="
             "init='k-means||' is for Dask arrays; in memory use init='k-means++' "
             "(or 'auto')")
     progress = FitProgress(n_init, check_verbose(verbose), check_callback(callback))
-    if check_spherical(spherical):
-        data = SphericalData(data, row_norms(data))
+    spherical = check_spherical(spherical)
     max_samples = check_max_samples(max_samples, n_samples, n_clusters)
+    if isinstance(data, DaskData) and (spherical or max_samples < n_samples):
+        raise ValueError("spherical=True and max_samples are not available for Dask "
+                         "arrays: use the defaults, or pass a NumPy array")
+    if spherical:
+        data = SphericalData(data, row_norms(data))
     full_data, full_weight = data, sample_weight
     if max_samples < n_samples:
         # sorted: the sample keeps the rows' order, so its blocks are X's in miniature

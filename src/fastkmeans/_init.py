@@ -214,7 +214,7 @@ def kmeans_plusplus(X: ArrayLike, n_clusters: int, *, sample_weight: ArrayLike |
     ((4, 2), True)
     """
     n_threads = resolve_n_threads(n_threads)
-    X, max_abs = check_data(X, n_threads)
+    X, max_abs = check_data(X, n_threads, float16=True)
     n_clusters = check_n_clusters(n_clusters, X.shape[0])
     sample_weight = check_sample_weight(sample_weight, X.shape[0], n_clusters, n_threads)
     check_magnitude(max_abs, X.shape[1], X.dtype, float(sample_weight.sum()))

@@ -419,3 +419,64 @@ def densify(data, indices, indptr, shape):
     nnz = indptr[-1]
     np.add.at(dense, (rows, indices[:nnz]), data[:nnz])
     return dense
+
+
+def principal_box(X, sample_weight):
+    """The gap statistic's reference box: ``(mean, axes, low, high)``.
+
+    ``axes`` (columns) are the eigenvectors of the weighted covariance of
+    ``X``; ``low`` and ``high`` the range of the points of positive weight
+    projected on them (Tibshirani, Walther and Hastie 2001, reference (b)).
+    """
+    X = np.asarray(X, dtype=np.float64)
+    w = np.asarray(sample_weight, dtype=np.float64)
+    mean = w @ X / w.sum()
+    centered = X - mean
+    _, axes = np.linalg.eigh((centered * w[:, None]).T @ centered / w.sum())
+    projected = centered[w > 0] @ axes
+    return mean, axes, projected.min(axis=0), projected.max(axis=0)
+
+
+def one_standard_error_k(k_values, gap, gap_se):
+    """The smallest k with ``gap(k) >= gap(next k) - s(next k)``; else the largest."""
+    for j in range(len(k_values) - 1):
+        if gap[j] >= gap[j + 1] - gap_se[j + 1]:
+            return k_values[j]
+    return k_values[-1]
+
+
+def gap_statistic(X, k_values, inertias, sample_weight, n_refs, ref_samples, rng,
+                  max_iter=20):
+    """The gap statistic of fits of ``X`` with ``inertias`` for ``k_values``.
+
+    The reference sets and their fits follow ``_gap.py`` draw for draw: set
+    ``b`` is drawn from ``default_rng(seed_b)``, uniform in
+    :func:`principal_box`; its fits use ``default_rng([seed_b, 1])``: the
+    first k by k-means++, each next k from the previous centers and new
+    points drawn with probability proportional to their squared distance
+    to their center, at most ``max_iter`` iterations. Returns ``(gap,
+    gap_se, k)``.
+    """
+    X = np.asarray(X)
+    box_mean, axes, low, high = principal_box(X, sample_weight)
+    seeds = rng.integers(np.iinfo(np.int64).max, size=n_refs)
+    log_ref = np.empty((n_refs, len(k_values)))
+    for b in range(n_refs):
+        set_rng = np.random.default_rng(seeds[b])
+        uniform = set_rng.uniform(low, high, size=(ref_samples, X.shape[1]))
+        Z = np.ascontiguousarray(uniform @ axes.T + box_mean, dtype=X.dtype)
+        fit_rng = np.random.default_rng([seeds[b], 1])
+        previous = None
+        for j, k in enumerate(k_values):
+            init = "k-means++"
+            if previous is not None:
+                sq = label_sq_distances(Z, previous.centers, previous.labels)
+                chosen = fit_rng.choice(ref_samples, size=k - previous.centers.shape[0],
+                                        replace=False, p=sq / sq.sum())
+                init = np.vstack([previous.centers, Z[np.sort(chosen)]])
+            previous = fit(Z, k, init=init, max_iter=max_iter, random_state=fit_rng)
+            log_ref[b, j] = np.log(previous.inertia / ref_samples)
+    log_w = np.log(np.asarray(inertias, dtype=np.float64) / np.sum(sample_weight))
+    gap = log_ref.mean(axis=0) - log_w
+    gap_se = log_ref.std(axis=0) * np.sqrt(1.0 + 1.0 / n_refs)
+    return gap, gap_se, one_standard_error_k(list(k_values), gap, gap_se)

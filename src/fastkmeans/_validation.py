@@ -97,7 +97,7 @@ def _first_non_finite_half(array_2d: np.ndarray, n_threads: int):
     return None, max_abs
 
 
-def check_data(X, n_threads: int, name: str = "X"):
+def check_data(X, n_threads: int, name: str = "X", float16: bool = False):
     """Validate a data matrix.
 
     Parameters
@@ -109,15 +109,18 @@ def check_data(X, n_threads: int, name: str = "X"):
         Threads for the finiteness scan.
     name : str
         Argument name used in error messages.
+    float16 : bool
+        Whether the caller takes ``HalfData``: a float16 NumPy array then
+        stays float16 (no copy); otherwise it becomes float32.
 
     Returns
     -------
     X : DenseData, CSRData or DaskData of shape (n_samples, n_features)
         The data object of ``_data.py``, float32 or float64: for arrays a
         read-only, C-contiguous array (copied only if the input was not);
-        for a SciPy sparse ``X``, its canonical CSR arrays; a float16 NumPy
-        array stays float16 (``_half_data.HalfData``, computed in float32
-        without a float32 copy); for a Dask array, the lazily cast array
+        for a SciPy sparse ``X``, its canonical CSR arrays; with ``float16``, a
+        float16 NumPy array stays float16 (``_half_data.HalfData``, computed in
+        float32 without a float32 copy); for a Dask array, the lazily cast array
         (``_dask.py``; its block tasks use 1 thread). This is the one place
         that tells dense from sparse from Dask.
     max_abs : float
@@ -128,7 +131,7 @@ def check_data(X, n_threads: int, name: str = "X"):
     if is_dask_array(X):  # never imports Dask: only a Dask array gets here
         return check_dask_data(X, 1, name)
     # float16 stays float16 (HalfData converts it block by block, exactly)
-    half = isinstance(X, np.ndarray) and X.dtype == np.float16
+    half = float16 and isinstance(X, np.ndarray) and X.dtype == np.float16
     array = X if half else _as_float_array(X, name)
     if array.ndim != 2:
         hint = ""
@@ -315,7 +318,7 @@ def check_points_and_centers(X, centers, n_threads: int):
     """Validated ``(X, centers)`` for labelling ``X`` with given centers: ``X`` as
     :func:`check_data` returns it, centers cast to its dtype, and magnitudes
     whose squared distances cannot overflow."""
-    X, max_abs = check_data(X, n_threads)
+    X, max_abs = check_data(X, n_threads, float16=True)
     centers = check_centers(centers, X.shape[1], X.dtype, n_threads)
     check_magnitude(max_abs, X.shape[1], X.dtype, 1.0)
     return X, centers
