@@ -189,7 +189,8 @@ def silhouette_score(X: ArrayLike, labels: ArrayLike, *, sample_size: int | None
         Score a random subset of this many samples, drawn without
         replacement as ``rng.permutation(n_samples)[:sample_size]``; the
         silhouette is then computed within the subset (as scikit-learn).
-        ``None``: all samples, exactly.
+        ``None``: all samples, exactly (refused for a Dask array ``X``, whose
+        rows would all have to be brought into memory).
     random_state : None, int, numpy.random.Generator or RandomState
         Source of the subset (``rng`` above); ignored without ``sample_size``.
     n_threads : int, optional
