@@ -343,13 +343,6 @@ def test_elbow_advice_points_to_choose_k_when_the_knee_disagrees():
     assert agreeing.knee == 4 and agreeing.advice == ""
 
 
-def test_choose_k_refuses_dask_input_clearly():
-    da = pytest.importorskip("dask.array")
-    X = da.from_array(_separated(2, 2, seed=8), chunks=100)
-    with pytest.raises(TypeError, match=r"dask\.Array input yet \(X\).*compute"):
-        fastkmeans.choose_k(X)
-
-
 def test_gap_does_not_depend_on_the_thread_count():
     X = _separated(3, 3, seed=9)
     one = fastkmeans.gap_statistic(X, range(1, 6), random_state=4, n_refs=4, n_threads=1)

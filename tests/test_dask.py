@@ -265,3 +265,75 @@ def test_killed_worker_same_result(client):
     assert result.n_iter > 2
     client.wait_for_workers(len(pids))
     assert set(client.run(os.getpid).values()) != set(pids.values())  # one was replaced
+
+
+def test_kmeans_parallel_keeps_the_best_of_its_candidate_trials():
+    from fastkmeans._init import reduce_candidates
+
+    rng = np.random.default_rng(5)
+    candidates = make_blobs(600, 3, 12, seed=5, cluster_std=2.0)[0]
+    weights = rng.uniform(0.5, 3.0, 600)
+    best = reduce_candidates(candidates, weights, 12, np.random.default_rng(9), 1, n_trials=6)
+    replay = np.random.default_rng(9)  # the same draws, one trial at a time
+    runs = [reduce_candidates(candidates, weights, 12, replay, 1, n_trials=1) for _ in range(6)]
+    assert len({run.inertia for run in runs}) > 1  # the trials differ
+    lowest = min(runs, key=lambda run: run.inertia)
+    assert best.inertia == lowest.inertia
+    np.testing.assert_array_equal(best.centers, lowest.centers)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_cluster_scores_of_dask_input_are_those_of_the_computed_array(dtype):
+    X, Xd = _data(dtype)
+    labels = np.random.default_rng(2).integers(0, 4, N_SAMPLES) * 3 - 1  # any label values
+    weights = np.random.default_rng(3).uniform(0.5, 2.0, N_SAMPLES)
+    with dask.config.set(scheduler="threads"):
+        for name in ("calinski_harabasz_score", "davies_bouldin_score"):
+            score = getattr(fastkmeans, name)
+            for options in ({}, {"sample_weight": weights}):
+                expected = score(X, labels, **options)
+                # the sums are added in another order: means differ by rounding
+                rtol = 1e-5 if dtype == np.float32 else 1e-9
+                np.testing.assert_allclose(score(Xd, labels, **options), expected, rtol=rtol)
+                np.testing.assert_allclose(score(Xd, da.from_array(labels, chunks=900),
+                                                 **options), expected, rtol=rtol)
+        assert fastkmeans.silhouette_score(Xd, labels, sample_size=500, random_state=1) == \
+            fastkmeans.silhouette_score(X, labels, sample_size=500, random_state=1)
+        with pytest.raises(ValueError, match="Dask array X needs sample_size"):
+            fastkmeans.silhouette_score(Xd, labels)
+
+
+def test_label_sums_do_not_depend_on_the_workers(client):
+    from fastkmeans._validation import check_data
+
+    X, Xd = _data(np.float64)
+    codes = np.random.default_rng(4).integers(0, 5, N_SAMPLES).astype(np.int32)
+    data, _ = check_data(Xd, 1)
+    on_cluster = data.label_sums(codes, np.ones(N_SAMPLES), 5, 1)
+    with dask.config.set(scheduler="threads"):
+        threaded = data.label_sums(codes, np.ones(N_SAMPLES), 5, 1)
+    for got, expected in zip(on_cluster, threaded, strict=True):
+        np.testing.assert_array_equal(got, expected)
+    np.testing.assert_allclose(on_cluster[0], [X[codes == c].sum(axis=0) for c in range(5)],
+                               rtol=1e-12)
+
+
+def test_choose_k_of_dask_input_is_that_of_the_computed_array():
+    X, Xd = _data(np.float64)
+    options = dict(k_range=range(1, 6), random_state=0, init="k-means++", n_refs=3)
+    with dask.config.set(scheduler="threads"):
+        ours = fastkmeans.choose_k(Xd, **options)
+    expected = fastkmeans.choose_k(X, **options)
+    assert (ours.k, ours.reason, ours.choices) == (expected.k, expected.reason,
+                                                   expected.choices)
+    assert ours.n_iter == expected.n_iter
+    np.testing.assert_allclose(ours.inertias, expected.inertias, rtol=1e-12)
+    for name, values in expected.scores.items():
+        np.testing.assert_allclose(ours.scores[name], values, rtol=1e-9, err_msg=name)
+    with dask.config.set(scheduler="threads"):
+        gap = fastkmeans.gap_statistic(Xd, range(1, 5), random_state=0, n_refs=3,
+                                       init="k-means++")
+    in_memory = fastkmeans.gap_statistic(X, range(1, 5), random_state=0, n_refs=3,
+                                         init="k-means++")
+    assert gap.k == in_memory.k
+    np.testing.assert_allclose(gap.gap, in_memory.gap, rtol=1e-9)

@@ -239,6 +239,12 @@ def _check_n_refs(n_refs) -> int:
     return int(n_refs)
 
 
+def _labels(fit) -> np.ndarray:
+    """A fit's labels as an int32 NumPy array: a Dask fit's are gathered here,
+    one k at a time (4 bytes a row; X itself never leaves its blocks)."""
+    return np.asarray(fit.labels, dtype=np.int32)
+
+
 def _silhouettes(data, fits, rng, n_threads: int) -> tuple:
     """Silhouette per k (NaN for k = 1), its standard error and the sample size."""
     n_samples = data.shape[0]
@@ -250,7 +256,7 @@ def _silhouettes(data, fits, rng, n_threads: int) -> tuple:
     values = np.full(len(fits), np.nan)
     errors = np.full(len(fits), np.nan)
     for j, fit in enumerate(fits):
-        labels = fit.labels if rows is None else fit.labels[rows]
+        labels = _labels(fit) if rows is None else _labels(fit)[rows]
         present, codes = np.unique(labels, return_inverse=True)
         if not 2 <= present.size <= data.shape[0] - 1:
             continue
@@ -274,7 +280,7 @@ def choose_k(X, k_range=range(1, 11), *,
 
     Parameters
     ----------
-    X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
+    X : array-like, SciPy sparse matrix or Dask array of shape (n_samples, n_features)
         Data (as for :func:`fit`); validated once for every fit and criterion.
     k_range : iterable of int, default=range(1, 11)
         Numbers of clusters to try, strictly increasing, within
@@ -341,7 +347,7 @@ def choose_k(X, k_range=range(1, 11), *,
     if not hasattr(data, "label_sums"):  # a data twin without the criteria's passes
         kind = f"{type(X).__module__.partition('.')[0]}.{type(X).__name__}"
         raise TypeError(f"choose_k does not take {kind} input yet (X): pass a NumPy "
-                        "array or SciPy sparse matrix, e.g. X.compute()")
+                        "array, SciPy sparse matrix or Dask array")
     k_values = _check_k_range(k_range, data.shape[0])
     criteria = _check_criteria(criteria)
     n_refs = _check_n_refs(n_refs)
@@ -375,10 +381,11 @@ def choose_k(X, k_range=range(1, 11), *,
     if "calinski_harabasz" in criteria or "davies_bouldin" in criteria:
         ch, db = np.full(len(k_values), np.nan), np.full(len(k_values), np.nan)
         for j, fit in enumerate(fits):
-            n_present = np.count_nonzero(np.bincount(fit.labels))
+            labels = _labels(fit)
+            n_present = np.count_nonzero(np.bincount(labels))
             if not 2 <= n_present <= n_samples - 1:
                 continue
-            geometry = cluster_geometry(data, fit.labels, k_values[j], sample_weight,
+            geometry = cluster_geometry(data, labels, k_values[j], sample_weight,
                                         n_threads)
             ch[j] = calinski_harabasz_from(*geometry[:3])
             db[j] = davies_bouldin_from(geometry[0], geometry[1], geometry[3])
@@ -407,7 +414,7 @@ def gap_statistic(X, k_range=range(1, 11), *, n_refs: int | None = None, random_
 
     Parameters
     ----------
-    X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
+    X : array-like, SciPy sparse matrix or Dask array of shape (n_samples, n_features)
         Data (as for :func:`fit`); validated once.
     k_range : iterable of int, default=range(1, 11)
         Numbers of clusters, strictly increasing, within ``1..n_samples``;

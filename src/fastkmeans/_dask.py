@@ -46,7 +46,7 @@ from ._assign import inertia as block_inertia
 from ._common import scan_finite_and_magnitude
 from ._distances import distances_to_centers
 from ._kmeanspp import candidate_potentials, row_sq_distances, update_closest
-from ._lloyd import lloyd_iteration, move_centers
+from ._lloyd import lloyd_iteration, move_centers, update_sums
 
 
 def is_dask_array(value) -> bool:
@@ -167,6 +167,15 @@ def _sq_distances_block(x, centers, n_threads):
 def _inertia_block(x, weights, labels, centers, n_threads):
     """The block's weighted sum of squared distances to its labelled centers."""
     return block_inertia(x, _block_weights(x, weights), centers, labels, n_threads)
+
+
+@_block_task
+def _label_sums_block(x, labels, weights, n_clusters, n_threads):
+    """The block's per-label weighted sums and weights, packed ``[sums (k*d), weights (k)]``."""
+    sums = np.empty((n_clusters, x.shape[1]))
+    totals = np.empty(n_clusters)
+    update_sums(x, _block_weights(x, weights), labels, sums, totals, n_threads)
+    return np.concatenate([sums.ravel(), totals])
 
 
 @_block_task
@@ -365,11 +374,31 @@ class DaskData:
                           shared=(centers.copy(), self.n_threads))
         return float(_compute(_tree_sum(parts))[0])
 
+    def _label_blocks(self, labels) -> list:
+        """``labels`` by row block: a fit's :class:`BlockLabels` as they are, or
+        an int32 NumPy array (e.g. a metric's label codes) split and sent out."""
+        if isinstance(labels, BlockLabels):
+            return labels.blocks
+        starts = self.row_starts
+        return [np.ascontiguousarray(labels[starts[i]:starts[i + 1]], dtype=np.int32)
+                for i in range(len(self.blocks))]
+
+    def label_sums(self, labels, sample_weight, n_clusters: int, n_threads: int) -> tuple:
+        """Weighted sum (float64, ``n_clusters x n_features``) and total weight of
+        the rows of every cluster of ``labels``: one task per block, the packed
+        sums added in a fixed tree (bitwise the same for any number of workers)."""
+        parts = self._map(_label_sums_block, self._label_blocks(labels),
+                          self.weight_blocks(sample_weight),
+                          shared=(int(n_clusters), self.n_threads))
+        packed = _compute(_tree_sum(parts))[0]
+        split = n_clusters * self.shape[1]
+        return packed[:split].reshape(n_clusters, self.shape[1]), packed[split:]
+
     def label_sq_distances(self, centers, labels, n_threads: int) -> np.ndarray:
         """``|x - centers[label]|^2`` of every row, float64, brought here (8 bytes
-        a row: used only to re-seed an empty cluster)."""
-        parts = self._map(_label_sq_block, labels.blocks, shared=(centers.copy(),
-                                                                  self.n_threads))
+        a row: to re-seed an empty cluster, and for the clustering criteria)."""
+        parts = self._map(_label_sq_block, self._label_blocks(labels),
+                          shared=(centers.copy(), self.n_threads))
         return np.concatenate(_compute(parts)[0])
 
     def center_distances(self, centers, n_threads: int):

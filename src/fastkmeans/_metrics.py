@@ -13,6 +13,7 @@ from numbers import Integral
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._dask import is_dask_array
 from ._silhouette import TILE, silhouette_pairs, silhouette_sorted
 from ._threads import resolve_n_threads
 from ._validation import check_data, check_magnitude, check_random_state, check_sample_weight
@@ -105,7 +106,7 @@ def silhouette_samples(X: ArrayLike, labels: ArrayLike, *,
 
     Parameters
     ----------
-    X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
+    X : array-like, SciPy sparse matrix or Dask array of shape (n_samples, n_features)
         Data (float32 or float64; distances are always computed in float64).
         Sparse rows are made dense a tile of 256 at a time.
     labels : array-like of shape (n_samples,)
@@ -180,7 +181,7 @@ def silhouette_score(X: ArrayLike, labels: ArrayLike, *, sample_size: int | None
 
     Parameters
     ----------
-    X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
+    X : array-like, SciPy sparse matrix or Dask array of shape (n_samples, n_features)
         Data (see :func:`silhouette_samples`).
     labels : array-like of shape (n_samples,)
         Cluster of every sample (see :func:`silhouette_samples`).
@@ -188,7 +189,8 @@ def silhouette_score(X: ArrayLike, labels: ArrayLike, *, sample_size: int | None
         Score a random subset of this many samples, drawn without
         replacement as ``rng.permutation(n_samples)[:sample_size]``; the
         silhouette is then computed within the subset (as scikit-learn).
-        ``None``: all samples, exactly.
+        ``None``: all samples, exactly (refused for a Dask array ``X``, whose
+        rows would all have to be brought into memory).
     random_state : None, int, numpy.random.Generator or RandomState
         Source of the subset (``rng`` above); ignored without ``sample_size``.
     n_threads : int, optional
@@ -216,6 +218,10 @@ def silhouette_score(X: ArrayLike, labels: ArrayLike, *, sample_size: int | None
     0.8997
     """
     n_threads = resolve_n_threads(n_threads)
+    if sample_size is None and is_dask_array(X):
+        # the exact score packs every row in memory: n x d here, never for Dask
+        raise ValueError("silhouette_score of a Dask array X needs sample_size (the "
+                         "sampled rows are brought into memory; all of X never is)")
     X = _check_points(X, n_threads)
     n_samples = X.shape[0]
     names, codes = _silhouette_codes(labels, n_samples)
@@ -294,7 +300,7 @@ def calinski_harabasz_score(X, labels, *, sample_weight=None,
 
     Parameters
     ----------
-    X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
+    X : array-like, SciPy sparse matrix or Dask array of shape (n_samples, n_features)
         Data (float32 or float64; the sums are taken in float64).
     labels : array-like of shape (n_samples,)
         Cluster of every sample (see :func:`silhouette_samples`), 2 to
@@ -338,7 +344,7 @@ def davies_bouldin_score(X, labels, *, sample_weight=None,
 
     Parameters
     ----------
-    X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
+    X : array-like, SciPy sparse matrix or Dask array of shape (n_samples, n_features)
         Data (float32 or float64; the sums are taken in float64).
     labels : array-like of shape (n_samples,)
         Cluster of every sample, 2 to ``n_samples - 1`` distinct values.
