@@ -49,8 +49,9 @@ from ._groups import center_groups
 #: The accelerated variants this module runs.
 ALGORITHMS = ("elkan", "hamerly", "yinyang")
 #: ``auto``: bounded iterations in a row slower than Lloyd's pass before the
-#: step falls back to Lloyd (one may be slow while the centers still move a lot)
-cdef int FALL_BACK_AFTER = 2
+#: step falls back to Lloyd. One: in benchmarks/scripts/auto_vs_lloyd.py every
+#: bounded case whose second iteration was slower had a slower third one too.
+cdef int FALL_BACK_AFTER = 1
 
 #: The bounds of a run may take at most this many bytes, or the size of X
 #: if that is larger (see ``check_bound_memory``).
@@ -332,8 +333,8 @@ cdef class BoundedStep(LloydStep):
 
         With ``adaptive`` set (``algorithm='auto'``) the step measures what an
         iteration costs with the bounds against Lloyd's first pass, and falls
-        back to Lloyd's pass for good after two iterations in a row that cost
-        more (unclustered data: the bounds prune little). Both passes give
+        back to Lloyd's pass for good after an iteration that cost more
+        (unclustered data: the bounds prune little). Both passes give
         the same labels and sums, so the result does not change.
         """
         if self.fell_back:
@@ -439,7 +440,7 @@ cdef class BoundedStep(LloydStep):
         return shift
 
     cdef void _weigh_bounds(self, double move_seconds):
-        """Fall back to Lloyd after two bounded iterations slower than its pass."""
+        """Fall back to Lloyd after FALL_BACK_AFTER bounded iterations slower than its pass."""
         if self.bounded_seconds + move_seconds > self.lloyd_seconds:
             self.slower += 1
         else:
