@@ -4,7 +4,8 @@
 
 The ``python`` blocks of the tutorial run in order, in one namespace, with
 matplotlib's file backend; the axes they leave in ``clusters_ax``,
-``elbow_ax`` and ``silhouette_ax`` are saved as small PNGs into
+``elbow_ax``, ``silhouette_ax`` (axes) and ``choose_k_fig`` (a figure of
+several panels, kept at its own size) are saved as small PNGs into
 OUTPUT_FOLDER (``docs/figures`` by default).
 """
 import pathlib
@@ -18,6 +19,7 @@ FIGURES = {
     "clusters_ax": "tutorial-clusters.png",
     "elbow_ax": "tutorial-elbow.png",
     "silhouette_ax": "tutorial-silhouette.png",
+    "choose_k_fig": "tutorial-choose-k.png",
 }
 
 
@@ -41,7 +43,8 @@ def main(output=DOCS / "figures") -> list:
     paths = []
     for name, filename in FIGURES.items():
         figure = namespace[name].figure
-        figure.set_size_inches(6.4, 4.4)
+        if name.endswith("_ax"):  # one plot each; the choose_k figure keeps its size
+            figure.set_size_inches(6.4, 4.4)
         path = output / filename
         figure.savefig(path, dpi=80, bbox_inches="tight")
         paths.append(path)

@@ -72,3 +72,16 @@ def clear_of_ties(X, centers, rel_gap=1e-4):
 #: The floating-point dtypes fastkmeans keeps, for hypothesis strategies (tests
 #: take the ``dtype`` fixture of conftest.py).
 DTYPES = (np.float32, np.float64)
+
+
+def load_tool(name):
+    """The checkout's ``tools/<name>.py`` as a module (the test skips outside a checkout)."""
+    import importlib.util
+    import pathlib
+    path = pathlib.Path(__file__).resolve().parent.parent / "tools" / f"{name}.py"
+    if not path.is_file():
+        pytest.skip(f"tools/{name}.py is not there (not a checkout)")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

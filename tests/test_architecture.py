@@ -17,8 +17,8 @@ LAYERS = [
     # leaves: no package import at all
     {"_warnings", "_build_info", "_result", "_groups", "_knee", "datasets"},
     # the C core's Cython drivers, and what they read at run time
-    {"_common", "_simd", "_threads", "_assign", "_lloyd", "_accelerated", "_kmeanspp",
-     "_distances", "_minibatch", "_sparse", "_silhouette", "_half", "_float16"},
+    {"_common", "kernels", "_simd", "_threads", "_assign", "_lloyd", "_accelerated",
+     "_kmeanspp", "_distances", "_minibatch", "_sparse", "_silhouette", "_half", "_float16"},
     # the data seam (dense, CSR, float16 and Dask twins, the steps they make), the
     # choice of algorithm, the NumPy specification
     {"_data", "_dask", "_algorithm", "_reference", "_spherical", "_half_data"},

@@ -280,3 +280,87 @@ def test_plot_choose_k(tmp_path):
     plt.close(figure)
     with pytest.raises(TypeError, match="choose_k"):
         fastkmeans.plot_choose_k(fastkmeans.elbow(X, random_state=0))
+
+
+# ---- the command line ---------------------------------------------------------
+
+def test_cli_choose_k_prints_the_table_and_draws(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    from fastkmeans._cli import main
+
+    X = _separated(3, 2, seed=6)
+    np.savetxt(tmp_path / "x.csv", X, delimiter=",", header="a,b", comments="")
+    plot = tmp_path / "k.png"
+    assert main(["choose-k", str(tmp_path / "x.csv"), "--k-max", "6", "--plot",
+                 str(plot), "--random-state", "2"]) == 0
+    out = capsys.readouterr().out
+    expected = fastkmeans.choose_k(X, range(1, 7), random_state=2)
+    assert expected.summary() in out
+    assert "recommended k = 3" in out and f"plot written to {plot}" in out
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_choose_k_error_paths(tmp_path, capsys):
+    from fastkmeans._cli import main
+
+    assert main(["choose-k", str(tmp_path / "missing.csv")]) == 1
+    assert "no such file" in capsys.readouterr().err
+    (tmp_path / "words.csv").write_text("a,b\n1,x\n")
+    assert main(["choose-k", str(tmp_path / "words.csv")]) == 1
+    assert "not numeric" in capsys.readouterr().err
+    np.save(tmp_path / "two.npy", np.array([[0.0, 1.0], [2.0, 3.0]]))
+    assert main(["choose-k", str(tmp_path / "two.npy"), "--k-max", "5"]) == 0  # cut to n
+    captured = capsys.readouterr()
+    assert "recommended k" in captured.out and "exceeds the 2 samples" in captured.err
+    # a plot that cannot be written fails before any fit
+    assert main(["choose-k", str(tmp_path / "two.npy"), "--plot",
+                 str(tmp_path / "no" / "k.png")]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("fastkmeans: error:")
+    for bad in (["--k-max", "0"], ["--n-refs", "x"]):
+        assert main(["choose-k", str(tmp_path / "two.npy"), *bad]) == 2
+        assert "usage error" in capsys.readouterr().err
+    np.save(tmp_path / "nan.npy", np.array([[0.0, np.nan], [2.0, 3.0], [1.0, 1.0]]))
+    assert main(["choose-k", str(tmp_path / "nan.npy")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("fastkmeans: error:") and "Traceback" not in err
+    assert main(["choose-k", str(tmp_path / "two.npy"), "--n-refs", "1"]) == 1
+    assert "n_refs" in capsys.readouterr().err
+
+
+# ---- the elbow points to choose_k ------------------------------------------------
+
+def test_elbow_advice_points_to_choose_k_when_the_knee_disagrees():
+    pytest.importorskip("sklearn")
+    from sklearn.datasets import make_blobs as sklearn_blobs
+
+    X, _ = sklearn_blobs(3000, 2, centers=4, cluster_std=0.6, random_state=0)
+    curve = fastkmeans.elbow(X, random_state=0)
+    assert curve.knee == 3
+    assert "Calinski-Harabasz and Davies-Bouldin pick 4" in curve.advice
+    assert "choose_k" in curve.advice and "advice=" in repr(curve)
+    agreeing = fastkmeans.elbow(fastkmeans.datasets.blobs()[0], random_state=0)
+    assert agreeing.knee == 4 and agreeing.advice == ""
+
+
+def test_choose_k_refuses_dask_input_clearly():
+    da = pytest.importorskip("dask.array")
+    X = da.from_array(_separated(2, 2, seed=8), chunks=100)
+    with pytest.raises(TypeError, match=r"dask\.Array input yet \(X\).*compute"):
+        fastkmeans.choose_k(X)
+
+
+def test_gap_does_not_depend_on_the_thread_count():
+    X = _separated(3, 3, seed=9)
+    one = fastkmeans.gap_statistic(X, range(1, 6), random_state=4, n_refs=4, n_threads=1)
+    two = fastkmeans.gap_statistic(X, range(1, 6), random_state=4, n_refs=4, n_threads=2)
+    np.testing.assert_array_equal(one.gap, two.gap)
+    np.testing.assert_array_equal(one.gap_se, two.gap_se)
+
+
+def test_scores_of_float16_data_are_those_of_float32():
+    X = _separated(3, 3, seed=12).astype(np.float16)
+    labels = fastkmeans.fit(X, 3, random_state=0).labels
+    for name in ("calinski_harabasz_score", "davies_bouldin_score"):
+        score = getattr(fastkmeans, name)
+        assert score(X, labels) == score(X.astype(np.float32), labels)

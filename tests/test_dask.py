@@ -228,7 +228,7 @@ def test_import_fastkmeans_does_not_import_dask():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-# ----- a distributed cluster: last, the killed-worker case last of all -----
+# ----- a distributed cluster (2, then 3 workers): last, the killed worker last of all -----
 
 def test_local_cluster_same_as_threads(client):
     X, Xd = _data(np.float64)
@@ -238,6 +238,16 @@ def test_local_cluster_same_as_threads(client):
     _assert_bitwise(cluster, threads)
     from_init = fastkmeans.fit(Xd, N_CLUSTERS, init=_start(X), tol=0)
     _assert_same(from_init, fastkmeans.fit(X, N_CLUSTERS, init=_start(X), tol=0), np.float64)
+
+
+def test_three_workers_same_result(client):
+    # (one and three threads: test_bitwise_the_same_for_any_thread_count)
+    _, Xd = _data(np.float32)
+    with dask.config.set(scheduler="threads"):
+        expected = fastkmeans.fit(Xd, N_CLUSTERS, random_state=2)
+    client.cluster.scale(3)
+    client.wait_for_workers(3)
+    _assert_bitwise(fastkmeans.fit(Xd, N_CLUSTERS, random_state=2), expected)
 
 
 def test_killed_worker_same_result(client):
@@ -253,5 +263,5 @@ def test_killed_worker_same_result(client):
     result = fastkmeans.fit(Xd, N_CLUSTERS, init=_start(X), tol=0, callback=kill_one)
     _assert_bitwise(result, expected)
     assert result.n_iter > 2
-    client.wait_for_workers(2)
+    client.wait_for_workers(len(pids))
     assert set(client.run(os.getpid).values()) != set(pids.values())  # one was replaced

@@ -110,3 +110,13 @@ def test_python_blocks_of_the_docs_run(document, agg_backend, tmp_path, monkeypa
     namespace = {"__name__": "__docs__"}
     for number, block in enumerate(blocks, 1):
         exec(compile(block, f"{document} (python block {number})", "exec"), namespace)
+
+
+def test_the_api_reference_lists_every_public_name():
+    page = ROOT / "docs" / "api.rst"
+    if not page.exists():
+        pytest.skip("not run from a checkout")
+    listed = set(re.findall(r"^   ([\w.]+)$", page.read_text(), flags=re.MULTILINE))
+    missing = {name for name in fastkmeans.__all__
+               if name not in ("__version__", "datasets") and name not in listed}
+    assert not missing, f"docs/api.rst does not list {sorted(missing)}"

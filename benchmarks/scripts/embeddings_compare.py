@@ -40,11 +40,11 @@ import fastkmeans
 PAUSE_SECONDS = 0.5
 
 
-def make_embeddings(n_samples, n_features, n_topics=None, seed=0):
-    """Unit-norm float32 rows: a Gaussian mixture around random directions,
-    normalised, generated in chunks (no float64 n x d temporary)."""
+def make_embeddings(n_samples, n_features, n_topics, seed=0):
+    """Unit-norm float32 rows: a Gaussian mixture of ``n_topics`` components
+    around random directions, normalised, generated in chunks (no float64
+    n x d temporary)."""
     rng = np.random.default_rng(seed)
-    n_topics = n_topics or max(8, n_samples // 1000)
     topics = rng.standard_normal((n_topics, n_features)).astype(np.float32)
     topics /= np.linalg.norm(topics, axis=1)[:, None]
     X = np.empty((n_samples, n_features), dtype=np.float32)
@@ -133,14 +133,18 @@ def main(argv=None):
     parser.add_argument("--n-clusters", type=int, default=256)
     parser.add_argument("--threads", default="1,2", help="comma-separated thread counts")
     parser.add_argument("--iterations", type=int, default=4)
+    parser.add_argument("--topics", type=int, default=None,
+                        help="mixture components (default 4 * n_clusters: few empty "
+                             "clusters, whose re-seeding differs between the libraries)")
     parser.add_argument("--skip-sampled", action="store_true")
     args = parser.parse_args(argv)
     faiss = _faiss()
-    X = make_embeddings(args.n_samples, args.n_features)
+    n_topics = args.topics or 4 * args.n_clusters
+    X = make_embeddings(args.n_samples, args.n_features, n_topics)
     rng = np.random.default_rng(1)
     init = X[np.sort(rng.choice(X.shape[0], args.n_clusters, replace=False))].copy()
-    print(f"## {args.n_samples} x {args.n_features} float32 (unit rows), "
-          f"k={args.n_clusters}, {args.iterations} iterations"
+    print(f"## {args.n_samples} x {args.n_features} float32 (unit rows, {n_topics} "
+          f"components), k={args.n_clusters}, {args.iterations} iterations"
           + ("" if faiss else " (faiss not installed)"))
     print("\n### spherical Lloyd at equal work (same init, tol=0, every row)\n")
     print("| threads | fastkmeans s/iter | faiss s/iter | ratio | fastkmeans fit s "

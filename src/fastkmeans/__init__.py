@@ -9,7 +9,7 @@ KMeansResult(n_clusters=4, n_features=2, n_samples=400, inertia=795.854, n_iter=
 ((4, 2), (400,))
 
 Public API: :func:`fit`, :func:`predict`, :func:`kmeans_plusplus`,
-:func:`center_distances`, :func:`show_config`, the scikit-learn compatible
+:func:`center_distances`, :func:`show_config`, :func:`get_include`, the scikit-learn compatible
 estimators :class:`KMeans` and :class:`MiniBatchKMeans` (usable without
 scikit-learn) and their :class:`NotFittedError`, the result types
 :class:`KMeansResult` and :class:`FitHistory`, :class:`ConvergenceWarning`;
@@ -24,6 +24,8 @@ records :class:`IterationInfo`; plots (matplotlib, optional)
 data sets of :mod:`fastkmeans.datasets`. The pure-NumPy
 specification of every kernel is :mod:`fastkmeans._reference`.
 """
+import os as _os
+
 from . import datasets
 from ._build_info import VERSION as __version__
 from ._choose_k import ChooseKResult, choose_k, gap_statistic
@@ -67,6 +69,7 @@ __all__ = [
     "elbow",
     "fit",
     "gap_statistic",
+    "get_include",
     "kmeans_plusplus",
     "plot_choose_k",
     "plot_clusters",
@@ -77,3 +80,27 @@ __all__ = [
     "silhouette_samples",
     "silhouette_score",
 ]
+
+
+def get_include() -> str:
+    """The folder of the C header ``fastkmeans.h``, for builds against the kernels.
+
+    A downstream Cython extension that cimports :mod:`fastkmeans.kernels`
+    (the stable Cython API) needs it on its include path; a C program can
+    include the header from there and build the C core from the copy of
+    ``core/`` in the source tree (docs/vendoring.md). The folder holds the
+    header only, never compiled code.
+
+    Returns
+    -------
+    str
+        Absolute path of the folder ``core`` beside this package's
+        ``__init__.py`` (for a vendored copy, the copy's own folder).
+
+    Examples
+    --------
+    >>> import os, fastkmeans
+    >>> os.path.exists(os.path.join(fastkmeans.get_include(), "fastkmeans.h"))
+    True
+    """
+    return _os.path.join(_os.path.dirname(_os.path.abspath(__file__)), "core")

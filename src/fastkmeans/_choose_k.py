@@ -318,8 +318,10 @@ def choose_k(X, k_range=range(1, 11), *,
       (weighted dispersion, weighted principal axes), Calinski-Harabasz and
       Davies-Bouldin (a weight of 2 counts as two copies); the silhouette
       ignores them.
-    - Memory above ``X``: O(n_samples + k * n_features) per criterion,
-      plus the reference sets (m x n_features) and the silhouette's subset.
+    - Memory above ``X``: the fits' labels (int32, ``n_samples`` per k)
+      until they are scored; O(n_samples + k * n_features) per criterion;
+      the reference sets (``m x n_features``, one per thread) and the
+      silhouette's subset. Never ``n_samples x k`` distances.
 
     The recommendation is the rule of :func:`fastkmeans._choose_k.recommend`:
     k = 1 when the gap statistic says so, else the k most criteria choose.
@@ -336,6 +338,10 @@ def choose_k(X, k_range=range(1, 11), *,
     """
     n_threads = resolve_n_threads(n_threads)
     data, max_abs = check_data(X, n_threads)  # once, for every k and criterion
+    if not hasattr(data, "label_sums"):  # a data twin without the criteria's passes
+        kind = f"{type(X).__module__.partition('.')[0]}.{type(X).__name__}"
+        raise TypeError(f"choose_k does not take {kind} input yet (X): pass a NumPy "
+                        "array or SciPy sparse matrix, e.g. X.compute()")
     k_values = _check_k_range(k_range, data.shape[0])
     criteria = _check_criteria(criteria)
     n_refs = _check_n_refs(n_refs)

@@ -1,4 +1,4 @@
-"""The ``fastkmeans`` command: fit, elbow and demo from a shell.
+"""The ``fastkmeans`` command: fit, elbow, choose-k and demo from a shell.
 
 Exit codes: 0 success, 1 a problem with the data or a file (one line on
 stderr), 2 a usage error. ``main(argv)`` returns the code instead of
@@ -489,6 +489,25 @@ def _run_elbow(args, stdout, stderr) -> int:
     return EXIT_OK
 
 
+def _run_choose_k(args, stdout, stderr) -> int:
+    """``fastkmeans choose-k``: every criterion for k = 1..k-max, and the recommendation."""
+    from ._choose_k import choose_k
+
+    X = _load(args, stderr, {"--plot": args.plot}).X
+    k_max = min(args.k_max, X.shape[0])
+    if args.k_max > k_max:
+        print(f"fastkmeans: warning: --k-max={args.k_max} exceeds the {X.shape[0]} samples; "
+              f"trying k = 1..{k_max}", file=stderr)
+    result = choose_k(X, range(1, k_max + 1), n_refs=args.n_refs, **_fit_options(args))
+    print(result.summary(), file=stdout)
+    if args.plot:
+        from ._plot import plot_choose_k
+
+        _save_figure(plot_choose_k(result), args.plot)
+        print(f"plot written to {args.plot}", file=stdout)
+    return EXIT_OK
+
+
 def _run_demo(args, stdout, stderr) -> int:
     from ._demo import main as demo
 
@@ -565,6 +584,18 @@ def build_parser() -> argparse.ArgumentParser:
     elbow_parser.add_argument("--plot", metavar="OUT.png",
                               help="draw the elbow curve (needs matplotlib)")
     elbow_parser.set_defaults(run=_run_elbow)
+
+    choose_parser = commands.add_parser(
+        "choose-k", help="gap statistic, silhouette, Calinski-Harabasz, Davies-Bouldin "
+        "and the elbow for k = 1..k-max, and the recommended k")
+    add_common(choose_parser)
+    choose_parser.add_argument("--k-max", type=_positive_int, default=10,
+                               help="largest k (default: 10, as fastkmeans.choose_k)")
+    choose_parser.add_argument("--n-refs", type=_positive_int, default=None,
+                               help="reference sets of the gap statistic (default: 10)")
+    choose_parser.add_argument("--plot", metavar="OUT.png",
+                               help="draw one panel per criterion (needs matplotlib)")
+    choose_parser.set_defaults(run=_run_choose_k, k_min=1)  # k starts at 1: "no clusters"
 
     demo_parser = commands.add_parser("demo", help="the demo of python -m fastkmeans")
     demo_parser.set_defaults(run=_run_demo)

@@ -14,7 +14,7 @@
 # thread-safe on disjoint outputs; see fastkmeans.h for each kernel.
 from cython cimport floating
 from libc.stddef cimport ptrdiff_t
-from libc.stdint cimport int32_t, int64_t
+from libc.stdint cimport int32_t, int64_t, uint64_t
 
 ctypedef fused index_t:
     int32_t
@@ -62,6 +62,18 @@ cdef extern from "fastkmeans.h" nogil:
 
     ctypedef struct fk_bounds_stats:
         ptrdiff_t changed, distances
+
+    # the whole-fit API (api.c): return codes
+    enum:
+        FK_API_VERSION
+        FK_OK
+        FK_ERR_NULL
+        FK_ERR_SIZE
+        FK_ERR_NONFINITE
+        FK_ERR_WEIGHT
+        FK_ERR_PARAM
+        FK_ERR_OVERFLOW
+        FK_ERR_NOMEM
 
 
 # --- front ends of the C kernels (implemented in _common.pyx) ---------------
@@ -201,6 +213,48 @@ cdef void sparse_dots(
     floating *dots,              # OUT (width,) the row's dot products
 ) noexcept nogil
 
+# The whole-fit API (fastkmeans.h, api.c): FK_OK or a negative FK_ERR_* code.
+cdef const char *strerror(int code) noexcept nogil
+
+cdef int fit_lloyd(
+    const floating *X,              # IN (n, d)
+    int64_t n_samples,
+    int64_t n_features,
+    const floating *sample_weight,  # IN (n,) or NULL
+    floating *centers,              # INOUT (k, d): initial in, final out
+    int64_t n_clusters,
+    int max_iter,
+    double tol,                     # absolute bound on the total squared shift
+    int n_threads,
+    int32_t *labels,                # OUT (n,)
+    double *inertia,                # OUT
+    int *n_iter,                    # OUT
+) noexcept nogil
+
+cdef int predict_labels(
+    const floating *X,              # IN (n, d)
+    int64_t n_samples,
+    int64_t n_features,
+    const floating *centers,        # IN (k, d)
+    int64_t n_clusters,
+    int n_threads,
+    int32_t *labels,                # OUT (n,)
+    floating *sq_dist,              # OUT (n,) or NULL
+) noexcept nogil
+
+cdef int kmeans_plusplus_seed(
+    const floating *X,              # IN (n, d)
+    int64_t n_samples,
+    int64_t n_features,
+    const floating *sample_weight,  # IN (n,) or NULL
+    int64_t n_clusters,
+    uint64_t seed,
+    int n_local_trials,             # <= 0: 2 + floor(ln k)
+    int n_threads,
+    floating *centers,              # OUT (k, d)
+    int64_t *indices,               # OUT (k,) or NULL
+) noexcept nogil
+
 cdef void sil_cluster_sums(
     ptrdiff_t first,
     ptrdiff_t n_groups,
@@ -238,14 +292,16 @@ cdef bint interrupted() noexcept nogil   # a SIGINT arrived in the current secti
 # the thread count: every parallel sum first reduces within a block, in row
 # order, and then over blocks, in block order, so results are bitwise the
 # same for any number of threads.
-cdef enum:
-    MIN_BLOCK_ROWS = 256
-    # enough blocks to balance 16 threads, few enough that per-block buffers
-    # of cluster sums stay cheap to zero and to add up
-    MAX_BLOCKS = 64
-    # units of work (rows x features x centers) below which another thread
-    # costs more to start than it saves
-    MIN_WORK_PER_THREAD = 1 << 18
+cdef extern from "fastkmeans.h":
+    # The C API's fk_fit uses the same plan, so the constants live in the header.
+    enum:
+        MIN_BLOCK_ROWS "FK_MIN_BLOCK_ROWS"    # 256
+        # enough blocks to balance 16 threads, few enough that per-block buffers
+        # of cluster sums stay cheap to zero and to add up
+        MAX_BLOCKS "FK_MAX_BLOCKS"            # 64
+        # units of work (rows x features x centers) below which another thread
+        # costs more to start than it saves
+        MIN_WORK_PER_THREAD "FK_MIN_WORK_PER_THREAD"
 
 
 cdef struct BlockPlan:

@@ -12,7 +12,7 @@ from cpython.exc cimport PyErr_CheckSignals
 from cython.parallel cimport prange
 from libc.signal cimport SIGINT
 from libc.stddef cimport ptrdiff_t
-from libc.stdint cimport int32_t, int64_t
+from libc.stdint cimport int32_t, int64_t, uint64_t
 
 from ._common cimport (
     BlockPlan, FK_N_FAMILIES, FK_N_PATHS, MAX_BLOCKS, fk_bounds, fk_bounds_stats, fk_model,
@@ -113,6 +113,30 @@ cdef extern from "fastkmeans.h" nogil:
     void fk_sparse_dots_f64_i64(const double *data, const int64_t *indices, ptrdiff_t p0,
                                 ptrdiff_t p1, const double *ct, ptrdiff_t width,
                                 double *dots) noexcept
+
+    const char *fk_strerror(int code) noexcept
+    int fk_fit_f32(const float *X, int64_t n_samples, int64_t n_features,
+                   const float *sample_weight, float *centers, int64_t n_clusters,
+                   int max_iter, double tol, int n_threads, int32_t *labels,
+                   double *inertia, int *n_iter) noexcept
+    int fk_fit_f64(const double *X, int64_t n_samples, int64_t n_features,
+                   const double *sample_weight, double *centers, int64_t n_clusters,
+                   int max_iter, double tol, int n_threads, int32_t *labels,
+                   double *inertia, int *n_iter) noexcept
+    int fk_predict_f32(const float *X, int64_t n_samples, int64_t n_features,
+                       const float *centers, int64_t n_clusters, int n_threads,
+                       int32_t *labels, float *sq_dist) noexcept
+    int fk_predict_f64(const double *X, int64_t n_samples, int64_t n_features,
+                       const double *centers, int64_t n_clusters, int n_threads,
+                       int32_t *labels, double *sq_dist) noexcept
+    int fk_kmeans_plusplus_f32(const float *X, int64_t n_samples, int64_t n_features,
+                               const float *sample_weight, int64_t n_clusters,
+                               uint64_t seed, int n_local_trials, int n_threads,
+                               float *centers, int64_t *indices) noexcept
+    int fk_kmeans_plusplus_f64(const double *X, int64_t n_samples, int64_t n_features,
+                               const double *sample_weight, int64_t n_clusters,
+                               uint64_t seed, int n_local_trials, int n_threads,
+                               double *centers, int64_t *indices) noexcept
 
     void fk_sil_cluster_sums(ptrdiff_t first, ptrdiff_t n_groups, ptrdiff_t d,
                              const double *packed, ptrdiff_t n_points,
@@ -272,6 +296,45 @@ cdef void sil_tile_pair(const double *packed, ptrdiff_t d, ptrdiff_t n_points,
                         double *column_sums, double *sums) noexcept nogil:
     fk_sil_tile_pair(packed, d, n_points, tile_i, tile_j, cluster_end, codes, n_clusters,
                      dist, column_sums, sums)
+
+
+cdef const char *strerror(int code) noexcept nogil:
+    return fk_strerror(code)
+
+
+cdef int fit_lloyd(const floating *X, int64_t n_samples, int64_t n_features,
+                   const floating *sample_weight, floating *centers, int64_t n_clusters,
+                   int max_iter, double tol, int n_threads, int32_t *labels, double *inertia,
+                   int *n_iter) noexcept nogil:
+    if floating is float:
+        return fk_fit_f32(X, n_samples, n_features, sample_weight, centers, n_clusters,
+                          max_iter, tol, n_threads, labels, inertia, n_iter)
+    else:
+        return fk_fit_f64(X, n_samples, n_features, sample_weight, centers, n_clusters,
+                          max_iter, tol, n_threads, labels, inertia, n_iter)
+
+
+cdef int predict_labels(const floating *X, int64_t n_samples, int64_t n_features,
+                        const floating *centers, int64_t n_clusters, int n_threads,
+                        int32_t *labels, floating *sq_dist) noexcept nogil:
+    if floating is float:
+        return fk_predict_f32(X, n_samples, n_features, centers, n_clusters, n_threads,
+                              labels, sq_dist)
+    else:
+        return fk_predict_f64(X, n_samples, n_features, centers, n_clusters, n_threads,
+                              labels, sq_dist)
+
+
+cdef int kmeans_plusplus_seed(const floating *X, int64_t n_samples, int64_t n_features,
+                              const floating *sample_weight, int64_t n_clusters, uint64_t seed,
+                              int n_local_trials, int n_threads, floating *centers,
+                              int64_t *indices) noexcept nogil:
+    if floating is float:
+        return fk_kmeans_plusplus_f32(X, n_samples, n_features, sample_weight, n_clusters,
+                                      seed, n_local_trials, n_threads, centers, indices)
+    else:
+        return fk_kmeans_plusplus_f64(X, n_samples, n_features, sample_weight, n_clusters,
+                                      seed, n_local_trials, n_threads, centers, indices)
 
 
 # --- Ctrl-C ------------------------------------------------------------------

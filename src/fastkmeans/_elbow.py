@@ -8,10 +8,11 @@ from numpy.typing import ArrayLike
 
 from ._fit import fit_validated
 from ._knee import find_knee
+from ._metrics import calinski_harabasz_from, cluster_geometry, davies_bouldin_from
 from ._progress import check_callback
 from ._result import KMeansResult, ReadOnlyArrays, frozen_array
 from ._threads import resolve_n_threads
-from ._validation import check_data, check_n_clusters
+from ._validation import check_data, check_n_clusters, check_sample_weight
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,11 @@ class ElbowResult(ReadOnlyArrays):
     fits : tuple of KMeansResult or None
         The full fit for each k (labels included) with ``keep_fits=True``;
         None by default, so that the result does not hold n labels per k.
+    advice : str
+        Empty when the knee agrees with Calinski-Harabasz and
+        Davies-Bouldin on the same fits; otherwise where they point, and a
+        pointer to :func:`fastkmeans.choose_k`, which weighs these and the
+        gap statistic and the silhouette into one recommended k.
     """
 
     k_values: tuple[int, ...]
@@ -45,6 +51,7 @@ class ElbowResult(ReadOnlyArrays):
     centers: tuple[np.ndarray, ...]
     n_iter: tuple[int, ...]
     fits: tuple[KMeansResult, ...] | None = None
+    advice: str = ""
 
     def fit_for(self, k: int) -> KMeansResult:
         """The full fit with ``k`` clusters (needs ``elbow(..., keep_fits=True)``)."""
@@ -55,8 +62,9 @@ class ElbowResult(ReadOnlyArrays):
 
     def __repr__(self) -> str:
         knee = self.knee if self.knee is not None else f"None ({self.reason})"
+        advice = f", advice={self.advice!r}" if self.advice else ""
         return (f"ElbowResult(k_values={self.k_values[0]}..{self.k_values[-1]}, "
-                f"knee={knee})")
+                f"knee={knee}{advice})")
 
 
 #: The default k range, 1..9, cut to the number of samples.
@@ -113,7 +121,9 @@ def elbow(X: ArrayLike, k_range: Iterable[int] | None = None, *,
     -------
     ElbowResult
         ``k_values``, ``inertias``, ``knee`` (or None and a ``reason``),
-        the ``centers`` and ``n_iter`` of each k, and the ``fits`` if kept.
+        the ``centers`` and ``n_iter`` of each k, the ``fits`` if kept, and
+        ``advice`` pointing to :func:`choose_k` when Calinski-Harabasz and
+        Davies-Bouldin (computed on the same fits) disagree with the knee.
 
     Notes
     -----
@@ -145,12 +155,45 @@ def elbow(X: ArrayLike, k_range: Iterable[int] | None = None, *,
     fitted_k = k_values[:len(fits)]
     inertias = np.array([result.inertia for result in fits], dtype=np.float64)
     knee = find_knee(fitted_k, inertias)
+    knee_k = fitted_k[knee.index] if knee.index is not None else None
+    weights = check_sample_weight(fit_options.get("sample_weight"), data.shape[0], 1,
+                                  n_threads)
+    advice = (_advice(data, fits, fitted_k, knee_k, weights, n_threads)
+              if hasattr(data, "label_sums") else "")
     return ElbowResult(
         k_values=fitted_k,
         inertias=frozen_array(inertias),
-        knee=fitted_k[knee.index] if knee.index is not None else None,
+        knee=knee_k,
         reason=knee.reason,
         centers=tuple(result.centers for result in fits),
         n_iter=tuple(result.n_iter for result in fits),
         fits=tuple(fits) if keep_fits else None,
+        advice=advice,
     )
+
+
+def _advice(data, fits, k_values, knee, sample_weight, n_threads: int) -> str:
+    """Where Calinski-Harabasz and Davies-Bouldin point, when not at the knee.
+
+    Both read the fits already made (two passes over X per k, a few percent
+    of the elbow's time); the Kneedle knee is right on far fewer data sets
+    of the labelled benchmark (``benchmarks/scripts/choose_k_right_k.py``).
+    """
+    ch, db = {}, {}
+    for k, fit in zip(k_values, fits, strict=True):
+        if not 2 <= np.count_nonzero(np.bincount(fit.labels)) <= data.shape[0] - 1:
+            continue
+        means, weights, within_sq, within = cluster_geometry(data, fit.labels, k,
+                                                             sample_weight, n_threads)
+        ch[k] = calinski_harabasz_from(means, weights, within_sq)
+        db[k] = davies_bouldin_from(means, weights, within)
+    if len(ch) < 2:
+        return ""
+    by_ch, by_db = max(ch, key=ch.get), min(db, key=db.get)
+    if by_ch == by_db == knee:
+        return ""
+    where = (f"Calinski-Harabasz and Davies-Bouldin pick {by_ch}" if by_ch == by_db else
+             f"Calinski-Harabasz picks {by_ch}, Davies-Bouldin {by_db}")
+    knee_text = f"the knee is at {knee}" if knee is not None else "there is no knee"
+    return (f"{knee_text} but {where}: fastkmeans.choose_k(X) weighs these, the gap "
+            "statistic and the silhouette into one recommended k")

@@ -106,7 +106,7 @@ def labels_and_inertia(X, centers, sample_weight, n_threads: int, spherical: boo
     X, centers = check_points_and_centers(X, centers, n_threads)
     sample_weight = check_sample_weight(sample_weight, X.shape[0], 0, n_threads)
     if spherical:  # the data by direction take the weights w / |x|
-        X = SphericalData(X, row_norms(X))
+        X = SphericalData(X, row_norms(X, n_threads))
         sample_weight = direction_weights(sample_weight, X.norms)
     return validated_labels_and_inertia(X, centers, sample_weight, n_threads)
 

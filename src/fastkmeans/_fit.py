@@ -229,7 +229,7 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="auto", n_init="
         raise ValueError("spherical=True and max_samples are not available for Dask "
                          "arrays: use the defaults, or pass a NumPy array")
     if spherical:
-        data = SphericalData(data, row_norms(data))
+        data = SphericalData(data, row_norms(data, n_threads))
     full_data, full_weight = data, sample_weight
     if max_samples < n_samples:
         # sorted: the sample keeps the rows' order, so its blocks are X's in miniature

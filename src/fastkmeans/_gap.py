@@ -18,8 +18,10 @@ REF_SAMPLES)``. The reference fits are the main cost and are made cheap
   checked again per fit;
 - each k starts from the previous k's centers plus ``k - k_prev`` points
   drawn by the k-means++ rule (D² sampling), a warm start;
-- at most ``REF_MAX_ITER`` Lloyd iterations per reference fit.
+- at most ``REF_MAX_ITER`` Lloyd iterations per reference fit;
+- the sets are fitted in parallel, one set per thread.
 """
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,8 +30,12 @@ from ._data import DenseData, read_only
 from ._fit import fit_validated
 from ._result import frozen_array
 
-#: Reference sets by default (B). Measured: the right-k rate is the same for
-#: B = 10 and B = 20 on the labelled benchmark, and lower at B = 5.
+#: Reference sets by default (B). On the labelled benchmark (seed 1) B = 5
+#: and B = 10 give the same hit rates (recommendation 63/64, gap 55/64), and
+#: B = 20 gave the gap's same 55/64; 10 is kept because s_k, which both the
+#: 1-standard-error rule and the recommendation read, is itself estimated
+#: from the B sets (about +-30% at B = 5, +-22% at B = 10), for ~0.1 s more
+#: at 100,000 x 16 (benchmarks/scripts/choose_k_speed.py).
 N_REFS = 10
 #: Points per reference set, at most.
 REF_SAMPLES = 2_000
@@ -142,29 +148,48 @@ def _warm_start(reference: DenseData, previous, n_clusters: int, rng,
     return np.vstack([previous.centers, reference.dense_rows(np.sort(chosen))])
 
 
+def _reference_row(box: tuple, k_values, ref_samples: int, dtype, seed: int,
+                   max_iter: int, warm: bool) -> np.ndarray:
+    """``log(W*_k / m)`` of the reference set drawn from ``seed``, for every k.
+
+    One thread: the sets run side by side (``reference_log_dispersions``),
+    and a fit of a few thousand points is too small to share anyway.
+    """
+    reference = _reference_set(box, ref_samples, dtype, np.random.default_rng(seed))
+    rng = np.random.default_rng([seed, 1])
+    ones = read_only(np.ones(ref_samples))
+    max_abs = float(np.abs(reference.array).max())
+    row = np.empty(len(k_values))
+    previous = None
+    for j, k in enumerate(k_values):
+        init = "k-means++"
+        if warm and previous is not None:
+            init = _warm_start(reference, previous, k, rng, 1)
+            init = "k-means++" if init is None else init
+        previous = fit_validated(reference, max_abs, k, n_threads=1, init=init, n_init=1,
+                                 max_iter=max_iter, random_state=rng, sample_weight=ones)
+        row[j] = np.log(max(previous.inertia, np.finfo(float).tiny) / ref_samples)
+    return row
+
+
 def reference_log_dispersions(box: tuple, k_values, n_refs: int, ref_samples: int, dtype,
                               rng, n_threads: int, max_iter: int = REF_MAX_ITER,
                               warm: bool = True) -> np.ndarray:
-    """``log(W*_k / m)`` of ``n_refs`` reference sets, shape ``(n_refs, n_k)``."""
-    out = np.empty((n_refs, len(k_values)))
-    ones = read_only(np.ones(ref_samples))
-    # each set and its fits from their own seeds: the same sets whatever the fits do
+    """``log(W*_k / m)`` of ``n_refs`` reference sets, shape ``(n_refs, n_k)``.
+
+    The sets are fitted in parallel, one per thread (the kernels release
+    the GIL); each set and its fits draw from their own seeds, so the
+    values do not depend on ``n_threads``.
+    """
     seeds = rng.integers(np.iinfo(np.int64).max, size=n_refs)
-    for b in range(n_refs):
-        reference = _reference_set(box, ref_samples, dtype, np.random.default_rng(seeds[b]))
-        rng = np.random.default_rng([seeds[b], 1])
-        max_abs = float(np.abs(reference.array).max())
-        previous = None
-        for j, k in enumerate(k_values):
-            init = "k-means++"
-            if warm and previous is not None:
-                init = _warm_start(reference, previous, k, rng, n_threads)
-                init = "k-means++" if init is None else init
-            previous = fit_validated(reference, max_abs, k, n_threads=n_threads, init=init,
-                                     n_init=1, max_iter=max_iter, random_state=rng,
-                                     sample_weight=ones)
-            out[b, j] = np.log(max(previous.inertia, np.finfo(float).tiny) / ref_samples)
-    return out
+
+    def row(seed):
+        return _reference_row(box, k_values, ref_samples, dtype, seed, max_iter, warm)
+
+    if n_threads == 1 or n_refs == 1:
+        return np.array([row(seed) for seed in seeds])
+    with ThreadPoolExecutor(max_workers=min(n_threads, n_refs)) as pool:
+        return np.array(list(pool.map(row, seeds)))
 
 
 def one_standard_error_k(k_values, gap: np.ndarray, gap_se: np.ndarray) -> int:

@@ -42,7 +42,6 @@ cdef class HalfLloydStep(LloydStep):
     cdef object X16                       # (n_samples, n_features) uint16: the bits of X
     cdef const unsigned short[:, ::1] X16_view
     cdef const float[:, ::1] unused_rows  # what _pass's X argument is bound to (not read)
-    cdef float *half_buffers
 
     def __init__(self, X, sample_weight, centers, int n_threads):
         n_samples, n_features = X.shape
@@ -56,23 +55,25 @@ cdef class HalfLloydStep(LloydStep):
         self.n_threads = n_threads
         self.single = True
         self.ws = _Workspace(n_samples, n_clusters, n_features, n_threads)
-        self.half_buffers = _buffers(self.ws.plan, n_threads, n_features)
         self.sums = self.ws.sums_array
         self.weights = self.ws.weights_array
         self.labels = np.full(n_samples, -1, dtype=np.int32)
         self.labels_view = self.labels
         self.distance_evaluations = n_samples * n_clusters
 
-    def __dealloc__(self):
-        free(self.half_buffers)
-
     def assign_and_sum(self):
-        """As :meth:`LloydStep.assign_and_sum`."""
+        """As :meth:`LloydStep.assign_and_sum`. The conversion buffers live for
+        the pass only, so that they never coexist with those of another
+        driver (the run loop's final assignment)."""
         cdef double inertia
         cdef Py_ssize_t n_changed
-        _pass(self.ws, self.unused_rows, self.sample_weight_view, &self.centers32[0, 0],
-              &self.labels_view[0], self.n_threads, &inertia, &n_changed, NULL, NULL, 0.0,
-              &self.X16_view[0, 0], self.half_buffers)
+        cdef float *buffers = _buffers(self.ws.plan, self.n_threads, self.ws.n_features)
+        try:
+            _pass(self.ws, self.unused_rows, self.sample_weight_view, &self.centers32[0, 0],
+                  &self.labels_view[0], self.n_threads, &inertia, &n_changed, NULL, NULL,
+                  0.0, &self.X16_view[0, 0], buffers)
+        finally:
+            free(buffers)
         return (inertia, n_changed, self.distance_evaluations,
                 _has_empty_cluster(self.ws.weights, self.ws.n_clusters))
 

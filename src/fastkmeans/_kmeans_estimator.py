@@ -28,10 +28,12 @@ class KMeans(CentersEstimator):
     ----------
     n_clusters : int, default=8
         Number of clusters.
-    init : {'k-means++', 'random'}, array-like or callable, default='k-means++'
+    init : {'k-means++', 'k-means||', 'auto', 'random'}, array-like or callable, default='k-means++'
         How to choose the initial centers (see :func:`fastkmeans.fit`). A
         callable is called as ``init(X, n_clusters, rng)`` with a
-        ``numpy.random.Generator``.
+        ``numpy.random.Generator``. For a Dask array ``X`` pass
+        ``'k-means||'`` (or ``'auto'``): ``'k-means++'`` there makes two
+        passes over X per center.
     n_init : 'auto' or int, default='auto'
         Initialisations to run, keeping the one with the lowest inertia:
         ``'auto'`` is 1 for ``'k-means++'`` and arrays, 10 otherwise.

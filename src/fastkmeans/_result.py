@@ -7,7 +7,7 @@ import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 
-def frozen_array(values: ArrayLike, dtype: DTypeLike = None) -> NDArray[Any]:
+def frozen_array(values: Any, dtype: DTypeLike = None) -> Any:
     """A read-only array, so results cannot be changed behind the caller's back.
 
     The labels of a Dask fit (``_dask.BlockLabels``) become a Dask array,

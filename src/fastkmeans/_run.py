@@ -32,7 +32,8 @@ def relocate_empty_clusters(data, step, n_threads: int) -> int:
     """Give each empty cluster one of the points farthest from their centers.
 
     As scikit-learn: the farthest points (squared distance to the center they
-    are labelled with) move, farthest first, into the empty clusters;
+    are labelled with) move, farthest first (the lowest index first among
+    equally far points), into the empty clusters;
     ``step.sums`` and ``step.weights`` are adjusted in place, labels are
     not. Points of weight zero never move. Memory is O(n_samples) and one
     dense row per empty cluster. Returns the number of clusters re-seeded.
@@ -43,7 +44,11 @@ def relocate_empty_clusters(data, step, n_threads: int) -> int:
     sq_dist[sample_weight == 0] = -1.0
     n_moves = empty.size  # validation guarantees >= n_clusters weighted points
     far = np.argpartition(sq_dist, -n_moves)[-n_moves:]
-    far = far[np.lexsort((far, -sq_dist[far]))]
+    # every point as far as the nearest one picked (argpartition breaks ties
+    # as it likes), then farthest first and the lowest index on ties: the
+    # order the C API's fk_fit uses too
+    far = np.flatnonzero(sq_dist >= sq_dist[far].min())
+    far = far[np.lexsort((far, -sq_dist[far]))][:n_moves]
     rows = data.dense_rows(far, np.float64)
     for cluster, index, row in zip(empty, far, rows, strict=True):
         old_cluster = step.labels[index]

@@ -20,15 +20,17 @@ refuses it (:func:`row_norms` names the first such row).
 """
 import numpy as np
 
-from . import _sparse
+from . import _half, _sparse
 from ._data import CSRData
+from ._half_data import HalfData
+from ._kmeanspp import row_sq_distances
 
-# Values per float64 temporary chunk when computing the row norms.
+# Values per float64 temporary chunk of the mean direction.
 _NORM_CHUNK_VALUES = 1 << 18
 
 
-def row_norms(data) -> np.ndarray:
-    """``|x_i|`` of every row in float64 (dense or CSR data), refusing zero rows.
+def row_norms(data, n_threads: int) -> np.ndarray:
+    """``|x_i|`` of every row in float64 (dense, float16 or CSR data), refusing zero rows.
 
     Raises
     ------
@@ -39,12 +41,10 @@ def row_norms(data) -> np.ndarray:
     sq = np.empty(n_samples)
     if isinstance(data, CSRData):
         _sparse.row_sq_norms(data.data, data.indptr, sq)
-    else:
-        X = data.array
-        chunk = max(1, _NORM_CHUNK_VALUES // max(n_features, 1))
-        for start in range(0, n_samples, chunk):
-            rows = X[start:start + chunk].astype(np.float64)
-            sq[start:start + chunk] = np.einsum("ij,ij->i", rows, rows)
+    elif isinstance(data, HalfData):
+        _half.row_sq_distances(data.bits, np.zeros(n_features, np.float32), sq, n_threads)
+    else:  # |x - 0|^2, exact, in float64
+        row_sq_distances(data.array, np.zeros(n_features, data.dtype), sq, n_threads)
     zero = np.flatnonzero(sq == 0)
     if zero.size:
         raise ValueError(

@@ -27,6 +27,118 @@
 extern "C" {
 #endif
 
+/* ===========================================================================
+ * The whole-fit API (api.c): stable, versioned, every argument checked
+ *
+ * Row-major, C-contiguous arrays; no alignment needed beyond the element
+ * type's own. Every function returns FK_OK (0) or a negative FK_ERR_* code
+ * (fk_strerror says what it means), never aborts, never prints, and writes
+ * no output unless it returns FK_OK. Calls are thread-safe: any number of
+ * threads may call them at once (on outputs of their own). n_threads <= 0
+ * means all available (OMP_NUM_THREADS, omp_set_num_threads); without
+ * OpenMP the library runs on the calling thread. No result depends on
+ * n_threads: rows are summed in blocks fixed by n_samples, in block order.
+ * ======================================================================== */
+
+/* Bumped on any incompatible change of the declarations in this section. */
+#define FK_API_VERSION 1
+
+enum {
+    FK_OK = 0,
+    FK_ERR_NULL = -1,       /* a required pointer is NULL */
+    FK_ERR_SIZE = -2,       /* n_samples, n_features or n_clusters out of range */
+    FK_ERR_NONFINITE = -3,  /* NaN or infinity in X or centers */
+    FK_ERR_WEIGHT = -4,     /* a weight negative or not finite, their sum not finite,
+                               or fewer than n_clusters positive weights */
+    FK_ERR_PARAM = -5,      /* max_iter < 1, tol negative or NaN, n_local_trials < 0 */
+    FK_ERR_OVERFLOW = -6,   /* values so large that squared distances would overflow */
+    FK_ERR_NOMEM = -7       /* out of memory */
+};
+
+/* A static, English description of an FK_OK / FK_ERR_* code. */
+const char *fk_strerror(int code);
+
+/* Exact Lloyd k-means from the given centers: the same labels, centers and
+ * n_iter as the Python fastkmeans.fit(X, n_clusters, init=centers,
+ * n_init=1, algorithm="lloyd", max_iter=max_iter, tol=t) where t * (the
+ * mean feature variance of X) == tol. Each iteration labels every point
+ * with its nearest center (lowest index on ties), re-seeds empty clusters
+ * with the points farthest from their centers (farthest first, lowest
+ * index on ties; points of weight zero never move), and moves every center
+ * with weight to its cluster's weighted mean. It stops when no label
+ * changes, when the total squared center shift is <= tol, or after
+ * max_iter iterations; the labels then belong to the final centers.
+ *
+ * X IN (n_samples, n_features); sample_weight IN (n_samples) >= 0, or NULL
+ * for all ones; centers INOUT (n_clusters, n_features): initial in, final
+ * out; labels OUT (n_samples); *inertia OUT = sum of w * |x - c|^2 (exact
+ * differences, float64); *n_iter OUT the iterations run. tol: an absolute
+ * bound on the total squared center shift (0: stop only when no label
+ * changes). 1 <= n_clusters <= n_samples. Memory: O(n_samples +
+ * n_clusters * n_features * threads); X is never copied. */
+int fk_fit_f64(const double *X, int64_t n_samples, int64_t n_features,
+               const double *sample_weight, double *centers, int64_t n_clusters,
+               int max_iter, double tol, int n_threads, int32_t *labels,
+               double *inertia, int *n_iter);
+/* As fk_fit_f64 with float X, sample_weight and centers (the centers stay
+ * float, as in Python; sums and the inertia are float64). */
+int fk_fit_f32(const float *X, int64_t n_samples, int64_t n_features,
+               const float *sample_weight, float *centers, int64_t n_clusters,
+               int max_iter, double tol, int n_threads, int32_t *labels,
+               double *inertia, int *n_iter);
+
+/* The nearest center of every row, as fastkmeans.predict: X IN (n_samples,
+ * n_features), centers IN (n_clusters, n_features); labels OUT (n_samples)
+ * (lowest index on ties); sq_dist OUT (n_samples) the squared distance to
+ * it, in the precision of X, or NULL. */
+int fk_predict_f64(const double *X, int64_t n_samples, int64_t n_features,
+                   const double *centers, int64_t n_clusters, int n_threads,
+                   int32_t *labels, double *sq_dist);
+int fk_predict_f32(const float *X, int64_t n_samples, int64_t n_features,
+                   const float *centers, int64_t n_clusters, int n_threads,
+                   int32_t *labels, float *sq_dist);
+
+/* Greedy k-means++ (as fastkmeans.kmeans_plusplus): the first center is a
+ * row drawn with probability proportional to its weight; each next one is
+ * the best of n_local_trials rows drawn with probability proportional to
+ * w * D^2 (D: distance to the closest center so far), the one that lowers
+ * sum(w * D^2) most. n_local_trials <= 0: 2 + floor(ln(n_clusters)).
+ *
+ * Random numbers: splitmix64 seeded with `seed`, each draw a double
+ * (next >> 11) * 2^-53 in [0, 1) mapped to a row through the cumulative
+ * sum of the probabilities (summed in row order). The same seed gives the
+ * same centers for any n_threads, on any machine with IEEE arithmetic and
+ * the same instruction-set path; the draws are not NumPy's, so the centers
+ * differ from the Python function's for the same seed.
+ *
+ * X IN (n_samples, n_features); sample_weight IN (n_samples) or NULL;
+ * centers OUT (n_clusters, n_features) rows of X; indices OUT (n_clusters)
+ * the row of each center, or NULL. */
+int fk_kmeans_plusplus_f64(const double *X, int64_t n_samples, int64_t n_features,
+                           const double *sample_weight, int64_t n_clusters,
+                           uint64_t seed, int n_local_trials, int n_threads,
+                           double *centers, int64_t *indices);
+int fk_kmeans_plusplus_f32(const float *X, int64_t n_samples, int64_t n_features,
+                           const float *sample_weight, int64_t n_clusters,
+                           uint64_t seed, int n_local_trials, int n_threads,
+                           float *centers, int64_t *indices);
+
+/* ===========================================================================
+ * The kernels below are the building blocks of the Python package and of
+ * the public Cython API (kernels.pxd). They take their arguments as given
+ * (no checks) and work on ranges of rows; their stability is that of
+ * kernels.pxd (see docs/vendoring.md).
+ * ======================================================================== */
+
+/* The block plan of every parallel loop: rows split into at most
+ * FK_MAX_BLOCKS blocks of at least FK_MIN_BLOCK_ROWS rows, by n_samples
+ * only; sums go within a block in row order, then over blocks in order. */
+#define FK_MIN_BLOCK_ROWS 256
+#define FK_MAX_BLOCKS 64
+/* Units of work (rows x features x centers) below which another thread
+ * costs more to start than it saves. */
+#define FK_MIN_WORK_PER_THREAD (1 << 18)
+
 /* ---------------------------------------------------------------------------
  * Build facts, input scan
  * ------------------------------------------------------------------------- */

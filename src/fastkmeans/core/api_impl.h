@@ -1,0 +1,531 @@
+/*
+ * The whole-fit drivers for one precision: api.c includes this once with
+ * FK_T float and once with FK_T double (FK_S names the functions, FK_TYPE_MAX
+ * is the type's largest value, FK_IS_DOUBLE_ 1 for double); every parameter
+ * is undefined at the end.
+ */
+
+/* fk_scan over rows, in blocks: the first non-finite value (or -1) and
+ * the largest magnitude of the values before it. */
+static ptrdiff_t FK_S(fk_scan_blocks)(const FK_T *X, ptrdiff_t n, ptrdiff_t d, int n_threads,
+                                      double *max_abs)
+{
+    fk_plan plan = fk_plan_blocks(n);
+    double block_max[FK_MAX_BLOCKS];
+    ptrdiff_t block_bad[FK_MAX_BLOCKS], b;
+    int threads = fk_useful_threads(n_threads, plan.n_blocks, (double)n * (double)d);
+    (void)threads;
+    FK_OMP(parallel for schedule(static) num_threads(threads) if(threads > 1))
+    for (b = 0; b < plan.n_blocks; b++) {
+        ptrdiff_t begin = fk_block_start(&plan, b) * d;
+        ptrdiff_t count = fk_block_end(&plan, b) * d - begin;
+#if FK_IS_DOUBLE_
+        block_bad[b] = fk_scan_double(X + begin, count, &block_max[b]);
+#else
+        block_bad[b] = fk_scan_float(X + begin, count, &block_max[b]);
+#endif
+    }
+    *max_abs = 0.0;
+    for (b = 0; b < plan.n_blocks; b++) {
+        if (block_max[b] > *max_abs) *max_abs = block_max[b];
+        if (block_bad[b] >= 0) return fk_block_start(&plan, b) * d + block_bad[b];
+    }
+    return -1;
+}
+
+/* weights OUT (n): sample_weight as float64 (ones if NULL), checked as
+ * _validation.check_sample_weight; *total OUT their sum. */
+static int FK_S(fk_weights)(const FK_T *sample_weight, ptrdiff_t n, ptrdiff_t n_clusters,
+                            double *weights, double *total)
+{
+    ptrdiff_t i, positive = 0;
+    double sum = 0.0;
+    for (i = 0; i < n; i++) {
+        double w = sample_weight == NULL ? 1.0 : (double)sample_weight[i];
+        if (!(w >= 0.0) || !isfinite(w)) return FK_ERR_WEIGHT;
+        weights[i] = w;
+        sum += w;
+        positive += w > 0.0;
+    }
+    if (!isfinite(sum) || positive < n_clusters) return FK_ERR_WEIGHT;
+    *total = sum;
+    return FK_OK;
+}
+
+/* The buffers of a fit (_lloyd._Workspace), allocated once. */
+typedef struct {
+    fk_plan plan;
+    ptrdiff_t wave, k, d;
+    double *block_sums;     /* (wave, k, d) */
+    double *block_weights;  /* (wave, k) */
+    double *sums;           /* (k, d) */
+    double *weights;        /* (k) */
+    double block_inertia[FK_MAX_BLOCKS];
+    ptrdiff_t block_changed[FK_MAX_BLOCKS];
+} FK_S(fk_workspace);
+
+/* _lloyd._pass: one pass over X in waves of blocks into ws->sums and
+ * ws->weights; centers NULL: labels given, no assignment. */
+static int FK_S(fk_pass)(FK_S(fk_workspace) *ws, const FK_T *X, const double *w,
+                         const FK_T *centers, int32_t *labels, int n_threads,
+                         double *inertia, ptrdiff_t *n_changed)
+{
+    const fk_plan plan = ws->plan;
+    const ptrdiff_t k = ws->k, d = ws->d, wave = ws->wave;
+    const int assign = centers != NULL;
+    fk_model model;
+    ptrdiff_t first, b, changed = 0;
+    double total = 0.0;
+
+    memset(&model, 0, sizeof(model));
+    if (FK_S(fk_model_init)(&model, centers, k, d) != 0) {
+        fk_model_free(&model);
+        return FK_ERR_NOMEM;
+    }
+    memset(ws->sums, 0, (size_t)(k * d) * sizeof(double));
+    memset(ws->weights, 0, (size_t)k * sizeof(double));
+    for (first = 0; first < plan.n_blocks; first += wave) {
+        ptrdiff_t n_in_wave = plan.n_blocks - first < wave ? plan.n_blocks - first : wave;
+        ptrdiff_t slot, cluster, buf, j;
+        int threads = fk_useful_threads(
+            n_threads, n_in_wave,
+            (double)n_in_wave * (double)plan.block_rows * (double)d * (double)(assign ? k : 1));
+        int add_threads = n_threads;
+        (void)threads;
+        FK_OMP(parallel for schedule(dynamic) num_threads(threads) if(threads > 1))
+        for (slot = 0; slot < n_in_wave; slot++) {
+            ptrdiff_t block = first + slot;
+            FK_S(fk_lloyd_rows)(&model, X, w, fk_block_start(&plan, block),
+                                fk_block_end(&plan, block), assign, labels,
+                                ws->block_sums + slot * k * d, ws->block_weights + slot * k,
+                                &ws->block_inertia[block], &ws->block_changed[block]);
+        }
+        /* _add_block_buffers: block order for every value; threads own clusters */
+        if (add_threads > k) add_threads = (int)k;
+        if (add_threads > FK_MAX_BLOCKS) add_threads = FK_MAX_BLOCKS;
+        if (n_in_wave * k * d < 16384) add_threads = 1;
+        (void)add_threads;
+        FK_OMP(parallel for schedule(static) num_threads(add_threads) if(add_threads > 1)
+               private(buf, j))
+        for (cluster = 0; cluster < k; cluster++) {
+            for (buf = 0; buf < n_in_wave; buf++) {
+                ws->weights[cluster] = ws->weights[cluster] + ws->block_weights[buf * k + cluster];
+                for (j = 0; j < d; j++)
+                    ws->sums[cluster * d + j] = ws->sums[cluster * d + j]
+                        + ws->block_sums[buf * k * d + cluster * d + j];
+            }
+        }
+    }
+    fk_model_free(&model);
+    for (b = 0; b < plan.n_blocks; b++) {
+        total += ws->block_inertia[b];
+        changed += ws->block_changed[b];
+    }
+    *inertia = total;
+    *n_changed = changed;
+    return FK_OK;
+}
+
+/* _run.relocate_empty_clusters: each empty cluster receives one of the
+ * points farthest from their centers (farthest first, lowest index on
+ * ties; weight zero never moves); sums and weights adjusted, labels not.
+ * sq (n), far (k): scratch. Returns the clusters re-seeded. */
+static ptrdiff_t FK_S(fk_relocate)(FK_S(fk_workspace) *ws, const FK_T *X, const double *w,
+                                   const FK_T *centers, const int32_t *labels, int n_threads,
+                                   double *sq, fk_far *far)
+{
+    const fk_plan plan = ws->plan;
+    const ptrdiff_t k = ws->k, d = ws->d, n = plan.n_rows;
+    ptrdiff_t cluster, n_moves = 0, move = 0, b, i;
+    int threads = fk_useful_threads(n_threads, plan.n_blocks, (double)n * (double)d);
+    (void)threads;
+    for (cluster = 0; cluster < k; cluster++) n_moves += ws->weights[cluster] == 0;
+    FK_OMP(parallel for schedule(static) num_threads(threads) if(threads > 1))
+    for (b = 0; b < plan.n_blocks; b++)
+        FK_S(fk_label_sq_dist_rows)(X, d, centers, labels, fk_block_start(&plan, b),
+                                    fk_block_end(&plan, b), sq);
+    for (i = 0; i < n; i++)
+        if (w[i] == 0) sq[i] = -1.0;
+    fk_farthest(sq, n, n_moves, far);
+    for (cluster = 0; cluster < k; cluster++) {
+        ptrdiff_t index, old, f;
+        double wi;
+        if (ws->weights[cluster] != 0) continue;
+        index = far[move++].index;
+        old = labels[index];
+        wi = w[index];
+        for (f = 0; f < d; f++) {
+            double weighted = wi * (double)X[index * d + f];
+            ws->sums[old * d + f] -= weighted;
+            ws->sums[cluster * d + f] = weighted;
+        }
+        ws->weights[old] -= wi;
+        ws->weights[cluster] = wi;
+    }
+    return n_moves;
+}
+
+/* _lloyd._average_and_shift: new = sums / weights (the old center where a
+ * cluster has no weight); the total squared shift. */
+static double FK_S(fk_average_and_shift)(const double *sums, const double *weights,
+                                         const FK_T *centers, FK_T *new_centers,
+                                         ptrdiff_t k, ptrdiff_t d)
+{
+    ptrdiff_t j, f;
+    double shift = 0.0;
+    for (j = 0; j < k; j++) {
+        ptrdiff_t row = j * d;
+        for (f = 0; f < d; f++) {
+            /* divide, not multiply by a reciprocal a denormal weight lacks */
+            new_centers[row + f] = weights[j] > 0 ? (FK_T)(sums[row + f] / weights[j])
+                                                  : centers[row + f];
+        }
+        for (f = 0; f < d; f++) {
+            double diff = (double)new_centers[row + f] - (double)centers[row + f];
+            shift += diff * diff;
+        }
+    }
+    return shift;
+}
+
+/* _assign.assign_labels: labels OUT, sq_dist OUT (n). */
+static int FK_S(fk_assign_blocks)(const FK_T *X, ptrdiff_t n, ptrdiff_t d,
+                                  const FK_T *centers, ptrdiff_t k, int n_threads,
+                                  int32_t *labels, FK_T *sq_dist)
+{
+    fk_plan plan = fk_plan_blocks(n);
+    fk_model model;
+    ptrdiff_t b;
+    int threads = fk_useful_threads(n_threads, plan.n_blocks,
+                                    (double)n * (double)d * (double)k);
+    (void)threads;
+    memset(&model, 0, sizeof(model));
+    if (FK_S(fk_model_init)(&model, centers, k, d) != 0) {
+        fk_model_free(&model);
+        return FK_ERR_NOMEM;
+    }
+    FK_OMP(parallel for schedule(dynamic) num_threads(threads) if(threads > 1))
+    for (b = 0; b < plan.n_blocks; b++)
+        FK_S(fk_assign_rows)(&model, X, fk_block_start(&plan, b), fk_block_end(&plan, b),
+                             labels, sq_dist);
+    fk_model_free(&model);
+    return FK_OK;
+}
+
+/* _assign.inertia: exact, per block in row order, then in block order. */
+static double FK_S(fk_inertia_blocks)(const FK_T *X, ptrdiff_t n, ptrdiff_t d,
+                                      const FK_T *centers, const int32_t *labels,
+                                      const double *w, int n_threads)
+{
+    fk_plan plan = fk_plan_blocks(n);
+    double block_sum[FK_MAX_BLOCKS], total = 0.0;
+    ptrdiff_t b;
+    int threads = fk_useful_threads(n_threads, plan.n_blocks, (double)n * (double)d);
+    (void)threads;
+    FK_OMP(parallel for schedule(static) num_threads(threads) if(threads > 1))
+    for (b = 0; b < plan.n_blocks; b++)
+        block_sum[b] = FK_S(fk_inertia_rows)(X, d, centers, labels, w,
+                                             fk_block_start(&plan, b), fk_block_end(&plan, b));
+    for (b = 0; b < plan.n_blocks; b++) total += block_sum[b];
+    return total;
+}
+
+/* The checks every entry point shares: X finite, within the magnitude
+ * whose squared distances (weighted by total_weight) stay finite. */
+static int FK_S(fk_check_points)(const FK_T *X, ptrdiff_t n, ptrdiff_t d, int n_threads,
+                                 double *max_abs)
+{
+    if (FK_S(fk_scan_blocks)(X, n, d, n_threads, max_abs) >= 0) return FK_ERR_NONFINITE;
+    return FK_OK;
+}
+
+int FK_S(fk_fit)(const FK_T *X, int64_t n_samples, int64_t n_features,
+                 const FK_T *sample_weight, FK_T *centers, int64_t n_clusters, int max_iter,
+                 double tol, int n_threads, int32_t *labels, double *inertia, int *n_iter)
+{
+    const ptrdiff_t n = (ptrdiff_t)n_samples, d = (ptrdiff_t)n_features;
+    const ptrdiff_t k = (ptrdiff_t)n_clusters;
+    FK_S(fk_workspace) ws;
+    double *w_own = NULL, *sq = NULL, max_abs, centers_abs, total_weight = 0.0;
+    const double *w;
+    FK_T *current = NULL, *spare = NULL;
+    int32_t *run_labels = NULL;
+    fk_far *far = NULL;
+    ptrdiff_t buffer_bytes, i;
+    int status, iterations = 0, labels_current = 0;
+
+    if (X == NULL || centers == NULL || labels == NULL || inertia == NULL || n_iter == NULL)
+        return FK_ERR_NULL;
+    if ((status = fk_check_sizes(n_samples, n_features, n_clusters)) != FK_OK) return status;
+    if (max_iter < 1 || !(tol >= 0.0) || !isfinite(tol)) return FK_ERR_PARAM;
+    n_threads = fk_resolve_threads(n_threads);
+
+    memset(&ws, 0, sizeof(ws));
+    ws.plan = fk_plan_blocks(n);
+    ws.k = k;
+    ws.d = d;
+    buffer_bytes = (k * d + k) * (ptrdiff_t)sizeof(double);
+    ws.wave = FK_WAVE_BUDGET_BYTES / buffer_bytes;
+    if (ws.wave < n_threads) ws.wave = n_threads;
+    if (ws.wave > ws.plan.n_blocks) ws.wave = ws.plan.n_blocks;
+    ws.block_sums = malloc((size_t)(ws.wave * k * d) * sizeof(double));
+    ws.block_weights = malloc((size_t)(ws.wave * k) * sizeof(double));
+    ws.sums = malloc((size_t)(k * d) * sizeof(double));
+    ws.weights = malloc((size_t)k * sizeof(double));
+    w_own = malloc((size_t)n * sizeof(double));
+    sq = malloc((size_t)n * sizeof(double));
+    far = malloc((size_t)k * sizeof(fk_far));
+    current = malloc((size_t)(k * d) * sizeof(FK_T));
+    spare = malloc((size_t)(k * d) * sizeof(FK_T));
+    run_labels = malloc((size_t)n * sizeof(int32_t));
+    status = FK_ERR_NOMEM;
+    if (!(ws.block_sums && ws.block_weights && ws.sums && ws.weights && w_own && sq && far
+          && current && spare && run_labels))
+        goto done;
+
+    /* the checks of fastkmeans.fit, in its order: X, weights, magnitude, init */
+    if ((status = FK_S(fk_check_points)(X, n, d, n_threads, &max_abs)) != FK_OK) goto done;
+    if ((status = FK_S(fk_weights)(sample_weight, n, k, w_own, &total_weight)) != FK_OK)
+        goto done;
+    if ((status = fk_check_magnitude(max_abs, d, FK_TYPE_MAX, total_weight)) != FK_OK)
+        goto done;
+    if ((status = FK_S(fk_check_points)(centers, k, d, n_threads, &centers_abs)) != FK_OK)
+        goto done;
+    if ((status = fk_check_magnitude(centers_abs, d, FK_TYPE_MAX, 1.0)) != FK_OK) goto done;
+#if FK_IS_DOUBLE_
+    w = sample_weight != NULL ? sample_weight : w_own;
+#else
+    w = w_own;
+#endif
+
+    /* _run.run_lloyd, on private centers and labels: outputs only on success */
+    memcpy(current, centers, (size_t)(k * d) * sizeof(FK_T));
+    for (i = 0; i < n; i++) run_labels[i] = -1;
+    while (iterations < max_iter) {
+        double pass_inertia, shift;
+        ptrdiff_t n_changed, n_relocated = 0, cluster;
+        int any_empty = 0;
+        status = FK_S(fk_pass)(&ws, X, w, current, run_labels, n_threads, &pass_inertia,
+                               &n_changed);
+        if (status != FK_OK) goto done;
+        for (cluster = 0; cluster < k; cluster++) any_empty |= ws.weights[cluster] == 0;
+        if (any_empty)
+            n_relocated = FK_S(fk_relocate)(&ws, X, w, current, run_labels, n_threads, sq, far);
+        shift = FK_S(fk_average_and_shift)(ws.sums, ws.weights, current, spare, k, d);
+        memcpy(current, spare, (size_t)(k * d) * sizeof(FK_T));
+        iterations++;
+        /* no label changed: the centers did not move, unless a cluster was re-seeded */
+        labels_current = n_changed == 0 && n_relocated == 0;
+        if (n_changed == 0 || shift <= tol) break;
+    }
+    if (!labels_current) {
+        /* spare: the squared distances, unused (n values of FK_T fit in sq) */
+        status = FK_S(fk_assign_blocks)(X, n, d, current, k, n_threads, run_labels,
+                                        (FK_T *)sq);
+        if (status != FK_OK) goto done;
+    }
+    *inertia = FK_S(fk_inertia_blocks)(X, n, d, current, run_labels, w, n_threads);
+    *n_iter = iterations;
+    memcpy(centers, current, (size_t)(k * d) * sizeof(FK_T));
+    memcpy(labels, run_labels, (size_t)n * sizeof(int32_t));
+    status = FK_OK;
+done:
+    free(ws.block_sums);
+    free(ws.block_weights);
+    free(ws.sums);
+    free(ws.weights);
+    free(w_own);
+    free(sq);
+    free(far);
+    free(current);
+    free(spare);
+    free(run_labels);
+    return status;
+}
+
+int FK_S(fk_predict)(const FK_T *X, int64_t n_samples, int64_t n_features,
+                     const FK_T *centers, int64_t n_clusters, int n_threads, int32_t *labels,
+                     FK_T *sq_dist)
+{
+    const ptrdiff_t n = (ptrdiff_t)n_samples, d = (ptrdiff_t)n_features;
+    const ptrdiff_t k = (ptrdiff_t)n_clusters;
+    double max_abs, centers_abs;
+    FK_T *scratch = NULL;
+    int status;
+
+    if (X == NULL || centers == NULL || labels == NULL) return FK_ERR_NULL;
+    /* any number of centers, also more than points */
+    if (n_samples < 1 || n_features < 1 || n_clusters < 1 || n_clusters > INT32_MAX)
+        return FK_ERR_SIZE;
+    if ((status = fk_check_sizes(n_samples, n_features, 1)) != FK_OK) return status;
+    if ((status = fk_check_sizes(n_clusters, n_features, 1)) != FK_OK) return status;
+    n_threads = fk_resolve_threads(n_threads);
+    if ((status = FK_S(fk_check_points)(X, n, d, n_threads, &max_abs)) != FK_OK) return status;
+    if ((status = FK_S(fk_check_points)(centers, k, d, n_threads, &centers_abs)) != FK_OK)
+        return status;
+    if (fk_check_magnitude(centers_abs, d, FK_TYPE_MAX, 1.0) != FK_OK
+        || fk_check_magnitude(max_abs, d, FK_TYPE_MAX, 1.0) != FK_OK)
+        return FK_ERR_OVERFLOW;
+    if (sq_dist == NULL) {
+        scratch = malloc((size_t)n * sizeof(FK_T));
+        if (scratch == NULL) return FK_ERR_NOMEM;
+    }
+    status = FK_S(fk_assign_blocks)(X, n, d, centers, k, n_threads, labels,
+                                    sq_dist != NULL ? sq_dist : scratch);
+    free(scratch);
+    return status;
+}
+
+/* x_sq OUT (n) = |x - offset|^2 and the offset OUT (d): the data's mean in
+ * float64 (per block, then in block order) rounded to FK_T. */
+static void FK_S(fk_offset)(const FK_T *X, ptrdiff_t n, ptrdiff_t d, int n_threads,
+                            double *mean, FK_T *offset, double *x_sq)
+{
+    fk_plan plan = fk_plan_blocks(n);
+    ptrdiff_t b, i, f;
+    int threads = fk_useful_threads(n_threads, plan.n_blocks, (double)n * (double)d);
+    (void)threads;
+    for (f = 0; f < d; f++) mean[f] = 0.0;
+    for (b = 0; b < plan.n_blocks; b++)
+        for (i = fk_block_start(&plan, b); i < fk_block_end(&plan, b); i++)
+            for (f = 0; f < d; f++) mean[f] += (double)X[i * d + f];
+    for (f = 0; f < d; f++) offset[f] = (FK_T)(mean[f] / (double)n);
+    FK_OMP(parallel for schedule(static) num_threads(threads) if(threads > 1))
+    for (b = 0; b < plan.n_blocks; b++)
+        FK_S(fk_row_sq_dist)(X, d, offset, fk_block_start(&plan, b), fk_block_end(&plan, b),
+                             x_sq);
+}
+
+/* closest INOUT: min(closest, |x - center|^2); cumulative OUT: w * closest. */
+static void FK_S(fk_update_closest)(const FK_T *X, ptrdiff_t n, ptrdiff_t d,
+                                    const FK_T *center, const double *w, int n_threads,
+                                    double *closest, double *cumulative)
+{
+    fk_plan plan = fk_plan_blocks(n);
+    ptrdiff_t b;
+    int threads = fk_useful_threads(n_threads, plan.n_blocks, (double)n * (double)d);
+    (void)threads;
+    FK_OMP(parallel for schedule(static) num_threads(threads) if(threads > 1))
+    for (b = 0; b < plan.n_blocks; b++)
+        FK_S(fk_closest_rows)(X, d, center, w, fk_block_start(&plan, b), fk_block_end(&plan, b),
+                              closest, cumulative);
+}
+
+int FK_S(fk_kmeans_plusplus)(const FK_T *X, int64_t n_samples, int64_t n_features,
+                             const FK_T *sample_weight, int64_t n_clusters, uint64_t seed,
+                             int n_local_trials, int n_threads, FK_T *centers,
+                             int64_t *indices)
+{
+    const ptrdiff_t n = (ptrdiff_t)n_samples, d = (ptrdiff_t)n_features;
+    const ptrdiff_t k = (ptrdiff_t)n_clusters;
+    double *w = NULL, *probability = NULL, *closest = NULL, *cumulative = NULL;
+    double *x_sq = NULL, *mean = NULL, *potentials = NULL, *block_potentials = NULL;
+    double max_abs, total_weight = 0.0;
+    FK_T *offset = NULL, *candidates = NULL;
+    ptrdiff_t *candidate_ids = NULL, per_call, c, i, t;
+    uint64_t state = seed;
+    fk_plan plan;
+    int status, trials;
+
+    if (X == NULL || centers == NULL) return FK_ERR_NULL;
+    if ((status = fk_check_sizes(n_samples, n_features, n_clusters)) != FK_OK) return status;
+    if (n_local_trials < 0) return FK_ERR_PARAM;
+    trials = n_local_trials > 0 ? n_local_trials : 2 + (int)log((double)k);
+    n_threads = fk_resolve_threads(n_threads);
+    plan = fk_plan_blocks(n);
+    per_call = fk_max_candidates(FK_IS_DOUBLE_);
+    if (per_call > trials) per_call = trials;
+
+    w = malloc((size_t)n * sizeof(double));
+    probability = malloc((size_t)n * sizeof(double));
+    closest = malloc((size_t)n * sizeof(double));
+    cumulative = malloc((size_t)n * sizeof(double));
+    x_sq = malloc((size_t)n * sizeof(double));
+    mean = malloc((size_t)d * sizeof(double));
+    offset = malloc((size_t)d * sizeof(FK_T));
+    potentials = malloc((size_t)trials * sizeof(double));
+    block_potentials = malloc((size_t)(plan.n_blocks * per_call) * sizeof(double));
+    candidates = malloc((size_t)trials * (size_t)d * sizeof(FK_T));
+    candidate_ids = malloc((size_t)trials * sizeof(ptrdiff_t));
+    status = FK_ERR_NOMEM;
+    if (!(w && probability && closest && cumulative && x_sq && mean && offset && potentials
+          && block_potentials && candidates && candidate_ids))
+        goto done;
+    if ((status = FK_S(fk_check_points)(X, n, d, n_threads, &max_abs)) != FK_OK) goto done;
+    if ((status = FK_S(fk_weights)(sample_weight, n, k, w, &total_weight)) != FK_OK) goto done;
+    if ((status = fk_check_magnitude(max_abs, d, FK_TYPE_MAX, total_weight)) != FK_OK)
+        goto done;
+
+    /* the fallback draw when no mass is left: by weight */
+    probability[0] = w[0];
+    for (i = 1; i < n; i++) probability[i] = probability[i - 1] + w[i];
+    for (i = 0; i < n; i++) closest[i] = INFINITY;
+    FK_S(fk_offset)(X, n, d, n_threads, mean, offset, x_sq);
+
+    for (c = 0; c < k; c++) {
+        ptrdiff_t chosen;
+        if (c == 0) {
+            chosen = fk_draw(probability, n, &state);
+        } else {
+            ptrdiff_t best = 0, group;
+            /* cumulative sum of w * closest, in row order */
+            for (i = 1; i < n; i++) cumulative[i] += cumulative[i - 1];
+            for (t = 0; t < trials; t++) {
+                candidate_ids[t] = cumulative[n - 1] > 0 ? fk_draw(cumulative, n, &state)
+                                                         : fk_draw(probability, n, &state);
+                memcpy(candidates + t * d, X + candidate_ids[t] * d, (size_t)d * sizeof(FK_T));
+            }
+            /* _kmeanspp.candidate_potentials: groups of candidates, blocks in order */
+            for (group = 0; group < trials; group += per_call) {
+                ptrdiff_t size = trials - group < per_call ? trials - group : per_call, b, j;
+                fk_model model;
+                int threads = fk_useful_threads(n_threads, plan.n_blocks,
+                                                (double)n * (double)d * (double)trials);
+                (void)threads;
+                memset(&model, 0, sizeof(model));
+                if (FK_S(fk_candidates_init)(&model, candidates + group * d, size, d,
+                                             offset) != 0) {
+                    fk_model_free(&model);
+                    status = FK_ERR_NOMEM;
+                    goto done;
+                }
+                FK_OMP(parallel for schedule(dynamic) num_threads(threads) if(threads > 1))
+                for (b = 0; b < plan.n_blocks; b++)
+                    FK_S(fk_potentials_rows)(&model, X, w, x_sq, closest,
+                                             fk_block_start(&plan, b), fk_block_end(&plan, b),
+                                             block_potentials + b * per_call);
+                fk_model_free(&model);
+                for (j = 0; j < size; j++) {
+                    potentials[group + j] = 0.0;
+                    for (b = 0; b < plan.n_blocks; b++)
+                        potentials[group + j] += block_potentials[b * per_call + j];
+                }
+            }
+            for (t = 1; t < trials; t++)
+                if (potentials[t] < potentials[best]) best = t;
+            chosen = candidate_ids[best];
+        }
+        memcpy(centers + c * d, X + chosen * d, (size_t)d * sizeof(FK_T));
+        if (indices != NULL) indices[c] = (int64_t)chosen;
+        FK_S(fk_update_closest)(X, n, d, centers + c * d, w, n_threads, closest, cumulative);
+    }
+    status = FK_OK;
+done:
+    free(w);
+    free(probability);
+    free(closest);
+    free(cumulative);
+    free(x_sq);
+    free(mean);
+    free(offset);
+    free(potentials);
+    free(block_potentials);
+    free(candidates);
+    free(candidate_ids);
+    return status;
+}
+
+#undef FK_T
+#undef FK_S
+#undef FK_TYPE_MAX
+#undef FK_IS_DOUBLE_
