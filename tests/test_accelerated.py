@@ -205,6 +205,30 @@ def test_auto_matches_lloyd_and_picks_a_known_algorithm():
                      fastkmeans.fit(X, 20, init=init), np.float64)
 
 
+def test_prunable_fraction_tells_clustered_from_unclustered_data():
+    rng = np.random.default_rng(3)
+    unclustered = rng.normal(size=(3000, 32))
+    assert _accelerated.prunable_fraction(unclustered, unclustered[:100]) < 0.05
+    clustered, _ = make_blobs(3000, 32, 100, seed=3)
+    assert _accelerated.prunable_fraction(clustered, _init(clustered, 100)) > 0.3
+
+
+@pytest.mark.parametrize("kind", ["clustered", "unclustered"])
+def test_auto_decides_before_the_bounds_and_keeps_lloyds_result(kind):
+    rng = np.random.default_rng(4)
+    X = (make_blobs(4000, 32, 40, seed=4)[0] if kind == "clustered"
+         else rng.normal(size=(4000, 32)))
+    init = _init(X, 40)
+    step = _accelerated.BoundedStep(X, np.ones(len(X)), init.copy(), 1, "hamerly")
+    step.adaptive = True
+    step.assign_and_sum()
+    # unclustered: Lloyd's pass from the first iteration on, no bounds built
+    assert step.fell_back == (kind == "unclustered")
+    lloyd = fastkmeans.fit(X, 40, init=init, tol=0, max_iter=8)
+    auto = fastkmeans.fit(X, 40, init=init, tol=0, max_iter=8, algorithm="auto")
+    _assert_same_fit(auto, lloyd, np.float64)
+
+
 @pytest.mark.parametrize("algorithm", ["elkan", "yinyang"])
 def test_variants_refuse_bounds_over_the_budget(monkeypatch, algorithm):
     monkeypatch.setattr(_accelerated, "BOUNDS_MEMORY_BUDGET", 1 << 10)

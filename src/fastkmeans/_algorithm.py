@@ -60,8 +60,9 @@ def choose_algorithm(n_samples: int, n_features: int, n_clusters: int) -> str:
 
     Beyond ``MIN_SAMPLES_PER_CLUSTER`` samples per cluster ``n_samples`` does
     not matter in the measurements so far: every variant's cost grows
-    linearly with it. Within the run, a bounded step made for ``auto``
-    falls back to Lloyd's pass when it measures the bounds slower
+    linearly with it. Before its bounds are built, a bounded step made for
+    ``auto`` checks on sampled rows that they would prune
+    (``_accelerated.prunable_fraction``), and within the run it falls back to Lloyd's pass when it measures the bounds slower
     (:func:`adapt_to_cost`).
     """
     if n_samples < MIN_SAMPLES_PER_CLUSTER * n_clusters:
