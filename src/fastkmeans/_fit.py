@@ -101,8 +101,8 @@ def fit(X: ArrayLike, n_clusters: int, *,
         sample: ``'hamerly'`` 3 values, ``'yinyang'`` ``k // 32 + 2``,
         ``'elkan'`` ``k + 2``. A variant whose bounds would exceed
         ``max(1 GiB, X.nbytes)`` is refused with a ValueError. ``'auto'``
-        picks by shape: Yinyang from 1000 clusters (500 below 8 features),
-        else Hamerly from 8 features and 32 clusters, else Lloyd, stepping
+        picks by shape: Lloyd below 8 features, else Yinyang from 1000
+        clusters, else Hamerly from 32 clusters, else Lloyd, stepping
         down to fewer bounds when the budget is short;
         :mod:`fastkmeans._algorithm` has the measurements behind it. Before
         building the bounds, ``'auto'`` runs Lloyd instead when fewer than a
