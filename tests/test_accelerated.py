@@ -205,6 +205,36 @@ def test_auto_matches_lloyd_and_picks_a_known_algorithm():
                      fastkmeans.fit(X, 20, init=init), np.float64)
 
 
+def test_auto_runs_lloyd_below_8_features():
+    from fastkmeans._algorithm import choose_algorithm
+    assert choose_algorithm(1_000_000, 2, 2000) == "lloyd"
+    assert choose_algorithm(1_000_000, 8, 2000) == "yinyang"
+
+
+def test_prunable_fraction_tells_clustered_from_unclustered_data():
+    rng = np.random.default_rng(3)
+    unclustered = rng.normal(size=(3000, 32))
+    assert _accelerated.prunable_fraction(unclustered, unclustered[:100]) < 0.05
+    clustered, _ = make_blobs(3000, 32, 100, seed=3)
+    assert _accelerated.prunable_fraction(clustered, _init(clustered, 100)) > 0.3
+
+
+@pytest.mark.parametrize("kind", ["clustered", "unclustered"])
+def test_auto_decides_before_the_bounds_and_keeps_lloyds_result(kind):
+    rng = np.random.default_rng(4)
+    X = (make_blobs(4000, 32, 40, seed=4)[0] if kind == "clustered"
+         else rng.normal(size=(4000, 32)))
+    init = _init(X, 40)
+    step = _accelerated.BoundedStep(X, np.ones(len(X)), init.copy(), 1, "hamerly")
+    step.adaptive = True
+    step.assign_and_sum()
+    # unclustered: Lloyd's pass from the first iteration on, no bounds built
+    assert step.fell_back == (kind == "unclustered")
+    lloyd = fastkmeans.fit(X, 40, init=init, tol=0, max_iter=8)
+    auto = fastkmeans.fit(X, 40, init=init, tol=0, max_iter=8, algorithm="auto")
+    _assert_same_fit(auto, lloyd, np.float64)
+
+
 @pytest.mark.parametrize("algorithm", ["elkan", "yinyang"])
 def test_variants_refuse_bounds_over_the_budget(monkeypatch, algorithm):
     monkeypatch.setattr(_accelerated, "BOUNDS_MEMORY_BUDGET", 1 << 10)
@@ -216,8 +246,8 @@ def test_variants_refuse_bounds_over_the_budget(monkeypatch, algorithm):
 
 
 def test_auto_steps_down_to_fewer_bounds_when_the_budget_is_short(monkeypatch):
-    n_samples, n_features, n_clusters = 100_000, 2, 1000
-    x_bytes = n_samples * n_features * 8
+    n_samples, n_features, n_clusters = 100_000, 8, 1000
+    x_bytes = n_samples * 2 * 8  # small beside the bounds
     assert resolve_algorithm("auto", n_samples, n_features, n_clusters, x_bytes) == "yinyang"
     # Yinyang's 31 groups need 8 * 100,000 * 33 bytes; Hamerly's one group 8 * 100,000 * 3
     monkeypatch.setattr(_accelerated, "BOUNDS_MEMORY_BUDGET", 8 * n_samples * 10)

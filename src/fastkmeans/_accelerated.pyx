@@ -49,8 +49,18 @@ from ._groups import center_groups
 #: The accelerated variants this module runs.
 ALGORITHMS = ("elkan", "hamerly", "yinyang")
 #: ``auto``: bounded iterations in a row slower than Lloyd's pass before the
-#: step falls back to Lloyd (one may be slow while the centers still move a lot)
-cdef int FALL_BACK_AFTER = 2
+#: step falls back to Lloyd. One: in benchmarks/scripts/auto_vs_lloyd.py every
+#: bounded case whose second iteration was slower had a slower third one too.
+cdef int FALL_BACK_AFTER = 1
+#: ``auto``: before building the bounds, rows sampled (evenly spaced) to
+#: estimate whether they would prune, and the least fraction of them whose
+#: gap between the nearest and second-nearest initial center is at least
+#: PRUNABLE_GAP of the second distance. Unclustered data in 32 features has
+#: none such (benchmarks/scripts/auto_vs_lloyd.py: 0.00 where the bounds cost
+#: about 2x Lloyd), clustered data a third or more, and 2 features about half.
+PRUNE_SAMPLE = 1024
+PRUNABLE_GAP = 0.25
+MIN_PRUNABLE = 0.2
 
 #: The bounds of a run may take at most this many bytes, or the size of X
 #: if that is larger (see ``check_bound_memory``).
@@ -178,6 +188,34 @@ def _center_moves(old, new):
     n_features = old.shape[1]
     diff = np.asarray(new, dtype=np.float64) - np.asarray(old, dtype=np.float64)
     return np.sqrt(np.einsum("ij,ij->i", diff, diff)) * (1.0 + (2 * n_features + 16) * EPS64)
+
+
+def prunable_fraction(X, centers):
+    """Of ``PRUNE_SAMPLE`` evenly spaced rows of ``X``, the fraction whose
+    nearest center is nearer than its second-nearest by at least
+    ``PRUNABLE_GAP`` of the latter: the rows bounds can hope to skip. Costs
+    ``PRUNE_SAMPLE * k * d`` (float64, a 1024 x k matrix)."""
+    n_samples = X.shape[0]
+    if centers.shape[0] < 2:
+        return 1.0
+    rows = np.asarray(X[np.linspace(0, n_samples - 1, min(PRUNE_SAMPLE, n_samples)
+                                    ).astype(np.intp)], dtype=np.float64)
+    centers = np.asarray(centers, dtype=np.float64)
+    two = np.sqrt(np.partition(_sq_distances(rows, centers), 1, axis=1)[:, :2])
+    gap = two[:, 1] - two[:, 0]
+    return float(np.mean(gap >= PRUNABLE_GAP * two[:, 1]))
+
+
+def _sq_distances(rows, centers):
+    """Squared distances of ``rows`` to ``centers``, a few rows at a time (no
+    rows x k x d temporary beyond 4M values). Sums, not np.dot: BLAS threads
+    would spin beside the OpenMP team."""
+    out = np.empty((rows.shape[0], centers.shape[0]))
+    step = max(1, (1 << 22) // centers.size)
+    for start in range(0, rows.shape[0], step):
+        block = rows[start:start + step]
+        out[start:start + step] = ((block[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+    return out
 
 
 def _row_norms(X):
@@ -332,10 +370,17 @@ cdef class BoundedStep(LloydStep):
 
         With ``adaptive`` set (``algorithm='auto'``) the step measures what an
         iteration costs with the bounds against Lloyd's first pass, and falls
-        back to Lloyd's pass for good after two iterations in a row that cost
-        more (unclustered data: the bounds prune little). Both passes give
+        back to Lloyd's pass for good after an iteration that cost more
+        (unclustered data: the bounds prune little); before the first, it
+        falls back at once when too few sampled rows have a clear nearest
+        center (:func:`prunable_fraction`). Both passes give
         the same labels and sums, so the result does not change.
         """
+        if self.adaptive and self.iteration == 0 and not self.fell_back:
+            # decide before building the bounds: they only pay where rows
+            # have a clear nearest center (the mid-run check stays a safety net)
+            if prunable_fraction(self.X, self.centers) < MIN_PRUNABLE:
+                self.fall_back()
         if self.fell_back:
             return LloydStep.assign_and_sum(self)
         started = perf_counter()
@@ -439,7 +484,7 @@ cdef class BoundedStep(LloydStep):
         return shift
 
     cdef void _weigh_bounds(self, double move_seconds):
-        """Fall back to Lloyd after two bounded iterations slower than its pass."""
+        """Fall back to Lloyd after FALL_BACK_AFTER bounded iterations slower than its pass."""
         if self.bounded_seconds + move_seconds > self.lloyd_seconds:
             self.slower += 1
         else:

@@ -35,16 +35,20 @@ d     k      hamerly    yinyang
 
 Below 8 features Lloyd's low-d kernel computes a distance in a fraction of
 a nanosecond, and checking a point's bounds costs as much as dozens of its
-distances: only Yinyang with many clusters wins there. With fewer than 32
+distances: only Yinyang with many clusters won there, over whole fits, and
+``auto`` runs Lloyd. With the fall-back measured in the run (below), Yinyang
+in 2 features fell back after its first bounded iteration (k = 500 and 1000,
+clustered or not, 20 iterations) and cost 1.3x (20 iterations) to 2.3x
+(6 iterations) Lloyd's time in benchmarks/scripts/auto_vs_lloyd.py. With fewer than 32
 clusters there is little to skip. Elkan (k bounds per point) was never the
 fastest.
 """
 from ._accelerated import BoundedStep, bounds_fit_budget, check_bound_memory
 
-#: auto: Yinyang from this many clusters, or from YINYANG_LOWD_MIN_CLUSTERS
-#: below HAMERLY_MIN_FEATURES features ...
+#: auto: Lloyd below this many features (see below) ...
+BOUNDS_MIN_FEATURES = 8
+#: ... else Yinyang from this many clusters ...
 YINYANG_MIN_CLUSTERS = 1000
-YINYANG_LOWD_MIN_CLUSTERS = 500
 #: ... else Hamerly from this many features and clusters, else Lloyd.
 HAMERLY_MIN_FEATURES = 8
 HAMERLY_MIN_CLUSTERS = 32
@@ -60,14 +64,16 @@ def choose_algorithm(n_samples: int, n_features: int, n_clusters: int) -> str:
 
     Beyond ``MIN_SAMPLES_PER_CLUSTER`` samples per cluster ``n_samples`` does
     not matter in the measurements so far: every variant's cost grows
-    linearly with it. Within the run, a bounded step made for ``auto``
-    falls back to Lloyd's pass when it measures the bounds slower
+    linearly with it. Before its bounds are built, a bounded step made for
+    ``auto`` checks on sampled rows that they would prune
+    (``_accelerated.prunable_fraction``), and within the run it falls back to Lloyd's pass when it measures the bounds slower
     (:func:`adapt_to_cost`).
     """
     if n_samples < MIN_SAMPLES_PER_CLUSTER * n_clusters:
         return "lloyd"
-    if n_clusters >= YINYANG_MIN_CLUSTERS or (
-            n_features < HAMERLY_MIN_FEATURES and n_clusters >= YINYANG_LOWD_MIN_CLUSTERS):
+    if n_features < BOUNDS_MIN_FEATURES:
+        return "lloyd"
+    if n_clusters >= YINYANG_MIN_CLUSTERS:
         return "yinyang"
     if n_features >= HAMERLY_MIN_FEATURES and n_clusters >= HAMERLY_MIN_CLUSTERS:
         return "hamerly"

@@ -101,11 +101,13 @@ def fit(X: ArrayLike, n_clusters: int, *,
         sample: ``'hamerly'`` 3 values, ``'yinyang'`` ``k // 32 + 2``,
         ``'elkan'`` ``k + 2``. A variant whose bounds would exceed
         ``max(1 GiB, X.nbytes)`` is refused with a ValueError. ``'auto'``
-        picks by shape: Yinyang from 1000 clusters (500 below 8 features),
-        else Hamerly from 8 features and 32 clusters, else Lloyd, stepping
+        picks by shape: Lloyd below 8 features, else Yinyang from 1000
+        clusters, else Hamerly from 32 clusters, else Lloyd, stepping
         down to fewer bounds when the budget is short;
-        :mod:`fastkmeans._algorithm` has the measurements behind it. Within
-        the run, ``'auto'`` falls back to Lloyd's pass once the bounds cost
+        :mod:`fastkmeans._algorithm` has the measurements behind it. Before
+        building the bounds, ``'auto'`` runs Lloyd instead when fewer than a
+        fifth of 1024 sampled rows have a clearly nearest initial center
+        (the bounds would prune little); within the run it falls back to Lloyd's pass once the bounds cost
         more per iteration than Lloyd's first pass did (data without
         separated clusters), with the same result.
         Sparse ``X`` always runs Lloyd.
