@@ -6,14 +6,24 @@
   layout; this runs whatever ``import fastkmeans`` finds, editable or not).
 - The fenced ``python`` blocks of README.md and docs/*.md, in order per file
   (later blocks use the names of earlier ones), in a temporary working
-  directory, with matplotlib's Agg backend. A block that truly cannot run is
-  preceded by the line ``<!-- docs-test: skip -->`` and said why there.
+  directory, with matplotlib's Agg backend.
+- Their fenced ``sh`` blocks, each with ``bash -euo pipefail`` in a temporary
+  working directory where ``.venv`` is the environment running the tests (the
+  README's set-up makes ``.venv``; the docs' shell lines call ``.venv/bin/...``).
+
+A block that truly cannot run (the set-up itself, installs, asv, long
+benchmarks, placeholders) is preceded by the line ``<!-- docs-test: skip -->``
+(other ``<!-- ... -->`` lines may sit between) and says why there.
 """
 import doctest
 import importlib
+import os
 import pathlib
 import pkgutil
 import re
+import subprocess
+import sys
+import sysconfig
 
 import numpy as np
 import pytest
@@ -79,15 +89,23 @@ def test_docstring_examples_run(module_name, agg_backend, tmp_path, monkeypatch)
     assert results.failed == 0, f"{results.failed} docstring example(s) of {module_name} failed"
 
 
-def _python_blocks(text):
-    """The ``python`` fenced blocks of a Markdown text, less those marked to skip."""
+def _fenced_blocks(text, language):
+    """The fenced blocks of one language in a Markdown text, less those marked to skip."""
     blocks = []
-    for match in re.finditer(r"^```python\n(.*?)^```", text, flags=re.DOTALL | re.MULTILINE):
-        before = text[:match.start()].rstrip().splitlines()
-        if before and before[-1].strip() == SKIP_MARKER:
-            continue
-        blocks.append(match.group(1))
+    pattern = rf"^```{language}\n(.*?)^```"
+    for match in re.finditer(pattern, text, flags=re.DOTALL | re.MULTILINE):
+        comments = []
+        for line in reversed(text[:match.start()].rstrip().splitlines()):
+            if not (line.startswith("<!--") and line.rstrip().endswith("-->")):
+                break
+            comments.append(line.strip())
+        if SKIP_MARKER not in comments:
+            blocks.append(match.group(1))
     return blocks
+
+
+def _python_blocks(text):
+    return _fenced_blocks(text, "python")
 
 
 DOCUMENTS = [path.relative_to(ROOT).as_posix()
@@ -110,6 +128,37 @@ def test_python_blocks_of_the_docs_run(document, agg_backend, tmp_path, monkeypa
     namespace = {"__name__": "__docs__"}
     for number, block in enumerate(blocks, 1):
         exec(compile(block, f"{document} (python block {number})", "exec"), namespace)
+
+
+SHELL_DOCUMENTS = [path.relative_to(ROOT).as_posix()
+                   for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+                   if path.exists() and _fenced_blocks(path.read_text(), "sh")]
+
+
+def test_the_shell_blocks_are_found():
+    if not (ROOT / "README.md").exists():
+        pytest.skip("not run from a checkout")
+    assert "docs/tutorial.md" in SHELL_DOCUMENTS
+
+
+def test_the_skip_marker_is_read():
+    text = "<!-- docs-test: skip -->\n<!-- why -->\n```sh\nfalse\n```\n\n```sh\ntrue\n```\n"
+    assert _fenced_blocks(text, "sh") == ["true\n"]
+
+
+@pytest.mark.parametrize("document", SHELL_DOCUMENTS)
+def test_shell_blocks_of_the_docs_run(document, tmp_path):
+    scripts = pathlib.Path(sysconfig.get_path("scripts"))
+    if scripts != pathlib.Path(sys.prefix) / "bin" or not (scripts / "fastkmeans").exists():
+        pytest.skip("the fastkmeans command is not in <sys.prefix>/bin")
+    # the README's set-up leaves the environment in .venv: here, this one
+    (tmp_path / ".venv").symlink_to(sys.prefix, target_is_directory=True)
+    for number, block in enumerate(_fenced_blocks((ROOT / document).read_text(), "sh"), 1):
+        run = subprocess.run(["bash", "-euo", "pipefail", "-c", block], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=300,
+                             env={**os.environ, "MPLBACKEND": "Agg"})
+        assert run.returncode == 0, (
+            f"{document} (sh block {number}) exited {run.returncode}:\n{run.stdout}{run.stderr}")
 
 
 def test_the_api_reference_lists_every_public_name():

@@ -10,12 +10,14 @@ The recommendation rule (measured on the labelled benchmark,
 ``benchmarks/scripts/choose_k_right_k.py``, where it beats every single
 criterion): see :func:`recommend`.
 """
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from numbers import Integral
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._elbow import _check_k_range
 from ._fit import fit_validated
@@ -273,9 +275,12 @@ def _argbest(k_values, values: np.ndarray, larger: bool) -> int | None:
     return int(k_values[index])
 
 
-def choose_k(X, k_range=range(1, 11), *,
-             criteria=("gap", "silhouette", "calinski_harabasz", "davies_bouldin", "elbow"),
-             random_state=None, n_threads=None, n_refs=None, **fit_options) -> ChooseKResult:
+def choose_k(X: ArrayLike, k_range: Iterable[int] = range(1, 11), *,
+             criteria: Iterable[str] = ("gap", "silhouette", "calinski_harabasz",
+                                        "davies_bouldin", "elbow"),
+             random_state: int | np.random.Generator | np.random.RandomState | None = None,
+             n_threads: int | None = None, n_refs: int | None = None,
+             **fit_options: Any) -> ChooseKResult:
     """Fit every k of ``k_range``, score the fits with several criteria, recommend a k.
 
     Parameters
@@ -408,8 +413,10 @@ def choose_k(X, k_range=range(1, 11), *,
         silhouette_sample_size=sample_size, gap=gap, knee_reason=knee_reason)
 
 
-def gap_statistic(X, k_range=range(1, 11), *, n_refs: int | None = None, random_state=None,
-                  n_threads: int | None = None, **fit_options) -> GapResult:
+def gap_statistic(X: ArrayLike, k_range: Iterable[int] = range(1, 11), *,
+                  n_refs: int | None = None,
+                  random_state: int | np.random.Generator | np.random.RandomState | None = None,
+                  n_threads: int | None = None, **fit_options: Any) -> GapResult:
     """The gap statistic of Tibshirani, Walther and Hastie (2001), and its k.
 
     Parameters

@@ -294,7 +294,8 @@ def _scored_clusters(X, labels, sample_weight, n_threads):
     return cluster_geometry(X, codes.astype(np.int32), names.size, sample_weight, n_threads)
 
 
-def calinski_harabasz_score(X, labels, *, sample_weight=None,
+def calinski_harabasz_score(X: ArrayLike, labels: ArrayLike, *,
+                            sample_weight: ArrayLike | None = None,
                             n_threads: int | None = None) -> float:
     """Calinski–Harabasz score: between-cluster over within-cluster dispersion.
 
@@ -338,7 +339,8 @@ def calinski_harabasz_score(X, labels, *, sample_weight=None,
     return calinski_harabasz_from(*_scored_clusters(X, labels, sample_weight, n_threads)[:3])
 
 
-def davies_bouldin_score(X, labels, *, sample_weight=None,
+def davies_bouldin_score(X: ArrayLike, labels: ArrayLike, *,
+                         sample_weight: ArrayLike | None = None,
                          n_threads: int | None = None) -> float:
     """Davies–Bouldin score: how much clusters overlap their most similar neighbour.
 

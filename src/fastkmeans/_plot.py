@@ -19,6 +19,9 @@ from ._validation import check_centers, check_data
 
 if TYPE_CHECKING:  # matplotlib stays optional at run time
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from ._choose_k import ChooseKResult
 
 _STAR_SIZE = 320
 #: Rows per chunk of the PCA: its temporaries are this many rows, not n.
@@ -311,7 +314,7 @@ _CHOOSE_K_PANELS = {
 }
 
 
-def plot_choose_k(result, *, title: str | None = None):
+def plot_choose_k(result: "ChooseKResult", *, title: str | None = None) -> "Figure":
     """One small panel per criterion of :func:`fastkmeans.choose_k`, the recommended k marked.
 
     Parameters
