@@ -13,7 +13,7 @@ auto / Lloyd. The target is a ratio of at most 1.10 everywhere.
     python benchmarks/scripts/auto_vs_lloyd.py --reproducer --scale 0.5
 
 Grid: clustered (blobs, k clusters) and unclustered (one Gaussian) data,
-d = 2 and 32, k = 10 to 2000, float32; n is scaled so that n * k * d is the
+d = 2, 8 (the smallest that runs bounds), 32 and 128, k = 10 to 2000, float32; n is scaled so that n * k * d is the
 same in every case (``--work``), so each case costs about as much.
 """
 import argparse
@@ -64,6 +64,8 @@ def main():
     parser.add_argument("--work", type=float, default=4e8, help="n * k * d of a grid case")
     parser.add_argument("--max-iter", type=int, default=15)
     parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--dims", type=int, nargs="+", default=[2, 8, 32, 128],
+                        help="the grid's numbers of features")
     parser.add_argument("--reproducer", action="store_true",
                         help="only the issue's case: unclustered 2M x 32, k = 1000")
     parser.add_argument("--scale", type=float, default=1.0, help="n of the reproducer, scaled")
@@ -72,7 +74,7 @@ def main():
         cases = [("unclustered", int(2_000_000 * args.scale), 32, 1000)]
     else:
         cases = [(kind, max(4 * k, int(args.work / (k * d))), d, k)
-                 for kind in ("clustered", "unclustered") for d in (2, 32)
+                 for kind in ("clustered", "unclustered") for d in args.dims
                  for k in (10, 100, 1000, 2000)]
     print(f"{'data':12s} {'n':>8s} {'d':>3s} {'k':>5s} {'auto ran':>9s} {'all dists':>9s} "
           f"{'lloyd s':>8s} {'auto s':>8s} {'auto/lloyd':>10s}")
