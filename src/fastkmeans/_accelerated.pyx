@@ -54,15 +54,16 @@ ALGORITHMS = ("elkan", "hamerly", "yinyang")
 #: bounded case whose second iteration was slower had a slower third one too.
 cdef int FALL_BACK_AFTER = 1
 #: ``auto``: the step runs Lloyd's pass, and builds no bounds, until at
-#: least START_PRUNABLE of some sampled rows (PRUNE_SAMPLE at most, evenly
-#: spaced, and at most one in PRUNE_EVERY rows; checked after Lloyd passes
-#: 1, 2, 4, 8, ..., so that checking costs a few percent of the run) would
-#: be skipped by Hamerly's test if the centers moved as far again as in the
-#: last iteration. From a random start even clustered
-#: data fails it for the first iterations (the centers still travel), and
-#: bounds built then only cost (benchmarks/scripts/auto_vs_lloyd.py).
+#: least START_PRUNABLE of some sampled rows would be skipped by Hamerly's
+#: test if the centers moved as far again as in the last iteration. From a
+#: random start even clustered data fails it for the first iterations (the
+#: centers still travel), and bounds built then only cost
+#: (benchmarks/scripts/auto_vs_lloyd.py). The rows: evenly spaced, at most
+#: PRUNE_SAMPLE and one in PRUNE_EVERY (at least 32); checked after Lloyd
+#: passes 1, 2, 4, 8, ... The check's distance kernel is some 25x slower per
+#: distance than Lloyd's pass: this keeps it to a few percent of the run.
 PRUNE_SAMPLE = 256
-PRUNE_EVERY = 64
+PRUNE_EVERY = 512
 START_PRUNABLE = 0.5
 
 #: The bounds of a run may take at most this many bytes, or the size of X
@@ -196,7 +197,7 @@ def _center_moves(old, new):
 def sample_rows(X):
     """Evenly spaced rows of ``X`` for :func:`prunable_fraction`."""
     n_samples = X.shape[0]
-    count = min(n_samples, max(64, min(PRUNE_SAMPLE, n_samples // PRUNE_EVERY)))
+    count = min(n_samples, max(32, min(PRUNE_SAMPLE, n_samples // PRUNE_EVERY)))
     return np.ascontiguousarray(X[np.linspace(0, n_samples - 1, count).astype(np.intp)])
 
 
