@@ -211,25 +211,47 @@ def test_auto_runs_lloyd_below_8_features():
     assert choose_algorithm(1_000_000, 8, 2000) == "yinyang"
 
 
+def _lloyd_moves(X, init):
+    """The centers after one Lloyd iteration from ``init``, and how far each moved."""
+    after = fastkmeans.fit(X, len(init), init=init, max_iter=1, tol=0).centers
+    return after, np.sqrt(((after - init) ** 2).sum(axis=1))
+
+
 def test_prunable_fraction_tells_clustered_from_unclustered_data():
     rng = np.random.default_rng(3)
     unclustered = rng.normal(size=(3000, 32))
-    assert _accelerated.prunable_fraction(unclustered, unclustered[:100]) < 0.05
+    centers, moves = _lloyd_moves(unclustered, unclustered[:100])
+    # from a random start the centers still travel: nothing would be skipped
+    assert _accelerated.prunable_fraction(unclustered, centers, moves) < 0.05
     clustered, _ = make_blobs(3000, 32, 100, seed=3)
-    assert _accelerated.prunable_fraction(clustered, _init(clustered, 100)) > 0.3
+    start, _ = fastkmeans.kmeans_plusplus(clustered, 100, random_state=0)
+    centers, moves = _lloyd_moves(clustered, start)
+    assert _accelerated.prunable_fraction(clustered, centers, moves) > 0.5
+    # centers that stay put: every row with a unique nearest center is skipped
+    assert _accelerated.prunable_fraction(unclustered, centers, np.zeros(100)) == 1.0
+
+
+def _distance_evaluations(X, init, max_iter):
+    """Distances computed in each iteration of an ``auto`` step run by the run loop."""
+    from fastkmeans._data import DenseData
+    from fastkmeans._run import run_lloyd
+    step = _accelerated.BoundedStep(X, np.ones(len(X)), init.copy(), 1, "hamerly")
+    step.adaptive = True
+    return run_lloyd(DenseData(X), step, max_iter, 0.0, 1, None).history.distance_evaluations
 
 
 @pytest.mark.parametrize("kind", ["clustered", "unclustered"])
-def test_auto_decides_before_the_bounds_and_keeps_lloyds_result(kind):
+def test_auto_builds_bounds_only_when_they_would_prune_and_keeps_lloyds_result(kind):
     rng = np.random.default_rng(4)
     X = (make_blobs(4000, 32, 40, seed=4)[0] if kind == "clustered"
          else rng.normal(size=(4000, 32)))
     init = _init(X, 40)
-    step = _accelerated.BoundedStep(X, np.ones(len(X)), init.copy(), 1, "hamerly")
-    step.adaptive = True
-    step.assign_and_sum()
-    # unclustered: Lloyd's pass from the first iteration on, no bounds built
-    assert step.fell_back == (kind == "unclustered")
+    evaluations = np.asarray(_distance_evaluations(X, init, 8))
+    every = X.shape[0] * 40
+    # the first iterations compute every distance (Lloyd's pass, then the
+    # pass that starts the bounds); after that only clustered data prunes
+    assert np.all(evaluations[:2] >= every)
+    assert np.any(evaluations[2:] < every) == (kind == "clustered")
     lloyd = fastkmeans.fit(X, 40, init=init, tol=0, max_iter=8)
     auto = fastkmeans.fit(X, 40, init=init, tol=0, max_iter=8, algorithm="auto")
     _assert_same_fit(auto, lloyd, np.float64)

@@ -25,6 +25,10 @@ from fastkmeans._validation import check_data
 HERE = pathlib.Path(__file__).parent
 CORE = pathlib.Path(fastkmeans.__file__).parent / "core"
 COMPILER = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
+#: e.g. "address,undefined": the programs of these tests are built with those
+#: sanitizers, and any report fails the test (.ci/run does this; the whole
+#: suite under sanitizers is tools/sanitize.sh)
+SANITIZE = os.environ.get("FASTKMEANS_TEST_SANITIZE", "")
 
 pytestmark = pytest.mark.skipif(
     COMPILER is None or sys.platform == "win32" or not (CORE / "api.c").exists(),
@@ -33,7 +37,9 @@ pytestmark = pytest.mark.skipif(
 
 def plain_build_line(core, sources, output, openmp=True):
     """docs/vendoring.md's one-line build of a program with the C core."""
-    return ([COMPILER, "-std=c11", "-O3"] + (["-fopenmp"] if openmp else [])
+    sanitize = ([f"-fsanitize={SANITIZE}", "-fno-sanitize-recover=all",
+                 "-fno-omit-frame-pointer"] if SANITIZE else [])
+    return ([COMPILER, "-std=c11", "-O3"] + (["-fopenmp"] if openmp else []) + sanitize
             + ["-ffp-contract=fast", "-Wall", "-Wextra", "-Werror", f"-I{core}"]
             + sorted(str(path) for path in pathlib.Path(core).glob("*.c"))
             + [str(source) for source in sources] + ["-o", str(output), "-lm", "-pthread"])

@@ -337,3 +337,17 @@ def test_choose_k_of_dask_input_is_that_of_the_computed_array():
                                          init="k-means++")
     assert gap.k == in_memory.k
     np.testing.assert_allclose(gap.gap, in_memory.gap, rtol=1e-9)
+
+
+def test_block_tasks_hand_the_kernels_aligned_arrays():
+    # blocks sent between worker processes may arrive at any byte address
+    from fastkmeans import _dask
+    raw = np.zeros(8 * 60 + 1, np.uint8)
+    block = np.frombuffer(raw.data, np.float64, 60, offset=1).reshape(20, 3)
+    block[...] = np.arange(60.0).reshape(20, 3)
+    assert not block.flags.aligned
+    ready = _dask._kernel_ready(block)
+    assert ready.flags.aligned and ready.flags.c_contiguous
+    np.testing.assert_array_equal(ready, block)
+    labels = _dask._assign_block(block, block[:2].copy(), 1)
+    np.testing.assert_array_equal(labels, fastkmeans.predict(np.array(block), block[:2]))

@@ -102,3 +102,34 @@ def test_small_but_representable_scale_still_clusters():
     expected = fastkmeans.fit(DATA.astype(np.float32), 3, init=DATA[:3].astype(np.float32),
                               max_iter=5)
     np.testing.assert_array_equal(result.labels, expected.labels)
+
+
+def _misaligned(array):
+    """A copy of ``array`` one byte past an aligned address (as bytes read from
+    a socket or ``np.frombuffer`` with an offset may be)."""
+    raw = np.zeros(array.nbytes + 1, np.uint8)
+    out = np.frombuffer(raw.data, array.dtype, array.size, offset=1).reshape(array.shape)
+    out[...] = array
+    assert not out.flags.aligned
+    return out
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_misaligned_input_gives_the_aligned_result(dtype):
+    # the kernels never read misaligned values (undefined behaviour in C,
+    # which UBSan reports): such input is copied first
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(500, 5)).astype(dtype)
+    weights = rng.uniform(0.5, 2.0, size=500)
+    init = X[:4].copy()
+    expected = fastkmeans.fit(X, 4, init=init, sample_weight=weights, max_iter=20)
+    got = fastkmeans.fit(_misaligned(X), 4, init=_misaligned(init),
+                         sample_weight=_misaligned(weights), max_iter=20)
+    assert got.n_iter == expected.n_iter
+    np.testing.assert_array_equal(got.labels, expected.labels)
+    np.testing.assert_array_equal(got.centers, expected.centers)
+    np.testing.assert_array_equal(fastkmeans.predict(_misaligned(X), expected.centers),
+                                  expected.labels)
+    from fastkmeans._validation import check_data, check_sample_weight
+    assert check_data(_misaligned(X), 1)[0].array.flags.aligned
+    assert check_sample_weight(_misaligned(weights), 500, 4, 1).flags.aligned

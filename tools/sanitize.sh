@@ -23,8 +23,9 @@ fi
 "$venv/bin/pip" install -q --no-build-isolation -Cbuild-dir=build/sanitize \
     -Csetup-args=-Db_sanitize=address,undefined -Csetup-args=-Db_lundef=false ".[test]"
 
-runtime=$(${CC:-cc} -print-file-name=libasan.so)
-export LD_PRELOAD="$runtime"
+# libstdc++ preloaded too: ASan must see it at start-up, or the first C++
+# exception of a C++ extension (matplotlib's) aborts in ASan's __cxa_throw
+export LD_PRELOAD="$(${CC:-cc} -print-file-name=libasan.so) $(${CC:-cc} -print-file-name=libstdc++.so)"
 export ASAN_OPTIONS="detect_leaks=0:halt_on_error=1:abort_on_error=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 # OpenMP's own runtime is not instrumented: keep its threads few

@@ -43,6 +43,7 @@ from ._common cimport (
 )
 from ._lloyd cimport LloydStep, _has_empty_cluster, _pass
 from ._assign import inertia as exact_inertia
+from ._distances import distances_to_centers
 from ._common import interruptible
 from ._groups import center_groups
 
@@ -52,15 +53,17 @@ ALGORITHMS = ("elkan", "hamerly", "yinyang")
 #: step falls back to Lloyd. One: in benchmarks/scripts/auto_vs_lloyd.py every
 #: bounded case whose second iteration was slower had a slower third one too.
 cdef int FALL_BACK_AFTER = 1
-#: ``auto``: before building the bounds, rows sampled (evenly spaced) to
-#: estimate whether they would prune, and the least fraction of them whose
-#: gap between the nearest and second-nearest initial center is at least
-#: PRUNABLE_GAP of the second distance. Unclustered data in 32 features has
-#: none such (benchmarks/scripts/auto_vs_lloyd.py: 0.00 where the bounds cost
-#: about 2x Lloyd), clustered data a third or more, and 2 features about half.
-PRUNE_SAMPLE = 1024
-PRUNABLE_GAP = 0.25
-MIN_PRUNABLE = 0.2
+#: ``auto``: the step runs Lloyd's pass, and builds no bounds, until at
+#: least START_PRUNABLE of some sampled rows (PRUNE_SAMPLE at most, evenly
+#: spaced, and at most one in PRUNE_EVERY rows; checked after Lloyd passes
+#: 1, 2, 4, 8, ..., so that checking costs a few percent of the run) would
+#: be skipped by Hamerly's test if the centers moved as far again as in the
+#: last iteration. From a random start even clustered
+#: data fails it for the first iterations (the centers still travel), and
+#: bounds built then only cost (benchmarks/scripts/auto_vs_lloyd.py).
+PRUNE_SAMPLE = 256
+PRUNE_EVERY = 64
+START_PRUNABLE = 0.5
 
 #: The bounds of a run may take at most this many bytes, or the size of X
 #: if that is larger (see ``check_bound_memory``).
@@ -190,32 +193,28 @@ def _center_moves(old, new):
     return np.sqrt(np.einsum("ij,ij->i", diff, diff)) * (1.0 + (2 * n_features + 16) * EPS64)
 
 
-def prunable_fraction(X, centers):
-    """Of ``PRUNE_SAMPLE`` evenly spaced rows of ``X``, the fraction whose
-    nearest center is nearer than its second-nearest by at least
-    ``PRUNABLE_GAP`` of the latter: the rows bounds can hope to skip. Costs
-    ``PRUNE_SAMPLE * k * d`` (float64, a 1024 x k matrix)."""
+def sample_rows(X):
+    """Evenly spaced rows of ``X`` for :func:`prunable_fraction`."""
     n_samples = X.shape[0]
+    count = min(n_samples, max(64, min(PRUNE_SAMPLE, n_samples // PRUNE_EVERY)))
+    return np.ascontiguousarray(X[np.linspace(0, n_samples - 1, count).astype(np.intp)])
+
+
+def prunable_fraction(rows, centers, moves, int n_threads=1):
+    """The fraction of ``rows`` that Hamerly's test would skip in the next
+    iteration if every center moved as far as ``moves`` says again: the
+    nearest center's distance grown by its move is below the second-nearest
+    distance shrunk by the largest move. Costs ``len(rows) * k * d`` in the
+    distance kernel of :func:`fastkmeans.center_distances`."""
     if centers.shape[0] < 2:
         return 1.0
-    rows = np.asarray(X[np.linspace(0, n_samples - 1, min(PRUNE_SAMPLE, n_samples)
-                                    ).astype(np.intp)], dtype=np.float64)
-    centers = np.asarray(centers, dtype=np.float64)
-    two = np.sqrt(np.partition(_sq_distances(rows, centers), 1, axis=1)[:, :2])
-    gap = two[:, 1] - two[:, 0]
-    return float(np.mean(gap >= PRUNABLE_GAP * two[:, 1]))
-
-
-def _sq_distances(rows, centers):
-    """Squared distances of ``rows`` to ``centers``, a few rows at a time (no
-    rows x k x d temporary beyond 4M values). Sums, not np.dot: BLAS threads
-    would spin beside the OpenMP team."""
-    out = np.empty((rows.shape[0], centers.shape[0]))
-    step = max(1, (1 << 22) // centers.size)
-    for start in range(0, rows.shape[0], step):
-        block = rows[start:start + step]
-        out[start:start + step] = ((block[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
-    return out
+    rows = np.ascontiguousarray(rows)
+    distances = np.empty((rows.shape[0], centers.shape[0]), dtype=rows.dtype)
+    distances_to_centers(rows, np.ascontiguousarray(centers, dtype=rows.dtype), distances,
+                         n_threads)
+    nearest = np.argmin(distances, axis=1)
+    two = np.partition(distances, 1, axis=1)[:, :2].astype(np.float64)
+    return float(np.mean(two[:, 1] - two[:, 0] > moves[nearest] + moves.max()))
 
 
 def _row_norms(X):
@@ -299,6 +298,11 @@ cdef class BoundedStep(LloydStep):
     cdef readonly bint fell_back
     cdef double lloyd_seconds, bounded_seconds
     cdef int slower
+    #: ``auto``: Lloyd's pass until the sampled rows say the bounds would prune
+    cdef readonly bint waiting
+    cdef bint would_prune, built
+    cdef int lloyd_passes
+    cdef object rows
     # arrays the C structs point into: kept alive here
     cdef object group_of, center_at, group_start, x_norm, upper, lower
     cdef object moves, group_moves, half_gap, group_gap, center_dist, soa, centers_t
@@ -306,14 +310,21 @@ cdef class BoundedStep(LloydStep):
     def __init__(self, X, sample_weight, centers, int n_threads, str algorithm):
         if algorithm not in ALGORITHMS:
             raise ValueError(f"algorithm must be one of {ALGORITHMS}, got {algorithm!r}")
-        n_samples, n_features = X.shape
-        n_clusters = centers.shape[0]
+        n_samples, n_clusters = X.shape[0], centers.shape[0]
         check_bound_memory(algorithm, n_samples, n_clusters, X.nbytes)
         LloydStep.__init__(self, X, sample_weight, centers, n_threads)
         self.algorithm = algorithm
         self.iteration = 0
         self.unit = 2.0 ** -24 if self.single else EPS64
+        self.built = False
 
+    def _build_bounds(self):
+        """The bounds' state, built for the first bounded iteration (a step
+        for ``auto`` that never needs its bounds never pays for them)."""
+        X, centers, sample_weight = self.X, self.centers, self.sample_weight
+        algorithm = self.algorithm
+        n_samples, n_features = X.shape
+        n_clusters = centers.shape[0]
         group_of = center_groups(np.asarray(centers), algorithm)
         self.n_groups = n_groups = int(group_of.max()) + 1
         center_at = np.argsort(group_of, kind="stable").astype(np.int32)
@@ -364,25 +375,25 @@ cdef class BoundedStep(LloydStep):
         self.hook.lower = &lower_view[0, 0]
         self.hook.stats = self.stats
         self.hook.status = self.status
+        self.built = True
 
     def assign_and_sum(self):
         """As :meth:`LloydStep.assign_and_sum`, with the bounds.
 
-        With ``adaptive`` set (``algorithm='auto'``) the step measures what an
-        iteration costs with the bounds against Lloyd's first pass, and falls
-        back to Lloyd's pass for good after an iteration that cost more
-        (unclustered data: the bounds prune little); before the first, it
-        falls back at once when too few sampled rows have a clear nearest
-        center (:func:`prunable_fraction`). Both passes give
-        the same labels and sums, so the result does not change.
+        With ``adaptive`` set (``algorithm='auto'``) the step runs Lloyd's
+        pass, building no bounds, until the sampled rows say the bounds would
+        prune (:func:`prunable_fraction`, checked in :meth:`move_centers`);
+        then it measures what an iteration costs with the bounds against
+        Lloyd's pass, and falls back to Lloyd's pass for good after an
+        iteration that cost more. Both passes give the same labels and sums,
+        so the result does not change.
         """
         if self.adaptive and self.iteration == 0 and not self.fell_back:
-            # decide before building the bounds: they only pay where rows
-            # have a clear nearest center (the mid-run check stays a safety net)
-            if prunable_fraction(self.X, self.centers) < MIN_PRUNABLE:
-                self.fall_back()
-        if self.fell_back:
+            self.waiting = not self.would_prune
+        if self.fell_back or self.waiting:
             return LloydStep.assign_and_sum(self)
+        if not self.built:
+            self._build_bounds()
         started = perf_counter()
         with interruptible():  # Ctrl-C in any of the kernels below
             result = self._assign_and_sum()
@@ -467,6 +478,8 @@ cdef class BoundedStep(LloydStep):
         """As :meth:`LloydStep.move_centers`; also records how far each center
         moved, for the next iteration's bounds."""
         cdef double shift
+        if self.waiting:
+            return self._move_and_check()
         if self.fell_back:
             return LloydStep.move_centers(self)
         started = perf_counter()
@@ -481,6 +494,19 @@ cdef class BoundedStep(LloydStep):
         self._take_new_centers()
         if self.adaptive and self.iteration > 1:
             self._weigh_bounds(perf_counter() - started)
+        return shift
+
+    def _move_and_check(self):
+        """Lloyd's move, then, after Lloyd passes 1, 2, 4, 8, ... (the check
+        costs a few percent of a pass), whether the bounds would prune."""
+        previous = np.array(self.centers)
+        shift = LloydStep.move_centers(self)
+        self.lloyd_passes += 1
+        if self.lloyd_passes & (self.lloyd_passes - 1) == 0:
+            if self.rows is None:
+                self.rows = sample_rows(self.X)
+            self.would_prune = prunable_fraction(self.rows, self.centers, _center_moves(
+                previous, self.centers), self.n_threads) >= START_PRUNABLE
         return shift
 
     cdef void _weigh_bounds(self, double move_seconds):

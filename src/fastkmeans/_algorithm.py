@@ -64,10 +64,10 @@ def choose_algorithm(n_samples: int, n_features: int, n_clusters: int) -> str:
 
     Beyond ``MIN_SAMPLES_PER_CLUSTER`` samples per cluster ``n_samples`` does
     not matter in the measurements so far: every variant's cost grows
-    linearly with it. Before its bounds are built, a bounded step made for
-    ``auto`` checks on sampled rows that they would prune
-    (``_accelerated.prunable_fraction``), and within the run it falls back to Lloyd's pass when it measures the bounds slower
-    (:func:`adapt_to_cost`).
+    linearly with it. A bounded step made for ``auto`` runs Lloyd's pass,
+    building no bounds, until sampled rows say the bounds would prune
+    (``_accelerated.prunable_fraction``), and then falls back to Lloyd's pass
+    for good when it measures the bounds slower (:func:`adapt_to_cost`).
     """
     if n_samples < MIN_SAMPLES_PER_CLUSTER * n_clusters:
         return "lloyd"

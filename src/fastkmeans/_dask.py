@@ -101,12 +101,21 @@ def _tree_sum(parts):
 
 # ----- the tasks: plain functions of NumPy blocks, run on the workers -----
 
+def _kernel_ready(value):
+    """A NumPy argument C-ordered and aligned, as the kernels read it: arrays
+    sent between worker processes may arrive at any byte address (UBSan found
+    misaligned loads); a copy only then, or for a block of a Fortran array."""
+    if isinstance(value, np.ndarray):
+        return np.require(value, requirements=("C", "A"))
+    return value
+
+
 def _block_task(function):
-    """``function(x, ...)`` with the block ``x`` C-ordered, as the kernels take it
-    (a no-op for the blocks of a C-ordered array)."""
+    """``function(x, ...)`` with the block ``x`` and every array argument
+    C-ordered and aligned (see :func:`_kernel_ready`)."""
     @functools.wraps(function)
     def task(x, *args):
-        return function(np.ascontiguousarray(x), *args)
+        return function(_kernel_ready(x), *map(_kernel_ready, args))
     return task
 
 

@@ -104,12 +104,12 @@ def fit(X: ArrayLike, n_clusters: int, *,
         picks by shape: Lloyd below 8 features, else Yinyang from 1000
         clusters, else Hamerly from 32 clusters, else Lloyd, stepping
         down to fewer bounds when the budget is short;
-        :mod:`fastkmeans._algorithm` has the measurements behind it. Before
-        building the bounds, ``'auto'`` runs Lloyd instead when fewer than a
-        fifth of 1024 sampled rows have a clearly nearest initial center
-        (the bounds would prune little); within the run it falls back to Lloyd's pass once the bounds cost
-        more per iteration than Lloyd's first pass did (data without
-        separated clusters), with the same result.
+        :mod:`fastkmeans._algorithm` has the measurements behind it. While
+        the centers still travel ``'auto'`` runs Lloyd's pass and builds no
+        bounds: it starts them once at least half of up to 1024 sampled
+        rows would be skipped if the centers moved as far again, and falls
+        back to Lloyd's pass for good once the bounds cost more per
+        iteration than Lloyd's pass, with the same result.
         Sparse ``X`` always runs Lloyd.
     random_state : None, int, numpy.random.Generator or RandomState
         Source of randomness for the initialisation; an int makes the fit

@@ -193,7 +193,9 @@ def check_data(X, n_threads: int, name: str = "X", float16: bool = False):
     if n_samples > _MAX_SAMPLES:
         raise ValueError(
             f"{name} has {n_samples} samples; at most {_MAX_SAMPLES} are supported")
-    array = np.ascontiguousarray(array)
+    # aligned too: an array at an odd address (np.frombuffer with an offset,
+    # bytes from a socket) is copied, never read by the kernels misaligned
+    array = np.require(array, requirements=("C", "A"))
     position, max_abs = (_first_non_finite_half if half else _first_non_finite)(array, n_threads)
     if position is not None:
         row, column = position
@@ -304,7 +306,7 @@ def check_sample_weight(sample_weight, n_samples: int, n_clusters: int,
         raise ValueError(
             f"sample_weight must have shape (n_samples,) = ({n_samples},), "
             f"got shape {weights.shape}")
-    weights = np.ascontiguousarray(weights)
+    weights = np.require(weights, requirements=("C", "A"))
     position, _ = _first_non_finite(weights.reshape(-1, 1), n_threads)
     if position is not None:
         index = position[0]
@@ -568,7 +570,7 @@ def check_sparse_data(X, n_threads: int, name: str = "X"):
         indptr, indices = _index_arrays(copy.indptr, copy.indices, name)
         data = copy.data
 
-    data = np.ascontiguousarray(data, dtype=float_dtype)
+    data = np.require(data, dtype=float_dtype, requirements=("C", "A"))
     max_abs = 0.0
     if data.size:
         first_bad, max_abs = scan_finite_and_magnitude(data.reshape(-1, 1), n_threads)
@@ -580,8 +582,8 @@ def check_sparse_data(X, n_threads: int, name: str = "X"):
                 "impute NaN and infinity)")
     return CSRData(
         data=read_only(data),
-        indices=read_only(np.ascontiguousarray(indices)),
-        indptr=read_only(np.ascontiguousarray(indptr)),
+        indices=read_only(np.require(indices, requirements=("C", "A"))),
+        indptr=read_only(np.require(indptr, requirements=("C", "A"))),
         shape=(n_samples, n_features),
         sparse_type=sparse_type,
     ), float(max_abs)
