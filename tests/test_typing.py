@@ -2,6 +2,7 @@
 script using fit, predict, KMeans and elbow is clean under ``mypy --strict``,
 and a wrong call is caught."""
 import importlib.util
+import inspect
 import os
 import pathlib
 import subprocess
@@ -68,3 +69,63 @@ def test_mypy_strict_accepts_a_user_script_and_catches_a_wrong_call(tmp_path):
     # only the two wrong lines are reported: everything above is typed
     assert len(lines) == 2, output
     assert "KMeansResult" in lines[0] and '"n_clusters"' in lines[1]
+
+
+def _public_callables():
+    """Every public function and class of ``fastkmeans.__all__`` (and of
+    ``fastkmeans.datasets``), and the public methods and properties of each
+    class, as (qualified name, callable) pairs."""
+    names = [(name, getattr(fastkmeans, name)) for name in fastkmeans.__all__]
+    names += [(f"datasets.{name}", value) for name, value in vars(fastkmeans.datasets).items()
+              if inspect.isfunction(value) and not name.startswith("_")
+              and value.__module__ == fastkmeans.datasets.__name__]
+    for qualname, item in names:
+        if inspect.isfunction(item):
+            yield qualname, item
+        elif inspect.isclass(item):
+            # __init__ among the methods below: a class that inherits
+            # Exception's or Warning's has nothing of its own to annotate
+            for klass in item.__mro__:
+                # what fastkmeans defines, not what object, Exception or a
+                # warning category bring
+                if not klass.__module__.startswith("fastkmeans"):
+                    continue
+                for attribute, value in vars(klass).items():
+                    if attribute.startswith("_") and attribute != "__init__":
+                        continue
+                    if isinstance(value, property):
+                        yield f"{qualname}.{attribute}", value.fget
+                    elif isinstance(value, (staticmethod, classmethod)):
+                        yield f"{qualname}.{attribute}", value.__func__
+                    elif inspect.isfunction(value):
+                        yield f"{qualname}.{attribute}", value
+
+
+def _unannotated(function):
+    """The parameters of ``function`` without an annotation, and ``return``
+    when its return type is not annotated."""
+    signature = inspect.signature(function)
+    missing = [name for index, (name, parameter) in enumerate(signature.parameters.items())
+               if parameter.annotation is inspect.Parameter.empty
+               and not (index == 0 and name in ("self", "cls"))]
+    if signature.return_annotation is inspect.Signature.empty:
+        missing.append("return")
+    return missing
+
+
+def test_every_public_callable_is_fully_annotated():
+    found = dict(_public_callables())
+    # the check sees what it should: functions, constructors, methods, properties
+    assert {"fit", "KMeans.__init__", "KMeans.fit", "KMeans.predict",
+            "MiniBatchKMeans.partial_fit", "KMeansResult.__init__",
+            "ElbowResult.fit_for", "datasets.blobs"} <= set(found)
+    unannotated = {name: missing for name, function in found.items()
+                   if (missing := _unannotated(function))}
+    assert unannotated == {}
+
+
+def test_the_annotation_check_finds_a_missing_annotation():
+    def half_typed(X, n: int):
+        return X
+
+    assert _unannotated(half_typed) == ["X", "return"]

@@ -189,7 +189,7 @@ class EstimatorProtocol:
             params[name] = value
         return params
 
-    def set_params(self, **params) -> EstimatorProtocol:
+    def set_params(self, **params: Any) -> EstimatorProtocol:
         """Set parameters of this estimator (``"<name>__<parameter>"`` for nested ones).
 
         Values are checked when ``fit`` is called, not here.
@@ -275,7 +275,8 @@ class EstimatorProtocol:
             self._sample_weight_requests = requests
         return self
 
-    def set_fit_request(self, *, sample_weight: bool | None | str = _UNCHANGED):
+    def set_fit_request(self, *, sample_weight: bool | None | str = _UNCHANGED,
+                        ) -> EstimatorProtocol:
         """Whether ``fit`` wants ``sample_weight`` from a meta-estimator.
 
         Used only with scikit-learn's ``set_config(enable_metadata_routing=True)``.
@@ -293,7 +294,8 @@ class EstimatorProtocol:
         """
         return self._set_sample_weight_request("fit", sample_weight)
 
-    def set_score_request(self, *, sample_weight: bool | None | str = _UNCHANGED):
+    def set_score_request(self, *, sample_weight: bool | None | str = _UNCHANGED,
+                          ) -> EstimatorProtocol:
         """Whether ``score`` wants ``sample_weight`` from a meta-estimator.
 
         As :meth:`set_fit_request`, for ``score``.
@@ -310,7 +312,7 @@ class EstimatorProtocol:
         """
         return self._set_sample_weight_request("score", sample_weight)
 
-    def get_metadata_routing(self):
+    def get_metadata_routing(self) -> Any:  # a MetadataRequest: scikit-learn is optional
         """The metadata requests of this estimator, as scikit-learn's ``MetadataRequest``.
 
         Imports scikit-learn; only scikit-learn calls it.
@@ -395,7 +397,7 @@ class EstimatorProtocol:
 
     # -- output features -------------------------------------------------------
 
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+    def get_feature_names_out(self, input_features: ArrayLike | None = None) -> np.ndarray:
         """Names of the output features of :meth:`transform`: ``"<classname><i>"``.
 
         Parameters

@@ -76,7 +76,7 @@ class KMeans(CentersEstimator):
         Iterations run by the kept initialisation.
     n_features_in_ : int
         Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names seen in ``fit``; only when they were all strings.
 
     See Also

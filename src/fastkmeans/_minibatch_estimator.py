@@ -230,7 +230,7 @@ class MiniBatchKMeans(CentersEstimator):
         Batches processed.
     n_features_in_ : int
         Number of features seen in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names seen in ``fit``; only when they were all strings.
 
     See Also
@@ -282,7 +282,8 @@ class MiniBatchKMeans(CentersEstimator):
         self.reassignment_ratio = reassignment_ratio
         self.n_threads = n_threads
 
-    def set_partial_fit_request(self, *, sample_weight: bool | None | str = _UNCHANGED):
+    def set_partial_fit_request(self, *, sample_weight: bool | None | str = _UNCHANGED,
+                                ) -> CentersEstimator:
         """Whether ``partial_fit`` wants ``sample_weight`` from a meta-estimator.
 
         As :meth:`set_fit_request`, for ``partial_fit``.
