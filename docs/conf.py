@@ -2,7 +2,7 @@
 
 Build (from the repository root, with the ``docs`` extra installed)::
 
-    python -m sphinx -W --keep-going -b html docs docs/_build/html
+    python -m sphinx -W --keep-going -j auto -b html docs docs/_build/html
 
 The guides are the Markdown files of ``docs/`` (MyST), the API reference is
 generated from the docstrings of the installed package (numpydoc), and the
