@@ -19,7 +19,21 @@ def test_readme_setup_is_two_commands_demo_then_tests():
     lines = _setup_block(readme.read_text()).strip().splitlines()
     assert len(lines) == 2
     assert "pip install ." in lines[0] and "-m fastkmeans" in lines[0]
-    assert '".[test]"' in lines[1] and "-m pytest" in lines[1]
+    assert "-r tests/requirements.txt" in lines[1] and "-m pytest" in lines[1]
+
+
+def test_test_requirements_are_the_test_extra():
+    # the README installs tests/requirements.txt (no second build of
+    # fastkmeans); pip install ".[test]" installs the extra: the same list
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    requirements = ROOT / "tests" / "requirements.txt"
+    if not requirements.exists():
+        pytest.skip("not run from a checkout")
+    listed = [line.strip() for line in requirements.read_text().splitlines()
+              if line.strip() and not line.startswith("#")]
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        extra = tomllib.load(f)["project"]["optional-dependencies"]["test"]
+    assert listed == extra
 
 
 def test_getting_started_uses_the_readme_commands():
