@@ -68,11 +68,16 @@ def test_handler_restored_after_a_fit():
     import numpy as np
 
     import fastkmeans
-    before = signal.getsignal(signal.SIGINT)
-    fastkmeans.fit(np.random.default_rng(0).normal(size=(500, 3)), 4, max_iter=5)
-    assert signal.getsignal(signal.SIGINT) is before
-    # the C handler is Python's again: a SIGINT now is an ordinary KeyboardInterrupt
-    with pytest.raises(KeyboardInterrupt):
-        signal.raise_signal(signal.SIGINT)
-        for _ in range(1000):
-            pass
+    # Python's own handler, whatever this process inherited (a background
+    # job of a non-interactive shell starts with SIGINT ignored)
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        fastkmeans.fit(np.random.default_rng(0).normal(size=(500, 3)), 4, max_iter=5)
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        # the C handler is Python's again: a SIGINT now is an ordinary KeyboardInterrupt
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+            for _ in range(1000):
+                pass
+    finally:
+        signal.signal(signal.SIGINT, inherited)

@@ -15,11 +15,16 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 # name -> (setup, call): Python source run in the child, small and full size
 SETUP = """
-import threading, time, numpy as np, fastkmeans
+import signal, threading, time, numpy as np, fastkmeans
+# Python's own Ctrl-C handler, even if the parent was started with SIGINT
+# ignored (a background job of a non-interactive shell is, and its children
+# inherit that): the measure is of the kernels, not of how this was launched
+signal.signal(signal.SIGINT, signal.default_int_handler)
 rng = np.random.default_rng(0)
 def data(n, d):
     return rng.normal(size=(n, d)).astype(np.float32)
@@ -71,6 +76,10 @@ def run_case(name: str, size: str, delay: float, timeout: float):
                           call=call.format(**params))
     child = subprocess.Popen([sys.executable, "-c", source], stdout=subprocess.PIPE,
                              text=True, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    # a child that never reports is killed after `timeout` (its report is then
+    # empty), so no read below can block for ever
+    killer = threading.Timer(timeout, child.kill)
+    killer.start()
     try:
         assert child.stdout.readline().strip() == "READY"
         time.sleep(delay)
@@ -81,6 +90,7 @@ def run_case(name: str, size: str, delay: float, timeout: float):
         child.wait(timeout)
         return seconds, report
     finally:
+        killer.cancel()
         if child.poll() is None:
             child.kill()
             child.wait()
