@@ -64,7 +64,7 @@ cdef int FALL_BACK_AFTER = 1
 #: distance than Lloyd's pass: this keeps it to a few percent of the run.
 PRUNE_SAMPLE = 256
 PRUNE_EVERY = 512
-START_PRUNABLE = 0.5
+START_PRUNABLE = 0.9
 
 #: The bounds of a run may take at most this many bytes, or the size of X
 #: if that is larger (see ``check_bound_memory``).

@@ -106,8 +106,8 @@ def fit(X: ArrayLike, n_clusters: int, *,
         down to fewer bounds when the budget is short;
         :mod:`fastkmeans._algorithm` has the measurements behind it. While
         the centers still travel ``'auto'`` runs Lloyd's pass and builds no
-        bounds: it starts them once at least half of up to 1024 sampled
-        rows would be skipped if the centers moved as far again, and falls
+        bounds: it starts them once 90% of up to 256 sampled rows would
+        be skipped if the centers moved as far again, and falls
         back to Lloyd's pass for good once the bounds cost more per
         iteration than Lloyd's pass, with the same result.
         Sparse ``X`` always runs Lloyd.
