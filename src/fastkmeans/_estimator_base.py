@@ -32,6 +32,7 @@ from ._validation import (
     check_sample_weight,
     read_estimator_input,
 )
+from ._warnings import also_sklearns
 
 _OUTPUT_CONTAINERS = ("default", "pandas", "polars")
 
@@ -46,26 +47,6 @@ class NotFittedError(ValueError, AttributeError):
     ``NotFittedError``; when scikit-learn has been imported, the error raised
     is also an instance of ``sklearn.exceptions.NotFittedError``.
     """
-
-
-_sklearn_not_fitted_error = None
-
-
-def _not_fitted_error_class() -> type:
-    """Our NotFittedError, also scikit-learn's when scikit-learn is loaded.
-
-    Code that catches scikit-learn's class must have imported scikit-learn,
-    so checking ``sys.modules`` is enough and never imports it ourselves.
-    """
-    global _sklearn_not_fitted_error
-    if "sklearn" not in sys.modules:
-        return NotFittedError
-    if _sklearn_not_fitted_error is None:
-        from sklearn.exceptions import NotFittedError as SklearnNotFittedError
-        _sklearn_not_fitted_error = type(
-            "NotFittedError", (NotFittedError, SklearnNotFittedError),
-            {"__module__": __name__, "__doc__": NotFittedError.__doc__})
-    return _sklearn_not_fitted_error
 
 
 def _column_names(X) -> np.ndarray | None:
@@ -346,7 +327,7 @@ class EstimatorProtocol:
 
     def _check_is_fitted(self) -> None:
         if not self.__sklearn_is_fitted__():
-            raise _not_fitted_error_class()(
+            raise also_sklearns(NotFittedError, "NotFittedError")(
                 f"This {type(self).__name__} instance is not fitted yet. Call 'fit' "
                 "with appropriate arguments before using this estimator.")
 

@@ -13,21 +13,28 @@ class ConvergenceWarning(UserWarning):
     """
 
 
-_sklearn_convergence_warning: type[ConvergenceWarning] | None = None
+# our class -> its subclass that is also scikit-learn's (see also_sklearns)
+_SKLEARN_TWINS: dict[type, type] = {}
+
+
+def also_sklearns(ours: type, sklearn_name: str) -> type:
+    """``ours``, or, once scikit-learn is loaded, a subclass of it that is also
+    ``sklearn.exceptions.<sklearn_name>`` (made once), so that code catching
+    or filtering scikit-learn's class catches ours too.
+
+    Code that names scikit-learn's class must have imported scikit-learn, so
+    checking ``sys.modules`` is enough and never imports it ourselves.
+    """
+    if "sklearn" not in sys.modules:
+        return ours
+    if ours not in _SKLEARN_TWINS:
+        from sklearn import exceptions
+        _SKLEARN_TWINS[ours] = type(
+            ours.__name__, (ours, getattr(exceptions, sklearn_name)),
+            {"__module__": ours.__module__, "__doc__": ours.__doc__})
+    return _SKLEARN_TWINS[ours]
 
 
 def convergence_warning() -> type[ConvergenceWarning]:
-    """Our ConvergenceWarning, also scikit-learn's when scikit-learn is loaded.
-
-    A filter naming scikit-learn's class needs scikit-learn imported, so
-    checking ``sys.modules`` is enough and never imports it ourselves.
-    """
-    global _sklearn_convergence_warning
-    if "sklearn" not in sys.modules:
-        return ConvergenceWarning
-    if _sklearn_convergence_warning is None:
-        from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
-        _sklearn_convergence_warning = type(
-            "ConvergenceWarning", (ConvergenceWarning, SklearnConvergenceWarning),
-            {"__module__": __name__, "__doc__": ConvergenceWarning.__doc__})
-    return _sklearn_convergence_warning
+    """Our ConvergenceWarning, also scikit-learn's when scikit-learn is loaded."""
+    return also_sklearns(ConvergenceWarning, "ConvergenceWarning")
