@@ -302,6 +302,21 @@ def test_float16_input_is_not_copied_to_float32():
     assert peak < 0.15 * X16.nbytes
 
 
+def test_float16_cluster_sums_are_those_of_float32():
+    # elbow's advice takes float16 as it is (HalfData): its per-cluster sums
+    # come from chunks of converted rows (80,000 x 2: three chunks)
+    from fastkmeans._validation import check_data
+    X16 = fastkmeans.datasets.blobs(n_samples=80_000, seed=1)[0].astype(np.float16)
+    labels = fastkmeans.predict(X16, X16[:4].astype(np.float32))
+    weights = np.random.default_rng(2).uniform(0.5, 2.0, size=80_000)
+    half = check_data(X16, 1, float16=True)[0]
+    single = check_data(X16.astype(np.float32), 1)[0]
+    assert type(half).__name__ == "HalfData"
+    for got, expected in zip(half.label_sums(labels, weights, 4, 2),
+                             single.label_sums(labels, weights, 4, 2), strict=True):
+        np.testing.assert_allclose(got, expected, rtol=1e-6)  # summed in another order
+
+
 def test_float16_refusals():
     X16 = _directions(300, 4, 3).astype(np.float16)
     with pytest.raises(ValueError, match="algorithm='hamerly'.*float16"):

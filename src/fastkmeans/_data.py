@@ -113,20 +113,8 @@ class DenseData:
         the rows of every cluster of ``labels`` (int32, each in ``[0, n_clusters)``)."""
         sums = np.empty((n_clusters, self.shape[1]))
         weights = np.empty(n_clusters)
-        if self.array.dtype == self.dtype:
-            update_sums(self.array, sample_weight, labels, sums, weights, n_threads)
-            return sums, weights
-        # a twin stored in another dtype than it computes in (float16): fixed
-        # chunks of converted rows, summed in order (no n x d copy)
-        total_sums, total_weights = np.zeros_like(sums), np.zeros_like(weights)
-        chunk = max(1, _VARIANCE_CHUNK_VALUES // self.shape[1])
-        for start in range(0, self.shape[0], chunk):
-            rows = np.arange(start, min(start + chunk, self.shape[0]))
-            update_sums(self.dense_rows(rows), sample_weight[rows], labels[rows], sums,
-                        weights, n_threads)
-            total_sums += sums
-            total_weights += weights
-        return total_sums, total_weights
+        update_sums(self.array, sample_weight, labels, sums, weights, n_threads)
+        return sums, weights
 
     def center_distances(self, centers, n_threads: int) -> np.ndarray:
         """Euclidean distance of every row to every center (dtype of the data)."""

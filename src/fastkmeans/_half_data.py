@@ -12,8 +12,9 @@ import dataclasses
 import numpy as np
 
 from . import _half
-from ._data import DenseData, read_only
+from ._data import _VARIANCE_CHUNK_VALUES, DenseData, read_only
 from ._distances import distances_to_centers
+from ._lloyd import update_sums
 
 # Rows per conversion chunk of center_distances (its output is n x k anyway).
 _DISTANCE_CHUNK_ROWS = 1 << 14
@@ -67,6 +68,20 @@ class HalfData(DenseData):
         out = np.empty(self.shape[0])
         _half.label_sq_distances(self.bits, centers, labels, out, n_threads)
         return out
+
+    def label_sums(self, labels, sample_weight, n_clusters: int, n_threads: int) -> tuple:
+        """As :meth:`DenseData.label_sums`: fixed chunks of rows converted to
+        float32, summed in order (no n x d copy)."""
+        sums, weights = np.empty((n_clusters, self.shape[1])), np.empty(n_clusters)
+        total_sums, total_weights = np.zeros_like(sums), np.zeros_like(weights)
+        chunk = max(1, _VARIANCE_CHUNK_VALUES // self.shape[1])
+        for start in range(0, self.shape[0], chunk):
+            rows = slice(start, start + chunk)
+            update_sums(self.array[rows].astype(np.float32), sample_weight[rows], labels[rows],
+                        sums, weights, n_threads)
+            total_sums += sums
+            total_weights += weights
+        return total_sums, total_weights
 
     def center_distances(self, centers, n_threads: int) -> np.ndarray:
         """Euclidean distance of every row to every center (float32), rows
