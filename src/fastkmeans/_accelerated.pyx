@@ -485,11 +485,7 @@ cdef class BoundedStep(LloydStep):
             return LloydStep.move_centers(self)
         started = perf_counter()
         shift = self._new_centers()
-        if self.single:
-            spare = np.asarray(self.spare32)
-        else:
-            spare = np.asarray(self.spare64)
-        self.moves = _center_moves(self.centers, spare)
+        self.moves = _center_moves(self.centers, self._new())
         self.group_moves = np.maximum.reduceat(self.moves[self.center_at],
                                                self.group_start[:self.n_groups])
         self._take_new_centers()
@@ -497,17 +493,24 @@ cdef class BoundedStep(LloydStep):
             self._weigh_bounds(perf_counter() - started)
         return shift
 
+    def _new(self):
+        """The new centers :meth:`_new_centers` computed, not yet taken."""
+        if self.single:
+            return np.asarray(self.spare32)
+        return np.asarray(self.spare64)
+
     def _move_and_check(self):
         """Lloyd's move, then, after Lloyd passes 1, 2, 4, 8, ... (the check
         costs a few percent of a pass), whether the bounds would prune."""
-        previous = np.array(self.centers)
-        shift = LloydStep.move_centers(self)
+        cdef double shift = self._new_centers()
         self.lloyd_passes += 1
         if self.lloyd_passes & (self.lloyd_passes - 1) == 0:
             if self.rows is None:
                 self.rows = sample_rows(self.X)
-            self.would_prune = prunable_fraction(self.rows, self.centers, _center_moves(
-                previous, self.centers), self.n_threads) >= START_PRUNABLE
+            new = self._new()
+            self.would_prune = prunable_fraction(self.rows, new, _center_moves(
+                self.centers, new), self.n_threads) >= START_PRUNABLE
+        self._take_new_centers()
         return shift
 
     cdef void _weigh_bounds(self, double move_seconds):

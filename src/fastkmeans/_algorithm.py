@@ -49,8 +49,7 @@ from ._accelerated import BoundedStep, bounds_fit_budget, check_bound_memory
 BOUNDS_MIN_FEATURES = 8
 #: ... else Yinyang from this many clusters ...
 YINYANG_MIN_CLUSTERS = 1000
-#: ... else Hamerly from this many features and clusters, else Lloyd.
-HAMERLY_MIN_FEATURES = 8
+#: ... else Hamerly from this many clusters, else Lloyd.
 HAMERLY_MIN_CLUSTERS = 32
 #: Bounds only with at least this many samples per cluster: below it, setting
 #: them up (center-to-center gaps, k x k x d; Yinyang's groups) costs more
@@ -75,7 +74,7 @@ def choose_algorithm(n_samples: int, n_features: int, n_clusters: int) -> str:
         return "lloyd"
     if n_clusters >= YINYANG_MIN_CLUSTERS:
         return "yinyang"
-    if n_features >= HAMERLY_MIN_FEATURES and n_clusters >= HAMERLY_MIN_CLUSTERS:
+    if n_clusters >= HAMERLY_MIN_CLUSTERS:
         return "hamerly"
     return "lloyd"
 
