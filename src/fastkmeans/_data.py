@@ -21,16 +21,10 @@ from ._assign import assign_labels, inertia, label_sq_distances
 from ._distances import distances_to_centers
 from ._kmeanspp import candidate_potentials, row_sq_distances, update_closest
 from ._lloyd import LloydStep, move_centers, update_sums
+from ._result import read_only
 
 # Values per float64 temporary chunk when computing the feature variance.
 _VARIANCE_CHUNK_VALUES = 1 << 16
-
-
-def read_only(array: np.ndarray) -> np.ndarray:
-    """A view that raises on any write, so no kernel can touch the caller's data."""
-    view = array.view()
-    view.flags.writeable = False
-    return view
 
 
 @dataclasses.dataclass(frozen=True)

@@ -20,13 +20,18 @@ def frozen_array(values: Any, dtype: DTypeLike = None) -> Any:
     return array
 
 
+def read_only(array: np.ndarray) -> np.ndarray:
+    """A view that raises on any write, so no kernel can touch the caller's data."""
+    view = array.view()
+    view.flags.writeable = False
+    return view
+
+
 def _read_only(value: Any) -> Any:
     """``value`` with every array in it read-only: a read-only view of a
     writable array (the caller's array keeps its flags), tuples item by item."""
     if isinstance(value, np.ndarray) and value.flags.writeable:
-        view = value.view()
-        view.flags.writeable = False
-        return view
+        return read_only(value)
     if isinstance(value, tuple):
         return tuple(_read_only(item) for item in value)
     return value
