@@ -198,14 +198,17 @@ def test_sampling_is_reproducible_and_labels_all_rows(spherical):
     assert not np.array_equal(other.centers, result.centers)
 
 
-def test_sampling_fits_the_drawn_rows():
+@pytest.mark.parametrize("n_init", [1, 3])
+def test_sampling_fits_the_drawn_rows(n_init):
+    # one run skips the sample's final labelling; several compare their sample inertias
     X = _directions(2000, 6, 8)
-    result = fastkmeans.fit(X, 8, max_samples=0.25, random_state=3, n_init=1)
+    result = fastkmeans.fit(X, 8, max_samples=0.25, random_state=3, n_init=n_init)
     rng = np.random.default_rng(3)
     rows = np.sort(rng.choice(2000, size=500, replace=False))
-    expected = fastkmeans.fit(X[rows], 8, random_state=rng, n_init=1)
+    expected = fastkmeans.fit(X[rows], 8, random_state=rng, n_init=n_init)
     np.testing.assert_array_equal(result.centers, expected.centers)
     assert result.n_iter == expected.n_iter
+    np.testing.assert_array_equal(result.labels, fastkmeans.predict(X, expected.centers))
 
 
 def test_max_samples_at_least_n_samples_is_the_exact_fit():

@@ -243,13 +243,17 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="auto", n_init="
     algorithm = data.lloyd_algorithm(algorithm, n_clusters)
     tol = absolute_tol(tol, data)
 
+    # one sampled run: its centers label all of X below, so the sample's own
+    # final labelling would be thrown away (several runs need it to compare)
+    final_pass = full_data is data or n_init > 1
     best = None
     for run_index in range(n_init):
         centers = initial_centers(init, data, n_clusters, sample_weight, rng, n_threads)
         step = data.lloyd_step(sample_weight, centers, algorithm, n_threads)
         if adaptive:
             adapt_to_cost(step)
-        run = run_lloyd(data, step, max_iter, tol, n_threads, progress.hook(run_index))
+        run = run_lloyd(data, step, max_iter, tol, n_threads, progress.hook(run_index),
+                        final_pass)
         if best is None or run.inertia < best.inertia:
             best = run
         if progress.stopped:

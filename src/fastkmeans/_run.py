@@ -61,7 +61,7 @@ def relocate_empty_clusters(data, step, n_threads: int) -> int:
 
 
 def run_lloyd(data, step, max_iter: int, tol: float, n_threads: int,
-              on_iteration=None) -> KMeansResult:
+              on_iteration=None, final_pass: bool = True) -> KMeansResult:
     """One Lloyd run of ``step`` from its centers (a private array, updated in place).
 
     Parameters
@@ -83,6 +83,12 @@ def run_lloyd(data, step, max_iter: int, tol: float, n_threads: int,
         ``(inertia, center_shift, seconds, distance_evaluations)`` record is
         the last of ``history``; a true return value ends the run there (not counted as
         converged unless the iteration also met the stopping rule).
+    final_pass : bool, default=True
+        Label the rows with the final centers and compute their exact
+        inertia. ``False`` skips that pass, for a caller that labels other
+        rows with the centers (sampled training labels all of X): the
+        result's labels and inertia are then those of the last iteration's
+        assignment, made before its centers moved.
 
     Returns
     -------
@@ -107,6 +113,8 @@ def run_lloyd(data, step, max_iter: int, tol: float, n_threads: int,
         if converged or stopped:
             break
     labels = step.labels
+    if not final_pass:
+        return run_result(centers, labels, history[-1][0], len(history), converged, history)
     if not labels_current:
         data.assign(centers, labels, n_threads)
     return run_result(centers, labels, data.inertia(centers, labels, sample_weight, n_threads),
