@@ -5,6 +5,10 @@ and CSR, weights, float32 and float64), on a case computed by hand, for
 thread-count invariance and for its clear refusals; sampled training for
 reproducibility and for labels and inertia that refer to all of X.
 """
+import argparse
+import pathlib
+import sys
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -12,6 +16,8 @@ from helpers import make_blobs, random_weights
 
 import fastkmeans
 from fastkmeans import _reference as ref
+
+SCRIPTS = pathlib.Path(__file__).parent.parent / "benchmarks" / "scripts"
 
 
 def _directions(n_samples, n_features, n_clusters, seed=0, dtype=np.float64):
@@ -273,6 +279,48 @@ def test_float16_fit_is_bitwise_the_float32_fit(options, n_threads):
     X32 = X16.astype(np.float32)
     _assert_bitwise(fastkmeans.fit(X16, 12, n_threads=n_threads, **options),
                     fastkmeans.fit(X32, 12, n_threads=n_threads, **options))
+
+
+@pytest.mark.parametrize("n_samples, n_features, n_clusters", [
+    # dense path: blocks of 313 rows, windows of 128 (k-means++'s tiles: 126 or 128)
+    (20_000, 512, 5),
+    # low-d path: blocks of 4688 rows, windows of 4096 (its lane sums flush
+    # every 512 or 1024 rows: a window ends where a flush happens)
+    (300_000, 16, 20),
+])
+def test_float16_windows_within_a_block(n_samples, n_features, n_clusters):
+    # the C core converts float16 a window of 256 KiB of float32 at a time;
+    # each window resumes the block's sums where the last stopped
+    X16 = _directions(n_samples, n_features, n_clusters).astype(np.float16)
+    X32 = X16.astype(np.float32)
+    for n_threads in (1, 2):
+        _assert_bitwise(fastkmeans.fit(X16, n_clusters, random_state=0, max_iter=4,
+                                       n_threads=n_threads),
+                        fastkmeans.fit(X32, n_clusters, random_state=0, max_iter=4,
+                                       n_threads=n_threads))
+    model = fastkmeans.KMeans(n_clusters, init=X32[:n_clusters], n_init=1, max_iter=2).fit(X16)
+    np.testing.assert_array_equal(model.predict(X16), model.predict(X32))
+    assert model.score(X16) == model.score(X32)
+
+
+@pytest.mark.skipif(not pathlib.Path("/proc/self/clear_refs").exists(),
+                    reason="peak resident size: Linux /proc")
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_float16_fit_takes_little_more_memory_than_float32(n_threads):
+    # peak resident size above X of a fit, each in a fresh process: float16
+    # adds only its conversion windows (256 KiB a thread) to what the float32
+    # fit takes, where a float32 copy would add 200% of the float16 X and a
+    # block of converted rows per thread 3.1% each
+    sys.path.insert(0, str(SCRIPTS))
+    try:
+        import float16_compare
+    finally:
+        sys.path.remove(str(SCRIPTS))
+    args = argparse.Namespace(n_samples=100_000, n_features=384, n_clusters=64, iterations=2)
+    x_bytes = args.n_samples * args.n_features * 2
+    extra = (float16_compare.measure_memory(args, "float16", n_threads)
+             - float16_compare.measure_memory(args, "float32", n_threads))
+    assert extra <= 0.02 * x_bytes
 
 
 def test_float16_predict_score_and_relocation():

@@ -14,7 +14,7 @@
 # thread-safe on disjoint outputs; see fastkmeans.h for each kernel.
 from cython cimport floating
 from libc.stddef cimport ptrdiff_t
-from libc.stdint cimport int32_t, int64_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint16_t, uint64_t
 
 ctypedef fused index_t:
     int32_t
@@ -171,6 +171,31 @@ cdef void row_sq_dist(
     ptrdiff_t end,
     double *out,                 # OUT (n,) rows [start, end): |x - point|^2
 ) noexcept nogil
+
+# float16 rows (X16: the bits of X): the float32 kernels above, bitwise, on
+# windows of rows converted a few hundred KiB at a time (no float32 copy of
+# X); m from model_init / candidates_init of float32. 0, or -1 if out of memory.
+cdef int assign_rows_f16(const fk_model *m, const unsigned short *X16, ptrdiff_t start,
+                         ptrdiff_t end, int *labels, float *sq_dist) noexcept nogil
+cdef int lloyd_rows_f16(const fk_model *m, const unsigned short *X16,
+                        const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
+                        bint assign, int *labels, double *sums, double *weights,
+                        double *inertia, Py_ssize_t *n_changed) noexcept nogil
+cdef int label_sq_dist_rows_f16(const unsigned short *X16, ptrdiff_t d, const float *centers,
+                                const int *labels, ptrdiff_t start, ptrdiff_t end,
+                                double *out) noexcept nogil
+cdef int inertia_rows_f16(const unsigned short *X16, ptrdiff_t d, const float *centers,
+                          const int *labels, const double *sample_weight, ptrdiff_t start,
+                          ptrdiff_t end, double *inertia) noexcept nogil
+cdef int potentials_rows_f16(const fk_model *m, const unsigned short *X16,
+                             const double *sample_weight, const double *x_sq,
+                             const double *closest, ptrdiff_t start, ptrdiff_t end,
+                             double *potentials) noexcept nogil
+cdef int closest_rows_f16(const unsigned short *X16, ptrdiff_t d, const float *center,
+                          const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
+                          double *closest, double *weighted) noexcept nogil
+cdef int row_sq_dist_f16(const unsigned short *X16, ptrdiff_t d, const float *point,
+                         ptrdiff_t start, ptrdiff_t end, double *out) noexcept nogil
 
 cdef int bounded_rows(
     const fk_bounds *b,          # IN

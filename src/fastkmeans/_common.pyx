@@ -12,7 +12,7 @@ from cpython.exc cimport PyErr_CheckSignals
 from cython.parallel cimport prange
 from libc.signal cimport SIGINT
 from libc.stddef cimport ptrdiff_t
-from libc.stdint cimport int32_t, int64_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint16_t, uint64_t
 
 from ._common cimport (
     BlockPlan, FK_N_FAMILIES, FK_N_PATHS, MAX_BLOCKS, fk_bounds, fk_bounds_stats, fk_model,
@@ -85,6 +85,27 @@ cdef extern from "fastkmeans.h" nogil:
                             ptrdiff_t start, ptrdiff_t end, double *out) noexcept
     void fk_row_sq_dist_f64(const double *X, ptrdiff_t d, const double *point,
                             ptrdiff_t start, ptrdiff_t end, double *out) noexcept
+    int fk_assign_rows_f16(const fk_model *m, const uint16_t *X, ptrdiff_t start, ptrdiff_t end,
+                           int32_t *labels, float *sq_dist) noexcept
+    int fk_lloyd_rows_f16(const fk_model *m, const uint16_t *X, const double *sample_weight,
+                          ptrdiff_t start, ptrdiff_t end, int assign, int32_t *labels,
+                          double *sums, double *weights, double *inertia,
+                          ptrdiff_t *n_changed) noexcept
+    int fk_label_sq_dist_rows_f16(const uint16_t *X, ptrdiff_t d, const float *centers,
+                                  const int32_t *labels, ptrdiff_t start, ptrdiff_t end,
+                                  double *out) noexcept
+    int fk_inertia_rows_f16(const uint16_t *X, ptrdiff_t d, const float *centers,
+                            const int32_t *labels, const double *sample_weight,
+                            ptrdiff_t start, ptrdiff_t end, double *inertia) noexcept
+    int fk_potentials_rows_f16(const fk_model *m, const uint16_t *X,
+                               const double *sample_weight, const double *x_sq,
+                               const double *closest, ptrdiff_t start, ptrdiff_t end,
+                               double *potentials) noexcept
+    int fk_closest_rows_f16(const uint16_t *X, ptrdiff_t d, const float *center,
+                            const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
+                            double *closest, double *weighted) noexcept
+    int fk_row_sq_dist_f16(const uint16_t *X, ptrdiff_t d, const float *point,
+                           ptrdiff_t start, ptrdiff_t end, double *out) noexcept
 
     int fk_bounded_rows_f32(const fk_bounds *b, const float *X, const double *x_norm,
                             ptrdiff_t start, ptrdiff_t end, int32_t *labels,
@@ -238,6 +259,50 @@ cdef void row_sq_dist(const floating *X, ptrdiff_t d, const floating *point, ptr
         fk_row_sq_dist_f32(X, d, point, start, end, out)
     else:
         fk_row_sq_dist_f64(X, d, point, start, end, out)
+
+
+cdef int assign_rows_f16(const fk_model *m, const unsigned short *X16, ptrdiff_t start,
+                         ptrdiff_t end, int *labels, float *sq_dist) noexcept nogil:
+    return fk_assign_rows_f16(m, <const uint16_t *>X16, start, end, <int32_t *>labels, sq_dist)
+
+
+cdef int lloyd_rows_f16(const fk_model *m, const unsigned short *X16,
+                        const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
+                        bint assign, int *labels, double *sums, double *weights,
+                        double *inertia, Py_ssize_t *n_changed) noexcept nogil:
+    return fk_lloyd_rows_f16(m, <const uint16_t *>X16, sample_weight, start, end, assign, <int32_t *>labels,
+                             sums, weights, inertia, <ptrdiff_t *>n_changed)
+
+
+cdef int label_sq_dist_rows_f16(const unsigned short *X16, ptrdiff_t d, const float *centers,
+                                const int *labels, ptrdiff_t start, ptrdiff_t end,
+                                double *out) noexcept nogil:
+    return fk_label_sq_dist_rows_f16(<const uint16_t *>X16, d, centers, <const int32_t *>labels, start, end, out)
+
+
+cdef int inertia_rows_f16(const unsigned short *X16, ptrdiff_t d, const float *centers,
+                          const int *labels, const double *sample_weight, ptrdiff_t start,
+                          ptrdiff_t end, double *inertia) noexcept nogil:
+    return fk_inertia_rows_f16(<const uint16_t *>X16, d, centers, <const int32_t *>labels, sample_weight, start,
+                               end, inertia)
+
+
+cdef int potentials_rows_f16(const fk_model *m, const unsigned short *X16,
+                             const double *sample_weight, const double *x_sq,
+                             const double *closest, ptrdiff_t start, ptrdiff_t end,
+                             double *potentials) noexcept nogil:
+    return fk_potentials_rows_f16(m, <const uint16_t *>X16, sample_weight, x_sq, closest, start, end, potentials)
+
+
+cdef int closest_rows_f16(const unsigned short *X16, ptrdiff_t d, const float *center,
+                          const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
+                          double *closest, double *weighted) noexcept nogil:
+    return fk_closest_rows_f16(<const uint16_t *>X16, d, center, sample_weight, start, end, closest, weighted)
+
+
+cdef int row_sq_dist_f16(const unsigned short *X16, ptrdiff_t d, const float *point,
+                         ptrdiff_t start, ptrdiff_t end, double *out) noexcept nogil:
+    return fk_row_sq_dist_f16(<const uint16_t *>X16, d, point, start, end, out)
 
 
 cdef int bounded_rows(const fk_bounds *b, const floating *X, const double *x_norm,

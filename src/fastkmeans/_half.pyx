@@ -1,38 +1,35 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
 # cython: cdivision=True, initializedcheck=False
 """float16 input without a float32 copy of X: the dense drivers' block loops
-with each block of rows converted, just before its kernel runs, into a
-buffer of the thread that runs it.
+on the float16 kernels of the C core, which convert the rows of a block a
+window at a time (a few hundred KiB of float32, see ``fk_*_f16`` in
+``core/fastkmeans.h``) just before the float32 kernels run on them.
 
 The conversion is exact and the blocks, kernels and orders of summation are
 those of the float32 drivers (``_lloyd``, ``_assign``, ``_kmeanspp``), so
 every result is bitwise that of ``X.astype(np.float32)``; centers, sums and
-distances are float32/float64 as there. Memory above X: one block of float32
-rows per thread (``ceil(n_samples / 64) x n_features``, see
-``_common.plan_blocks``). ``X16`` below is the float16 array viewed as
-``uint16`` (its bits).
+distances are float32/float64 as there. ``X16`` below is the float16 array
+viewed as ``uint16`` (its bits).
 """
 import numpy as np
 
-from cython.parallel cimport prange, threadid
-from libc.stdlib cimport free, malloc
+from cython.parallel cimport prange
 
 from ._common cimport (
-    BlockPlan, assign_rows, block_end, block_start, candidates_init, closest_rows, fk_model,
-    inertia_rows, label_sq_dist_rows, max_candidates, model_free, model_init, plan_blocks,
-    potentials_rows, row_sq_dist,
+    BlockPlan, MAX_BLOCKS, assign_rows_f16, block_end, block_start, candidates_init,
+    closest_rows_f16, fk_model, inertia_rows_f16, label_sq_dist_rows_f16, lloyd_rows_f16,
+    max_candidates, model_free, model_init, plan_blocks, potentials_rows_f16, row_sq_dist_f16,
 )
-from ._float16 cimport half_rows
 from ._lloyd cimport LloydStep, _Workspace, _has_empty_cluster, _pass
 
 
-cdef float *_buffers(BlockPlan plan, int threads, Py_ssize_t n_features) except NULL:
-    """One block of float32 rows per thread (freed by the caller)."""
-    cdef float *buffers = <float *>malloc(max(threads, 1) * plan.block_rows * n_features
-                                          * sizeof(float))
-    if buffers == NULL:
-        raise MemoryError("fastkmeans: no memory for the float16 conversion buffers")
-    return buffers
+cdef int _check(const int *status, Py_ssize_t n_blocks) except -1:
+    """Raise MemoryError if a block's kernel found no memory for its window."""
+    cdef Py_ssize_t b
+    for b in range(n_blocks):
+        if status[b] != 0:
+            raise MemoryError("fastkmeans: no memory for the float16 conversion window")
+    return 0
 
 
 cdef class HalfLloydStep(LloydStep):
@@ -62,18 +59,12 @@ cdef class HalfLloydStep(LloydStep):
         self.distance_evaluations = n_samples * n_clusters
 
     def assign_and_sum(self):
-        """As :meth:`LloydStep.assign_and_sum`. The conversion buffers live for
-        the pass only, so that they never coexist with those of another
-        driver (the run loop's final assignment)."""
+        """As :meth:`LloydStep.assign_and_sum`."""
         cdef double inertia
         cdef Py_ssize_t n_changed
-        cdef float *buffers = _buffers(self.ws.plan, self.n_threads, self.ws.n_features)
-        try:
-            _pass(self.ws, self.unused_rows, self.sample_weight_view, &self.centers32[0, 0],
-                  &self.labels_view[0], self.n_threads, &inertia, &n_changed, NULL, NULL,
-                  0.0, &self.X16_view[0, 0], buffers)
-        finally:
-            free(buffers)
+        _pass(self.ws, self.unused_rows, self.sample_weight_view, &self.centers32[0, 0],
+              &self.labels_view[0], self.n_threads, &inertia, &n_changed, NULL, NULL,
+              0.0, &self.X16_view[0, 0])
         return (inertia, n_changed, self.distance_evaluations,
                 _has_empty_cluster(self.ws.weights, self.ws.n_clusters))
 
@@ -91,20 +82,16 @@ def assign_labels(
                                       <double>n_samples * d * centers.shape[0])
     cdef fk_model model
     cdef Py_ssize_t b
-    cdef float *buffers = _buffers(plan, plan.threads, d)
+    cdef int status[MAX_BLOCKS]
     if model_init(&model, &centers[0, 0], centers.shape[0], d) != 0:
-        free(buffers)
         raise MemoryError("fastkmeans: no memory for the packed centers")
     with nogil:
         for b in prange(plan.n_blocks, schedule="dynamic", num_threads=plan.threads,
                         use_threads_if=plan.threads > 1):
-            assign_rows(&model, half_rows(&X16[0, 0], d, block_start(plan, b),
-                                          block_end(plan, b),
-                                          buffers + threadid() * plan.block_rows * d),
-                        block_start(plan, b), block_end(plan, b), &labels[0],
-                        &min_sq_dist[0])
+            status[b] = assign_rows_f16(&model, &X16[0, 0], block_start(plan, b),
+                                        block_end(plan, b), &labels[0], &min_sq_dist[0])
     model_free(&model)
-    free(buffers)
+    _check(status, plan.n_blocks)
 
 
 def label_sq_distances(
@@ -118,16 +105,14 @@ def label_sq_distances(
     cdef Py_ssize_t n_samples = X16.shape[0], d = X16.shape[1]
     cdef BlockPlan plan = plan_blocks(n_samples, n_threads, <double>n_samples * d)
     cdef Py_ssize_t b
-    cdef float *buffers = _buffers(plan, plan.threads, d)
+    cdef int status[MAX_BLOCKS]
     with nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
                         use_threads_if=plan.threads > 1):
-            label_sq_dist_rows(half_rows(&X16[0, 0], d, block_start(plan, b),
-                                         block_end(plan, b),
-                                         buffers + threadid() * plan.block_rows * d),
-                               d, &centers[0, 0], &labels[0], block_start(plan, b),
-                               block_end(plan, b), &sq_dist[0])
-    free(buffers)
+            status[b] = label_sq_dist_rows_f16(&X16[0, 0], d, &centers[0, 0], &labels[0],
+                                               block_start(plan, b), block_end(plan, b),
+                                               &sq_dist[0])
+    _check(status, plan.n_blocks)
 
 
 def inertia(
@@ -142,16 +127,14 @@ def inertia(
     cdef BlockPlan plan = plan_blocks(n_samples, n_threads, <double>n_samples * d)
     cdef double[::1] block_sum = np.empty(plan.n_blocks)
     cdef Py_ssize_t b
-    cdef float *buffers = _buffers(plan, plan.threads, d)
+    cdef int status[MAX_BLOCKS]
     with nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
                         use_threads_if=plan.threads > 1):
-            block_sum[b] = inertia_rows(
-                half_rows(&X16[0, 0], d, block_start(plan, b), block_end(plan, b),
-                          buffers + threadid() * plan.block_rows * d),
-                d, &centers[0, 0], &labels[0], &sample_weight[0], block_start(plan, b),
-                block_end(plan, b))
-    free(buffers)
+            status[b] = inertia_rows_f16(&X16[0, 0], d, &centers[0, 0], &labels[0],
+                                         &sample_weight[0], block_start(plan, b),
+                                         block_end(plan, b), &block_sum[b])
+    _check(status, plan.n_blocks)
     total = 0.0
     for b in range(plan.n_blocks):
         total += block_sum[b]
@@ -168,14 +151,13 @@ def row_sq_distances(
     cdef Py_ssize_t n_samples = X16.shape[0], d = X16.shape[1]
     cdef BlockPlan plan = plan_blocks(n_samples, n_threads, <double>n_samples * d)
     cdef Py_ssize_t b
-    cdef float *buffers = _buffers(plan, plan.threads, d)
+    cdef int status[MAX_BLOCKS]
     with nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
                         use_threads_if=plan.threads > 1):
-            row_sq_dist(half_rows(&X16[0, 0], d, block_start(plan, b), block_end(plan, b),
-                                  buffers + threadid() * plan.block_rows * d),
-                        d, &point[0], block_start(plan, b), block_end(plan, b), &out[0])
-    free(buffers)
+            status[b] = row_sq_dist_f16(&X16[0, 0], d, &point[0], block_start(plan, b),
+                                        block_end(plan, b), &out[0])
+    _check(status, plan.n_blocks)
 
 
 def update_closest(
@@ -190,15 +172,14 @@ def update_closest(
     cdef Py_ssize_t n_samples = X16.shape[0], d = X16.shape[1]
     cdef BlockPlan plan = plan_blocks(n_samples, n_threads, <double>n_samples * d)
     cdef Py_ssize_t b
-    cdef float *buffers = _buffers(plan, plan.threads, d)
+    cdef int status[MAX_BLOCKS]
     with nogil:
         for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
                         use_threads_if=plan.threads > 1):
-            closest_rows(half_rows(&X16[0, 0], d, block_start(plan, b), block_end(plan, b),
-                                   buffers + threadid() * plan.block_rows * d),
-                         d, &center[0], &sample_weight[0], block_start(plan, b),
-                         block_end(plan, b), &closest_sq[0], &weighted_sq[0])
-    free(buffers)
+            status[b] = closest_rows_f16(&X16[0, 0], d, &center[0], &sample_weight[0],
+                                         block_start(plan, b), block_end(plan, b),
+                                         &closest_sq[0], &weighted_sq[0])
+    _check(status, plan.n_blocks)
 
 
 def candidate_potentials(
@@ -220,25 +201,21 @@ def candidate_potentials(
     cdef fk_model model
     cdef Py_ssize_t per_call = max_candidates(False)
     cdef double[:, ::1] block_potentials = np.empty((plan.n_blocks, min(per_call, n_candidates)))
-    cdef float *buffers = _buffers(plan, plan.threads, d)
-    try:
-        for group in range(0, n_candidates, per_call):
-            size = min(per_call, n_candidates - group)
-            if candidates_init(&model, &candidates[group, 0], size, d, &offset[0]) != 0:
-                raise MemoryError("fastkmeans: no memory for the packed candidates")
-            with nogil:
-                for b in prange(plan.n_blocks, schedule="dynamic", num_threads=plan.threads,
-                                use_threads_if=plan.threads > 1):
-                    potentials_rows(&model, half_rows(&X16[0, 0], d, block_start(plan, b),
-                                                      block_end(plan, b),
-                                                      buffers + threadid() * plan.block_rows * d),
-                                    &sample_weight[0], &x_sq[0], &closest_sq[0],
-                                    block_start(plan, b), block_end(plan, b),
-                                    &block_potentials[b, 0])
-                model_free(&model)
-                for j in range(size):
-                    potentials[group + j] = 0.0
-                    for b in range(plan.n_blocks):
-                        potentials[group + j] += block_potentials[b, j]
-    finally:
-        free(buffers)
+    cdef int status[MAX_BLOCKS]
+    for group in range(0, n_candidates, per_call):
+        size = min(per_call, n_candidates - group)
+        if candidates_init(&model, &candidates[group, 0], size, d, &offset[0]) != 0:
+            raise MemoryError("fastkmeans: no memory for the packed candidates")
+        with nogil:
+            for b in prange(plan.n_blocks, schedule="dynamic", num_threads=plan.threads,
+                            use_threads_if=plan.threads > 1):
+                status[b] = potentials_rows_f16(&model, &X16[0, 0], &sample_weight[0],
+                                                &x_sq[0], &closest_sq[0],
+                                                block_start(plan, b), block_end(plan, b),
+                                                &block_potentials[b, 0])
+            model_free(&model)
+        _check(status, plan.n_blocks)
+        for j in range(size):
+            potentials[group + j] = 0.0
+            for b in range(plan.n_blocks):
+                potentials[group + j] += block_potentials[b, j]

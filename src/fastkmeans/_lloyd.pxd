@@ -36,7 +36,6 @@ cdef int _pass(
     void *hook_data=*,
     double hook_work=*,
     const unsigned short *half=*,
-    float *half_buffers=*,
 ) except -1
 
 cdef bint _has_empty_cluster(const double *weights, Py_ssize_t n_clusters) noexcept nogil

@@ -11,15 +11,14 @@ same for any thread count. Buffers are reused in waves, so their memory is
 """
 import numpy as np
 
-from cython.parallel cimport prange, threadid
+from cython.parallel cimport prange
 from libc.stdlib cimport free, malloc
 from libc.string cimport memcpy, memset
 
 from ._common cimport (
     BlockPlan, MAX_BLOCKS, block_end, block_start, fk_model, floating, interrupted, lloyd_rows,
-    model_free, model_init, plan_blocks, useful_threads,
+    lloyd_rows_f16, model_free, model_init, plan_blocks, useful_threads,
 )
-from ._float16 cimport half_rows
 
 from ._common import interruptible
 
@@ -99,15 +98,13 @@ cdef int _pass(
     void *hook_data=NULL,
     double hook_work=0.0,
     const unsigned short *half=NULL,
-    float *half_buffers=NULL,
 ) except -1:
     """One pass over X in waves of blocks into ws.sums and ws.weights; see
     lloyd_iteration. ``before_sums(hook_data, block, start, end)``, if
     given, runs on each block before it is summed (its rows then are in
     cache), costing about ``hook_work`` units per row and feature.
     ``half``: the rows are float16 bits there (X is not read; floating is
-    float), each block converted into the thread's ``block_rows x
-    n_features`` part of ``half_buffers`` first."""
+    float), converted by the kernel a window at a time."""
     cdef Py_ssize_t n_features = ws.n_features
     cdef Py_ssize_t n_clusters = ws.n_clusters
     cdef BlockPlan plan = ws.plan
@@ -115,15 +112,16 @@ cdef int _pass(
     cdef bint assign = centers != NULL
     cdef fk_model model
     cdef Py_ssize_t first, n_in_wave, slot, b, changed = 0
-    cdef const floating *rows
     cdef double total = 0.0
     cdef int threads
+    cdef int status[MAX_BLOCKS]
 
     if model_init(&model, centers, n_clusters, n_features) != 0:
         raise MemoryError("fastkmeans: no memory for the packed centers")
     with interruptible(), nogil:
         memset(ws.sums, 0, n_clusters * n_features * sizeof(double))
         memset(ws.weights, 0, n_clusters * sizeof(double))
+        memset(status, 0, sizeof(status))
         first = 0
         # Ctrl-C: the kernels stop within a chunk of rows, the waves here
         while first < plan.n_blocks and not interrupted():
@@ -139,17 +137,19 @@ cdef int _pass(
                 if before_sums != NULL:
                     before_sums(hook_data, b, block_start(plan, b), block_end(plan, b))
                 if half != NULL:
-                    rows = <const floating *>half_rows(
-                        half, n_features, block_start(plan, b), block_end(plan, b),
-                        half_buffers + threadid() * plan.block_rows * n_features)
+                    status[b] = lloyd_rows_f16(
+                        &model, half, &sample_weight[0], block_start(plan, b),
+                        block_end(plan, b), assign, labels,
+                        ws.block_sums + slot * n_clusters * n_features,
+                        ws.block_weights + slot * n_clusters,
+                        &ws.block_inertia[b], &ws.block_changed[b])
                 else:
-                    rows = &X[0, 0]
-                lloyd_rows(&model, rows, &sample_weight[0],
-                           block_start(plan, b), block_end(plan, b),
-                           assign, labels,
-                           ws.block_sums + slot * n_clusters * n_features,
-                           ws.block_weights + slot * n_clusters,
-                           &ws.block_inertia[b], &ws.block_changed[b])
+                    lloyd_rows(&model, &X[0, 0], &sample_weight[0],
+                               block_start(plan, b), block_end(plan, b),
+                               assign, labels,
+                               ws.block_sums + slot * n_clusters * n_features,
+                               ws.block_weights + slot * n_clusters,
+                               &ws.block_inertia[b], &ws.block_changed[b])
             _add_block_buffers(ws.block_sums, ws.block_weights, n_in_wave, n_clusters,
                                n_features, ws.sums, ws.weights, n_threads)
             first += wave
@@ -157,6 +157,9 @@ cdef int _pass(
         for b in range(plan.n_blocks):
             total += ws.block_inertia[b]
             changed += ws.block_changed[b]
+    for b in range(plan.n_blocks):
+        if status[b] != 0:
+            raise MemoryError("fastkmeans: no memory for the float16 conversion window")
     inertia[0] = total
     n_changed[0] = changed
     return 0

@@ -310,6 +310,37 @@ void fk_row_sq_dist_f64(const double *X, ptrdiff_t d, const double *point,
                         ptrdiff_t start, ptrdiff_t end, double *out);
 
 /* ---------------------------------------------------------------------------
+ * float16 rows: X holds the bits of IEEE half-precision values (n, d)
+ *
+ * Each is the float32 kernel above, with the same arguments and results,
+ * bitwise (the conversion to float32 is exact), on X converted a window of
+ * rows at a time (about 256 KiB of float32 per call): no float32 copy of X.
+ * m from fk_model_init_f32 / fk_candidates_init_f32. Each returns 0, or -1
+ * if out of memory (outputs then undefined). fk_inertia_rows_f16 writes its
+ * sum into *inertia OUT.
+ * ------------------------------------------------------------------------- */
+
+int fk_assign_rows_f16(const fk_model *m, const uint16_t *X, ptrdiff_t start, ptrdiff_t end,
+                       int32_t *labels, float *sq_dist);
+int fk_lloyd_rows_f16(const fk_model *m, const uint16_t *X, const double *sample_weight,
+                      ptrdiff_t start, ptrdiff_t end, int assign, int32_t *labels,
+                      double *sums, double *weights, double *inertia, ptrdiff_t *n_changed);
+int fk_label_sq_dist_rows_f16(const uint16_t *X, ptrdiff_t d, const float *centers,
+                              const int32_t *labels, ptrdiff_t start, ptrdiff_t end,
+                              double *out);
+int fk_inertia_rows_f16(const uint16_t *X, ptrdiff_t d, const float *centers,
+                        const int32_t *labels, const double *sample_weight,
+                        ptrdiff_t start, ptrdiff_t end, double *inertia);
+int fk_potentials_rows_f16(const fk_model *m, const uint16_t *X, const double *sample_weight,
+                           const double *x_sq, const double *closest, ptrdiff_t start,
+                           ptrdiff_t end, double *potentials);
+int fk_closest_rows_f16(const uint16_t *X, ptrdiff_t d, const float *center,
+                        const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
+                        double *closest, double *weighted);
+int fk_row_sq_dist_f16(const uint16_t *X, ptrdiff_t d, const float *point, ptrdiff_t start,
+                       ptrdiff_t end, double *out);
+
+/* ---------------------------------------------------------------------------
  * Triangle-inequality bounds (Hamerly, Elkan, Yinyang): bounds.c
  *
  * One kernel, configured by how the centers are grouped. Every point keeps

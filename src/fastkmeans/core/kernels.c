@@ -48,6 +48,8 @@ static int fk_prefer_lowd(ptrdiff_t k, ptrdiff_t d)
 #define FK_CHUNK_MIN_BYTES (16 * 1024)
 #define FK_CHUNK_MAX_ROWS 4096
 #define FK_ALIGN 64
+/* float16 rows are converted to float32 this many bytes at a time */
+#define FK_HALF_WINDOW_BYTES (256 * 1024)
 
 #define FK_INLINE static inline __attribute__((always_inline))
 
@@ -95,11 +97,55 @@ static void fk_aligned_free(void *p)
 #endif
 }
 
+/* float16 bits to float32, exactly (normal, subnormal, zero, inf, NaN);
+ * branch-free. The portable loop, and F16C's vcvtph2ps (8 values an
+ * instruction) where the CPU has it: both exact, so the same bits. */
+static void fk_half_to_float_portable(const uint16_t *src, float *dst, ptrdiff_t n)
+{
+    for (ptrdiff_t i = 0; i < n; i++) {
+        const uint32_t h = src[i], em = h & 0x7fffu;
+        const uint32_t bits = (em << 13) + (112u << 23) + (em >= 0x7c00u ? 112u << 23 : 0u);
+        float normal, value;
+        uint32_t out;
+        memcpy(&normal, &bits, 4);
+        value = em < 0x0400u ? (float)em * 5.9604644775390625e-8f : normal;
+        memcpy(&out, &value, 4);
+        out |= (h & 0x8000u) << 16;
+        memcpy(dst + i, &out, 4);
+    }
+}
+
+#if FK_X86 && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+__attribute__((target("avx,f16c")))
+static void fk_half_to_float_f16c(const uint16_t *src, float *dst, ptrdiff_t n)
+{
+    ptrdiff_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(dst + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(src + i))));
+    fk_half_to_float_portable(src + i, dst + i, n - i);
+}
+
+static void fk_half_to_float(const uint16_t *src, float *dst, ptrdiff_t n)
+{
+    static int has_f16c = -1;  /* a benign race: every thread stores the same value */
+    if (has_f16c < 0) {
+        __builtin_cpu_init();
+        has_f16c = __builtin_cpu_supports("f16c") && __builtin_cpu_supports("avx");
+    }
+    if (has_f16c) fk_half_to_float_f16c(src, dst, n);
+    else fk_half_to_float_portable(src, dst, n);
+}
+#else
+#define fk_half_to_float fk_half_to_float_portable
+#endif
+
 /* --- the variants (the template undefines its parameters) ------------------ */
 
 #define FK_T float
 #define FK_I int32_t
 #define FK_SUF f32_generic
+#define FK_HALF 1
 #define FK_VW 4
 #define FK_MR 4
 #define FK_TARGET
@@ -117,6 +163,7 @@ static void fk_aligned_free(void *p)
 #define FK_T float
 #define FK_I int32_t
 #define FK_SUF f32_avx2
+#define FK_HALF 1
 #define FK_VW 8
 #define FK_MR 6
 #define FK_TARGET FK_TARGET_AVX2
@@ -133,6 +180,7 @@ static void fk_aligned_free(void *p)
 #define FK_T float
 #define FK_I int32_t
 #define FK_SUF f32_avx512
+#define FK_HALF 1
 #define FK_VW 16
 #define FK_MR 8
 #define FK_TARGET FK_TARGET_AVX512
@@ -208,7 +256,7 @@ void fk_lloyd_rows_f32(const fk_model *m, const float *X, const double *sample_w
                        ptrdiff_t *n_changed)
 {
     FK_DISPATCH(m->path, lloyd_rows, f32, m, X, sample_weight, start, end, assign, labels,
-                sums, weights, inertia, n_changed)
+                sums, weights, inertia, n_changed, 0)
 }
 
 void fk_lloyd_rows_f64(const fk_model *m, const double *X, const double *sample_weight,
@@ -217,7 +265,7 @@ void fk_lloyd_rows_f64(const fk_model *m, const double *X, const double *sample_
                        ptrdiff_t *n_changed)
 {
     FK_DISPATCH(m->path, lloyd_rows, f64, m, X, sample_weight, start, end, assign, labels,
-                sums, weights, inertia, n_changed)
+                sums, weights, inertia, n_changed, 0)
 }
 
 static ptrdiff_t fk_max_candidates_on(int path, int is_double)
@@ -321,4 +369,58 @@ double fk_inertia_rows_f64(const double *X, ptrdiff_t d, const double *centers,
 {
     FK_DISPATCH_RET(FK_DENSE_PATH, inertia_rows, f64, X, d, centers, labels, sample_weight,
                     start, end)
+}
+
+/* --- float16 rows ------------------------------------------------------------ */
+
+int fk_assign_rows_f16(const fk_model *m, const uint16_t *X, ptrdiff_t start, ptrdiff_t end,
+                       int32_t *labels, float *sq_dist)
+{
+    FK_DISPATCH_RET(m->path, assign_rows_half, f32, m, X, start, end, labels, sq_dist)
+}
+
+int fk_lloyd_rows_f16(const fk_model *m, const uint16_t *X, const double *sample_weight,
+                      ptrdiff_t start, ptrdiff_t end, int assign, int32_t *labels,
+                      double *sums, double *weights, double *inertia, ptrdiff_t *n_changed)
+{
+    FK_DISPATCH_RET(m->path, lloyd_rows_half, f32, m, X, sample_weight, start, end, assign,
+                    labels, sums, weights, inertia, n_changed)
+}
+
+int fk_label_sq_dist_rows_f16(const uint16_t *X, ptrdiff_t d, const float *centers,
+                              const int32_t *labels, ptrdiff_t start, ptrdiff_t end,
+                              double *out)
+{
+    FK_DISPATCH_RET(FK_DENSE_PATH, label_sq_dist_rows_half, f32, X, d, centers, labels, start,
+                    end, out)
+}
+
+int fk_inertia_rows_f16(const uint16_t *X, ptrdiff_t d, const float *centers,
+                        const int32_t *labels, const double *sample_weight,
+                        ptrdiff_t start, ptrdiff_t end, double *inertia)
+{
+    FK_DISPATCH_RET(FK_DENSE_PATH, inertia_rows_half, f32, X, d, centers, labels,
+                    sample_weight, start, end, inertia)
+}
+
+int fk_potentials_rows_f16(const fk_model *m, const uint16_t *X, const double *sample_weight,
+                           const double *x_sq, const double *closest, ptrdiff_t start,
+                           ptrdiff_t end, double *potentials)
+{
+    FK_DISPATCH_RET(m->path, potentials_rows_half, f32, m, X, sample_weight, x_sq, closest,
+                    start, end, potentials)
+}
+
+int fk_closest_rows_f16(const uint16_t *X, ptrdiff_t d, const float *center,
+                        const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
+                        double *closest, double *weighted)
+{
+    FK_DISPATCH_RET(FK_DENSE_PATH, closest_rows_half, f32, X, d, center, sample_weight, start,
+                    end, closest, weighted)
+}
+
+int fk_row_sq_dist_f16(const uint16_t *X, ptrdiff_t d, const float *point, ptrdiff_t start,
+                       ptrdiff_t end, double *out)
+{
+    FK_DISPATCH_RET(FK_DENSE_PATH, row_sq_dist_half, f32, X, d, point, start, end, out)
 }

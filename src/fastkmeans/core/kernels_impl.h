@@ -459,7 +459,7 @@ FK_TARGET FK_INLINE void FK_NAME(lowd_accumulate)(
 FK_TARGET static void FK_NAME(lowd_lloyd_rows)(
     const fk_model *m, const FK_T *X, const double *sample_weight,
     ptrdiff_t start, ptrdiff_t end, int assign, int32_t *labels,
-    double *sums, double *weights, double *inertia, ptrdiff_t *n_changed)
+    double *sums, double *weights, double *inertia, ptrdiff_t *n_changed, int resume)
 {
     const ptrdiff_t d = m->d, k = m->k;
     const ptrdiff_t step = FK_LOWD_GROUPS * FK_VW;
@@ -469,8 +469,8 @@ FK_TARGET static void FK_NAME(lowd_lloyd_rows)(
     V xs[FK_LOWD_GROUPS][FK_LOWD_MAX], best[FK_LOWD_GROUPS], acc[FK_LOWD_LANE_ACC];
     IV best_index[FK_LOWD_GROUPS];
     IV changed_lanes = (IV){0};
-    double block_inertia = 0.0;
-    ptrdiff_t changed = 0;
+    double block_inertia = resume ? *inertia : 0.0;
+    ptrdiff_t changed = resume ? *n_changed : 0;
 
     if (in_lanes)
         for (ptrdiff_t a = 0; a <= n_acc; a++) acc[a] = (V){0};
@@ -631,19 +631,26 @@ FK_TARGET static void FK_NAME(assign_rows)(
     }
 }
 
+/* With `resume`, the pass goes on from a previous call that ended at
+ * `start` (sums, weights, *inertia and *n_changed are added to, not
+ * zeroed): the additions are those of one call over both ranges when
+ * `start` is a multiple of FK_NAME(lloyd_resume_rows) past the first call's
+ * start (where the low-d lane sums are flushed). */
 FK_TARGET static void FK_NAME(lloyd_rows)(
     const fk_model *m, const FK_T *X, const double *sample_weight,
     ptrdiff_t start, ptrdiff_t end, int assign, int32_t *labels,
-    double *sums, double *weights, double *inertia, ptrdiff_t *n_changed)
+    double *sums, double *weights, double *inertia, ptrdiff_t *n_changed, int resume)
 {
     const ptrdiff_t d = m->d;
-    double block_inertia = 0.0;
-    ptrdiff_t changed = 0;
-    for (ptrdiff_t j = 0; j < m->k; j++) weights[j] = 0.0;
-    for (ptrdiff_t v = 0; v < m->k * d; v++) sums[v] = 0.0;
+    double block_inertia = resume ? *inertia : 0.0;
+    ptrdiff_t changed = resume ? *n_changed : 0;
+    if (!resume) {
+        for (ptrdiff_t j = 0; j < m->k; j++) weights[j] = 0.0;
+        for (ptrdiff_t v = 0; v < m->k * d; v++) sums[v] = 0.0;
+    }
     if (m->lowd) {  /* with or without assign: the same order of additions */
         FK_NAME(lowd_lloyd_rows)(m, X, sample_weight, start, end, assign, labels, sums,
-                                 weights, inertia, n_changed);
+                                 weights, inertia, n_changed, resume);
         return;
     }
     FK_T *chunk_dist = NULL;
@@ -700,14 +707,21 @@ FK_TARGET static void FK_NAME(label_sq_dist_rows)(
  * float64: four partial sums (row i into sum i % 4, rows in order), added
  * at the end, so the order is fixed and the additions do not form one
  * long chain. */
+FK_TARGET static void FK_NAME(inertia_parts)(
+    const FK_T *X, ptrdiff_t d, const FK_T *centers, const int32_t *labels,
+    const double *sample_weight, ptrdiff_t start, ptrdiff_t end, double part[4])
+{
+    for (ptrdiff_t i = start; i < end; i++)
+        part[i & 3] += sample_weight[i]
+            * (double)FK_NAME(sqdist)(X + i * d, centers + labels[i] * d, d);
+}
+
 FK_TARGET static double FK_NAME(inertia_rows)(
     const FK_T *X, ptrdiff_t d, const FK_T *centers, const int32_t *labels,
     const double *sample_weight, ptrdiff_t start, ptrdiff_t end)
 {
     double part[4] = {0.0, 0.0, 0.0, 0.0};
-    for (ptrdiff_t i = start; i < end; i++)
-        part[(i - start) & 3] += sample_weight[i]
-            * (double)FK_NAME(sqdist)(X + i * d, centers + labels[i] * d, d);
+    FK_NAME(inertia_parts)(X, d, centers, labels, sample_weight, start, end, part);
     return (part[0] + part[1]) + (part[2] + part[3]);
 }
 
@@ -756,22 +770,21 @@ FK_TARGET static void FK_NAME(closest_rows)(
 }
 
 /* For every candidate j of the model (centered by the same m as x_sq):
- * potentials[j] = sum over rows [start, end) of w * min(closest, |x - c_j|^2),
- * with |x - c_j|^2 = |x - m|^2 + bias_j - 2 x.c'_j (clamped at zero). Rows
- * are added in order: per tile in the input precision, then in float64. */
-FK_TARGET static void FK_NAME(potentials_rows)(
+ * total[j / FK_VW][j % FK_VW] += sum over rows [start, end) of
+ * w * min(closest, |x - c_j|^2), with |x - c_j|^2 = |x - m|^2 + bias_j -
+ * 2 x.c'_j (clamped at zero). Rows are added in order: per tile of FK_MR
+ * rows from `start` in the input precision, then in float64. */
+FK_TARGET static void FK_NAME(potentials_add)(
     const fk_model *m, const FK_T *X, const double *sample_weight, const double *x_sq,
-    const double *closest, ptrdiff_t start, ptrdiff_t end, double *potentials)
+    const double *closest, ptrdiff_t start, ptrdiff_t end,
+    double total[FK_POT_MAX_VECTORS][FK_VW])
 {
     const ptrdiff_t d = m->d;
     const FK_T *packed = (const FK_T *)m->packed;
     const FK_T *bias = (const FK_T *)m->bias;
     const ptrdiff_t n_vectors = 2 * m->n_panels + (m->tail ? 1 : 0);
     const FK_T *rows[FK_MR];
-    double total[FK_POT_MAX_VECTORS][FK_VW];
 
-    for (ptrdiff_t v = 0; v < n_vectors; v++)
-        for (int l = 0; l < FK_VW; l++) total[v][l] = 0.0;
     for (ptrdiff_t i0 = start; i0 < end; i0 += FK_MR) {
         int n_rows = (int)(end - i0 < FK_MR ? end - i0 : FK_MR);
         FK_NAME(tile_rows)(X, d, i0, n_rows, rows);
@@ -805,6 +818,15 @@ FK_TARGET static void FK_NAME(potentials_rows)(
             }
         }
     }
+}
+
+/* potentials_add from zero: potentials OUT (m->k). */
+FK_TARGET static void FK_NAME(potentials_rows)(
+    const fk_model *m, const FK_T *X, const double *sample_weight, const double *x_sq,
+    const double *closest, ptrdiff_t start, ptrdiff_t end, double *potentials)
+{
+    double total[FK_POT_MAX_VECTORS][FK_VW] = {{0.0}};
+    FK_NAME(potentials_add)(m, X, sample_weight, x_sq, closest, start, end, total);
     for (ptrdiff_t j = 0; j < m->k; j++) potentials[j] = total[j / FK_VW][j % FK_VW];
 }
 
@@ -878,6 +900,124 @@ static int FK_NAME(model_init)(fk_model *m, const FK_T *centers, ptrdiff_t k, pt
     m->mean = mean;
     return 0;
 }
+
+#ifdef FK_HALF
+/* ---------------------------------------------------------------------------
+ * float16 rows (their bits): the kernels above on windows of rows converted
+ * to float32 (exactly) into a buffer of about FK_HALF_WINDOW_BYTES, so the
+ * memory a call takes above X is that buffer. Windows start a multiple of
+ * `align` rows past `start`, where a kernel's order of additions does not
+ * notice the cut: the results are bitwise those of the float32 rows.
+ * Each returns 0, or -1 if out of memory.
+ * ------------------------------------------------------------------------- */
+
+FK_TARGET static float *FK_NAME(half_buffer)(ptrdiff_t d, ptrdiff_t align, ptrdiff_t *rows)
+{
+    ptrdiff_t fit = FK_HALF_WINDOW_BYTES / (d * (ptrdiff_t)sizeof(float)) / align * align;
+    *rows = fit < align ? align : fit;
+    return (float *)malloc((size_t)(*rows * d) * sizeof(float));
+}
+
+/* Runs BODY for each window [w0, w1) of rows [start, end), with row i of
+ * the window at Xw + i * d (float32), as the float32 kernels index rows. */
+#define FK_HALF_WINDOWS(X16, d, start, end, align, BODY)                         \
+    do {                                                                          \
+        ptrdiff_t window_;                                                        \
+        float *buffer_ = FK_NAME(half_buffer)(d, align, &window_);                \
+        if (buffer_ == NULL) return -1;                                           \
+        for (ptrdiff_t w0 = (start); w0 < (end); w0 += window_) {                 \
+            const ptrdiff_t w1 = (end) - w0 < window_ ? (end) : w0 + window_;     \
+            if (fk_interrupt_pending()) break; /* Ctrl-C: the caller discards */  \
+            fk_half_to_float((X16) + w0 * (d), buffer_, (w1 - w0) * (d));         \
+            const float *Xw = buffer_ - w0 * (d);                                 \
+            BODY;                                                                 \
+        }                                                                         \
+        free(buffer_);                                                            \
+    } while (0)
+
+FK_TARGET static int FK_NAME(assign_rows_half)(
+    const fk_model *m, const uint16_t *X16, ptrdiff_t start, ptrdiff_t end,
+    int32_t *labels, float *sq_dist)
+{
+    FK_HALF_WINDOWS(X16, m->d, start, end, 1,
+                    FK_NAME(assign_rows)(m, Xw, w0, w1, labels, sq_dist));
+    return 0;
+}
+
+FK_TARGET static int FK_NAME(lloyd_rows_half)(
+    const fk_model *m, const uint16_t *X16, const double *sample_weight,
+    ptrdiff_t start, ptrdiff_t end, int assign, int32_t *labels,
+    double *sums, double *weights, double *inertia, ptrdiff_t *n_changed)
+{
+    /* the low-d pass flushes its lane sums every that many rows */
+    const ptrdiff_t align = m->lowd ? FK_LOWD_FLUSH_LANE_ROWS * FK_LOWD_GROUPS * FK_VW : 1;
+    if (end <= start) {  /* nothing to convert: zeroed outputs */
+        FK_NAME(lloyd_rows)(m, NULL, sample_weight, start, start, assign, labels, sums,
+                            weights, inertia, n_changed, 0);
+        return 0;
+    }
+    FK_HALF_WINDOWS(X16, m->d, start, end, align,
+                    FK_NAME(lloyd_rows)(m, Xw, sample_weight, w0, w1, assign, labels, sums,
+                                        weights, inertia, n_changed, w0 > start));
+    return 0;
+}
+
+FK_TARGET static int FK_NAME(label_sq_dist_rows_half)(
+    const uint16_t *X16, ptrdiff_t d, const float *centers, const int32_t *labels,
+    ptrdiff_t start, ptrdiff_t end, double *out)
+{
+    FK_HALF_WINDOWS(X16, d, start, end, 1,
+                    FK_NAME(label_sq_dist_rows)(Xw, d, centers, labels, w0, w1, out));
+    return 0;
+}
+
+FK_TARGET static int FK_NAME(inertia_rows_half)(
+    const uint16_t *X16, ptrdiff_t d, const float *centers, const int32_t *labels,
+    const double *sample_weight, ptrdiff_t start, ptrdiff_t end, double *inertia)
+{
+    double part[4] = {0.0, 0.0, 0.0, 0.0};
+    FK_HALF_WINDOWS(X16, d, start, end, 1,
+                    FK_NAME(inertia_parts)(Xw, d, centers, labels, sample_weight, w0, w1,
+                                           part));
+    *inertia = (part[0] + part[1]) + (part[2] + part[3]);
+    return 0;
+}
+
+FK_TARGET static int FK_NAME(potentials_rows_half)(
+    const fk_model *m, const uint16_t *X16, const double *sample_weight, const double *x_sq,
+    const double *closest, ptrdiff_t start, ptrdiff_t end, double *potentials)
+{
+    double total[FK_POT_MAX_VECTORS][FK_VW] = {{0.0}};
+    /* tiles of FK_MR rows from `start` */
+    FK_HALF_WINDOWS(X16, m->d, start, end, FK_MR,
+                    FK_NAME(potentials_add)(m, Xw, sample_weight, x_sq, closest, w0, w1,
+                                            total));
+    for (ptrdiff_t j = 0; j < m->k; j++) potentials[j] = total[j / FK_VW][j % FK_VW];
+    return 0;
+}
+
+FK_TARGET static int FK_NAME(closest_rows_half)(
+    const uint16_t *X16, ptrdiff_t d, const float *center, const double *sample_weight,
+    ptrdiff_t start, ptrdiff_t end, double *closest, double *weighted)
+{
+    FK_HALF_WINDOWS(X16, d, start, end, 1,
+                    FK_NAME(closest_rows)(Xw, d, center, sample_weight, w0, w1, closest,
+                                          weighted));
+    return 0;
+}
+
+FK_TARGET static int FK_NAME(row_sq_dist_half)(
+    const uint16_t *X16, ptrdiff_t d, const float *point, ptrdiff_t start, ptrdiff_t end,
+    double *out)
+{
+    FK_HALF_WINDOWS(X16, d, start, end, 1,
+                    FK_NAME(row_sq_dist)(Xw, d, point, w0, w1, out));
+    return 0;
+}
+
+#undef FK_HALF_WINDOWS
+#undef FK_HALF
+#endif
 
 #undef V
 #undef IV
