@@ -146,11 +146,12 @@ class SphericalData:
         return float(max(1.0 - mean @ mean, 0.0) / n_features)
 
     def lloyd_algorithm(self, algorithm: str, n_clusters: int) -> str:
-        """``'lloyd'``; the bounded variants are refused (their bounds follow
-        Euclidean center moves, not the normalised ones)."""
+        """``'lloyd'``; the bounded variants are refused (their step moves
+        centers to the Euclidean means, not to the normalised ones)."""
         if algorithm not in ("lloyd", "auto"):
             raise ValueError(f"algorithm={algorithm!r} is not available with spherical=True: "
-                             "its distance bounds do not hold for normalised centers; "
+                             "its step moves centers to Euclidean means, not to the "
+                             "normalised ones; "
                              "use 'lloyd' (or 'auto')")
         return "lloyd"
 
