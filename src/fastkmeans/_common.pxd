@@ -172,6 +172,23 @@ cdef void row_sq_dist(
     double *out,                 # OUT (n,) rows [start, end): |x - point|^2
 ) noexcept nogil
 
+cdef int lloyd_run(
+    const floating *X,              # IN (n_samples, n_features)
+    Py_ssize_t n_samples,
+    Py_ssize_t n_features,
+    const double *sample_weight,    # IN (n_samples,)
+    floating *centers,              # INOUT (n_clusters, n_features): initial, then final
+    Py_ssize_t n_clusters,
+    int max_iter,
+    double tol,                     # absolute bound on the total squared center shift
+    int n_threads,
+    int *labels,                    # OUT (n_samples,)
+    double *inertia,                # OUT exact inertia of the final labels
+    int *n_iter,                    # OUT
+    int *converged,                 # OUT the stopping rule was met
+    double *history,                # OUT (max_iter, 3): inertia, shift, seconds
+) noexcept nogil                    # the whole run loop in C; 0, or -7 (no memory)
+
 # float16 rows (X16: the bits of X): the float32 kernels above, bitwise, on
 # windows of rows converted a few hundred KiB at a time (no float32 copy of
 # X); m from model_init / candidates_init of float32. 0, or -1 if out of memory.

@@ -106,6 +106,16 @@ cdef extern from "fastkmeans.h" nogil:
                             double *closest, double *weighted) noexcept
     int fk_row_sq_dist_f16(const uint16_t *X, ptrdiff_t d, const float *point,
                            ptrdiff_t start, ptrdiff_t end, double *out) noexcept
+    int fk_lloyd_run_f32(const float *X, int64_t n_samples, int64_t n_features,
+                         const double *sample_weight, float *centers, int64_t n_clusters,
+                         int max_iter, double tol, int n_threads, int32_t *labels,
+                         double *inertia, int *n_iter, int *converged,
+                         double *history) noexcept
+    int fk_lloyd_run_f64(const double *X, int64_t n_samples, int64_t n_features,
+                         const double *sample_weight, double *centers, int64_t n_clusters,
+                         int max_iter, double tol, int n_threads, int32_t *labels,
+                         double *inertia, int *n_iter, int *converged,
+                         double *history) noexcept
 
     int fk_bounded_rows_f32(const fk_bounds *b, const float *X, const double *x_norm,
                             ptrdiff_t start, ptrdiff_t end, int32_t *labels,
@@ -259,6 +269,20 @@ cdef void row_sq_dist(const floating *X, ptrdiff_t d, const floating *point, ptr
         fk_row_sq_dist_f32(X, d, point, start, end, out)
     else:
         fk_row_sq_dist_f64(X, d, point, start, end, out)
+
+
+cdef int lloyd_run(const floating *X, Py_ssize_t n_samples, Py_ssize_t n_features,
+                   const double *sample_weight, floating *centers, Py_ssize_t n_clusters,
+                   int max_iter, double tol, int n_threads, int *labels, double *inertia,
+                   int *n_iter, int *converged, double *history) noexcept nogil:
+    if floating is float:
+        return fk_lloyd_run_f32(X, n_samples, n_features, sample_weight, centers, n_clusters,
+                                max_iter, tol, n_threads, <int32_t *>labels, inertia, n_iter,
+                                converged, history)
+    else:
+        return fk_lloyd_run_f64(X, n_samples, n_features, sample_weight, centers, n_clusters,
+                                max_iter, tol, n_threads, <int32_t *>labels, inertia, n_iter,
+                                converged, history)
 
 
 cdef int assign_rows_f16(const fk_model *m, const unsigned short *X16, ptrdiff_t start,

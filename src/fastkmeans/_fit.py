@@ -16,10 +16,11 @@ from numpy.typing import ArrayLike
 
 from ._algorithm import adapt_to_cost
 from ._dask import DaskData
+from ._data import DenseData
 from ._init import initial_centers
 from ._progress import FitProgress, check_callback, check_verbose
 from ._result import KMeansResult, frozen_array
-from ._run import run_lloyd
+from ._run import run_lloyd, run_lloyd_in_c
 from ._spherical import SphericalData, row_norms
 from ._threads import resolve_n_threads
 from ._validation import (
@@ -216,7 +217,6 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="auto", n_init="
     max_iter = check_positive_int(max_iter, "max_iter")
     tol = check_tol(tol)
     algorithm = check_algorithm(algorithm)
-    rng = check_random_state(random_state)
     if isinstance(init, str) and init == "auto":
         init = "k-means||" if isinstance(data, DaskData) else "k-means++"
     if isinstance(init, str) and init == "k-means||" and not isinstance(data, DaskData):
@@ -227,6 +227,9 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="auto", n_init="
     adaptive = algorithm == "auto"
     spherical = check_spherical(spherical)
     max_samples = check_max_samples(max_samples, n_samples, n_clusters)
+    # drawn from only by a string or callable init and by sampling
+    rng = check_random_state(random_state, needed=isinstance(init, str) or callable(init)
+                             or max_samples < n_samples)
     if isinstance(data, DaskData) and (spherical or max_samples < n_samples):
         raise ValueError("spherical=True and max_samples are not available for Dask "
                          "arrays: use the defaults, or pass a NumPy array")
@@ -249,11 +252,15 @@ def fit_validated(data, max_abs, n_clusters, *, n_threads, init="auto", n_init="
     best = None
     for run_index in range(n_init):
         centers = initial_centers(init, data, n_clusters, sample_weight, rng, n_threads)
-        step = data.lloyd_step(sample_weight, centers, algorithm, n_threads)
-        if adaptive:
-            adapt_to_cost(step)
-        run = run_lloyd(data, step, max_iter, tol, n_threads, progress.hook(run_index),
-                        final_pass)
+        hook = progress.hook(run_index)
+        # plain dense Lloyd that nobody watches: the whole loop in C
+        if hook is None and final_pass and algorithm == "lloyd" and type(data) is DenseData:
+            run = run_lloyd_in_c(data, sample_weight, centers, max_iter, tol, n_threads)
+        else:
+            step = data.lloyd_step(sample_weight, centers, algorithm, n_threads)
+            if adaptive:
+                adapt_to_cost(step)
+            run = run_lloyd(data, step, max_iter, tol, n_threads, hook, final_pass)
         if best is None or run.inertia < best.inertia:
             best = run
         if progress.stopped:

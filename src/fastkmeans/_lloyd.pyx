@@ -19,6 +19,7 @@ from ._common cimport (
     BlockPlan, MAX_BLOCKS, block_end, block_start, fk_model, floating, interrupted, lloyd_rows,
     lloyd_rows_f16, model_free, model_init, plan_blocks, useful_threads,
 )
+from ._common cimport lloyd_run as _common_lloyd_run
 
 from ._common import interruptible
 
@@ -395,3 +396,42 @@ def move_centers(
                                            centers.shape[1])
     centers[:, :] = new_centers
     return shift
+
+
+def lloyd_run(
+    const floating[:, ::1] X,            # IN (n_samples, n_features)
+    const double[::1] sample_weight,     # IN (n_samples,)
+    floating[:, ::1] centers,            # INOUT (n_clusters, n_features): initial, then final
+    int max_iter,
+    double tol,
+    int n_threads,
+):
+    """A whole Lloyd run in C (``fk_lloyd_run``): what ``_run.run_lloyd`` of a
+    :class:`LloydStep` computes, bit for bit (the same kernels, blocks,
+    stopping rule and empty-cluster relocation), with no Python between
+    iterations.
+
+    Returns
+    -------
+    labels : ndarray of shape (n_samples,), int32
+    inertia : float
+        Exact inertia of the final labels.
+    n_iter : int
+    converged : bool
+    history : ndarray of shape (n_iter, 3), float64
+        Per iteration the pass's inertia, the total squared center shift and
+        the seconds it took.
+    """
+    cdef Py_ssize_t n_samples = X.shape[0], n_features = X.shape[1]
+    cdef int[::1] labels = np.empty(n_samples, dtype=np.int32)
+    cdef double[:, ::1] history = np.empty((max_iter, 3))
+    cdef double inertia = 0.0
+    cdef int n_iter = 0, converged = 0, status
+    with interruptible(), nogil:
+        status = _common_lloyd_run(&X[0, 0], n_samples, n_features, &sample_weight[0],
+                                   &centers[0, 0], centers.shape[0], max_iter, tol, n_threads,
+                                   &labels[0], &inertia, &n_iter, &converged, &history[0, 0])
+    if status != 0:
+        raise MemoryError("fastkmeans: no memory for a Lloyd run")
+    return (np.asarray(labels), inertia, n_iter, bool(converged),
+            np.asarray(history)[:n_iter])

@@ -449,11 +449,21 @@ def check_tol(tol) -> float:
     return float(tol)
 
 
-def check_random_state(random_state) -> np.random.Generator:
+def check_random_state(random_state, needed: bool = True) -> np.random.Generator | None:
     """A NumPy Generator from ``None``, an int seed, a SeedSequence, a
-    Generator (used as is, so it advances) or a legacy RandomState."""
+    Generator (used as is, so it advances) or a legacy RandomState.
+
+    With ``needed=False`` the value is checked alike but no Generator is
+    made (``None`` is returned): making one from ``None`` reads OS entropy,
+    a sizeable share of a small fit that draws nothing.
+    """
     if isinstance(random_state, np.random.Generator):
         return random_state
+    if not needed and (random_state is None or isinstance(
+            random_state, (np.random.RandomState, np.random.SeedSequence)) or (
+            isinstance(random_state, Integral) and not isinstance(random_state, bool)
+            and random_state >= 0)):
+        return None
     if isinstance(random_state, np.random.RandomState):
         return np.random.default_rng(
             random_state.randint(np.iinfo(np.int64).max, dtype=np.int64))

@@ -10,6 +10,7 @@
  * is compiled with it; the header needs no omp.h.
  */
 #include "fastkmeans.h"
+#include "interrupt.h"
 
 /* Mirroring Python's arithmetic means no contraction into fused multiply-
  * adds here (the Cython drivers are compiled without it), whatever flags
@@ -24,6 +25,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -32,6 +34,14 @@
 #else
 #define FK_OMP(...)
 #endif
+
+/* Wall-clock seconds, for the per-iteration history. */
+static double fk_seconds(void)
+{
+    struct timespec now;
+    if (timespec_get(&now, TIME_UTC) != TIME_UTC) return 0.0;
+    return (double)now.tv_sec + 1e-9 * (double)now.tv_nsec;
+}
 
 /* Bytes of block buffers alive at once when clusters x features is small
  * (as _lloyd.pyx); there is at least one buffer per thread. */

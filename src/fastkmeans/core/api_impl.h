@@ -239,27 +239,29 @@ static int FK_S(fk_check_points)(const FK_T *X, ptrdiff_t n, ptrdiff_t d, int n_
     return FK_OK;
 }
 
-int FK_S(fk_fit)(const FK_T *X, int64_t n_samples, int64_t n_features,
-                 const FK_T *sample_weight, FK_T *centers, int64_t n_clusters, int max_iter,
-                 double tol, int n_threads, int32_t *labels, double *inertia, int *n_iter)
+/* _run.run_lloyd on checked input: centers INOUT (k, d) from the initial
+ * to the final ones, labels OUT (n), *inertia (the exact one of the final
+ * labels), *n_iter, *converged OUT, and, unless NULL, history OUT
+ * (max_iter, 3): per iteration the pass's inertia, the centers' total
+ * squared shift and the iteration's seconds. Outputs are written only on
+ * success (FK_OK; FK_ERR_NOMEM). Ctrl-C (the Python package's flag) ends
+ * the loop; the caller discards the outputs then. */
+int FK_S(fk_lloyd_run)(const FK_T *X, int64_t n_samples, int64_t n_features,
+                       const double *w, FK_T *centers, int64_t n_clusters, int max_iter,
+                       double tol, int n_threads, int32_t *labels, double *inertia,
+                       int *n_iter, int *converged, double *history)
 {
     const ptrdiff_t n = (ptrdiff_t)n_samples, d = (ptrdiff_t)n_features;
     const ptrdiff_t k = (ptrdiff_t)n_clusters;
     FK_S(fk_workspace) ws;
-    double *w_own = NULL, *sq = NULL, max_abs, centers_abs, total_weight = 0.0;
-    const double *w;
+    double *sq = NULL;
     FK_T *current = NULL, *spare = NULL;
     int32_t *run_labels = NULL;
     fk_far *far = NULL;
     ptrdiff_t buffer_bytes, i;
-    int status, iterations = 0, labels_current = 0;
+    int status, iterations = 0, labels_current = 0, stopped = 0;
 
-    if (X == NULL || centers == NULL || labels == NULL || inertia == NULL || n_iter == NULL)
-        return FK_ERR_NULL;
-    if ((status = fk_check_sizes(n_samples, n_features, n_clusters)) != FK_OK) return status;
-    if (max_iter < 1 || !(tol >= 0.0) || !isfinite(tol)) return FK_ERR_PARAM;
     n_threads = fk_resolve_threads(n_threads);
-
     memset(&ws, 0, sizeof(ws));
     ws.plan = fk_plan_blocks(n);
     ws.k = k;
@@ -272,16 +274,86 @@ int FK_S(fk_fit)(const FK_T *X, int64_t n_samples, int64_t n_features,
     ws.block_weights = malloc((size_t)(ws.wave * k) * sizeof(double));
     ws.sums = malloc((size_t)(k * d) * sizeof(double));
     ws.weights = malloc((size_t)k * sizeof(double));
-    w_own = malloc((size_t)n * sizeof(double));
     sq = malloc((size_t)n * sizeof(double));
     far = malloc((size_t)k * sizeof(fk_far));
     current = malloc((size_t)(k * d) * sizeof(FK_T));
     spare = malloc((size_t)(k * d) * sizeof(FK_T));
     run_labels = malloc((size_t)n * sizeof(int32_t));
     status = FK_ERR_NOMEM;
-    if (!(ws.block_sums && ws.block_weights && ws.sums && ws.weights && w_own && sq && far
-          && current && spare && run_labels))
+    if (!(ws.block_sums && ws.block_weights && ws.sums && ws.weights && sq && far && current
+          && spare && run_labels))
         goto done;
+
+    /* on private centers and labels: outputs only on success */
+    memcpy(current, centers, (size_t)(k * d) * sizeof(FK_T));
+    for (i = 0; i < n; i++) run_labels[i] = -1;
+    while (iterations < max_iter && !fk_interrupt_pending()) {
+        double pass_inertia, shift, started = fk_seconds();
+        ptrdiff_t n_changed, n_relocated = 0, cluster;
+        int any_empty = 0;
+        status = FK_S(fk_pass)(&ws, X, w, current, run_labels, n_threads, &pass_inertia,
+                               &n_changed);
+        if (status != FK_OK) goto done;
+        for (cluster = 0; cluster < k; cluster++) any_empty |= ws.weights[cluster] == 0;
+        if (any_empty)
+            n_relocated = FK_S(fk_relocate)(&ws, X, w, current, run_labels, n_threads, sq, far);
+        shift = FK_S(fk_average_and_shift)(ws.sums, ws.weights, current, spare, k, d);
+        memcpy(current, spare, (size_t)(k * d) * sizeof(FK_T));
+        if (history != NULL) {
+            history[3 * iterations] = pass_inertia;
+            history[3 * iterations + 1] = shift;
+            history[3 * iterations + 2] = fk_seconds() - started;
+        }
+        iterations++;
+        /* no label changed: the centers did not move, unless a cluster was re-seeded */
+        labels_current = n_changed == 0 && n_relocated == 0;
+        if (n_changed == 0 || shift <= tol) {
+            stopped = 1;
+            break;
+        }
+    }
+    if (!labels_current) {
+        /* spare: the squared distances, unused (n values of FK_T fit in sq) */
+        status = FK_S(fk_assign_blocks)(X, n, d, current, k, n_threads, run_labels,
+                                        (FK_T *)sq);
+        if (status != FK_OK) goto done;
+    }
+    *inertia = FK_S(fk_inertia_blocks)(X, n, d, current, run_labels, w, n_threads);
+    *n_iter = iterations;
+    if (converged != NULL) *converged = stopped;
+    memcpy(centers, current, (size_t)(k * d) * sizeof(FK_T));
+    memcpy(labels, run_labels, (size_t)n * sizeof(int32_t));
+    status = FK_OK;
+done:
+    free(ws.block_sums);
+    free(ws.block_weights);
+    free(ws.sums);
+    free(ws.weights);
+    free(sq);
+    free(far);
+    free(current);
+    free(spare);
+    free(run_labels);
+    return status;
+}
+
+int FK_S(fk_fit)(const FK_T *X, int64_t n_samples, int64_t n_features,
+                 const FK_T *sample_weight, FK_T *centers, int64_t n_clusters, int max_iter,
+                 double tol, int n_threads, int32_t *labels, double *inertia, int *n_iter)
+{
+    const ptrdiff_t n = (ptrdiff_t)n_samples, d = (ptrdiff_t)n_features;
+    const ptrdiff_t k = (ptrdiff_t)n_clusters;
+    double *w_own = NULL, max_abs, centers_abs, total_weight = 0.0;
+    const double *w;
+    int status;
+
+    if (X == NULL || centers == NULL || labels == NULL || inertia == NULL || n_iter == NULL)
+        return FK_ERR_NULL;
+    if ((status = fk_check_sizes(n_samples, n_features, n_clusters)) != FK_OK) return status;
+    if (max_iter < 1 || !(tol >= 0.0) || !isfinite(tol)) return FK_ERR_PARAM;
+    n_threads = fk_resolve_threads(n_threads);
+    w_own = malloc((size_t)n * sizeof(double));
+    if (w_own == NULL) return FK_ERR_NOMEM;
 
     /* the checks of fastkmeans.fit, in its order: X, weights, magnitude, init */
     if ((status = FK_S(fk_check_points)(X, n, d, n_threads, &max_abs)) != FK_OK) goto done;
@@ -297,49 +369,10 @@ int FK_S(fk_fit)(const FK_T *X, int64_t n_samples, int64_t n_features,
 #else
     w = w_own;
 #endif
-
-    /* _run.run_lloyd, on private centers and labels: outputs only on success */
-    memcpy(current, centers, (size_t)(k * d) * sizeof(FK_T));
-    for (i = 0; i < n; i++) run_labels[i] = -1;
-    while (iterations < max_iter) {
-        double pass_inertia, shift;
-        ptrdiff_t n_changed, n_relocated = 0, cluster;
-        int any_empty = 0;
-        status = FK_S(fk_pass)(&ws, X, w, current, run_labels, n_threads, &pass_inertia,
-                               &n_changed);
-        if (status != FK_OK) goto done;
-        for (cluster = 0; cluster < k; cluster++) any_empty |= ws.weights[cluster] == 0;
-        if (any_empty)
-            n_relocated = FK_S(fk_relocate)(&ws, X, w, current, run_labels, n_threads, sq, far);
-        shift = FK_S(fk_average_and_shift)(ws.sums, ws.weights, current, spare, k, d);
-        memcpy(current, spare, (size_t)(k * d) * sizeof(FK_T));
-        iterations++;
-        /* no label changed: the centers did not move, unless a cluster was re-seeded */
-        labels_current = n_changed == 0 && n_relocated == 0;
-        if (n_changed == 0 || shift <= tol) break;
-    }
-    if (!labels_current) {
-        /* spare: the squared distances, unused (n values of FK_T fit in sq) */
-        status = FK_S(fk_assign_blocks)(X, n, d, current, k, n_threads, run_labels,
-                                        (FK_T *)sq);
-        if (status != FK_OK) goto done;
-    }
-    *inertia = FK_S(fk_inertia_blocks)(X, n, d, current, run_labels, w, n_threads);
-    *n_iter = iterations;
-    memcpy(centers, current, (size_t)(k * d) * sizeof(FK_T));
-    memcpy(labels, run_labels, (size_t)n * sizeof(int32_t));
-    status = FK_OK;
+    status = FK_S(fk_lloyd_run)(X, n_samples, n_features, w, centers, n_clusters, max_iter,
+                                tol, n_threads, labels, inertia, n_iter, NULL, NULL);
 done:
-    free(ws.block_sums);
-    free(ws.block_weights);
-    free(ws.sums);
-    free(ws.weights);
     free(w_own);
-    free(sq);
-    free(far);
-    free(current);
-    free(spare);
-    free(run_labels);
     return status;
 }
 

@@ -341,6 +341,27 @@ int fk_row_sq_dist_f16(const uint16_t *X, ptrdiff_t d, const float *point, ptrdi
                        ptrdiff_t end, double *out);
 
 /* ---------------------------------------------------------------------------
+ * The Lloyd run of fk_fit on input already checked (the Python package runs
+ * it when nothing needs Python between iterations): X IN (n_samples,
+ * n_features), sample_weight IN (n_samples) float64, centers INOUT
+ * (n_clusters, n_features) from the initial to the final ones, tol the
+ * absolute bound on the total squared center shift; labels OUT (n_samples),
+ * *inertia, *n_iter, *converged OUT (the stopping rule was met, not
+ * max_iter), history OUT (max_iter, 3) or NULL: per iteration the pass's
+ * inertia, the total squared center shift and the seconds it took. FK_OK or
+ * FK_ERR_NOMEM; outputs only on FK_OK.
+ * ------------------------------------------------------------------------- */
+
+int fk_lloyd_run_f32(const float *X, int64_t n_samples, int64_t n_features,
+                     const double *sample_weight, float *centers, int64_t n_clusters,
+                     int max_iter, double tol, int n_threads, int32_t *labels,
+                     double *inertia, int *n_iter, int *converged, double *history);
+int fk_lloyd_run_f64(const double *X, int64_t n_samples, int64_t n_features,
+                     const double *sample_weight, double *centers, int64_t n_clusters,
+                     int max_iter, double tol, int n_threads, int32_t *labels,
+                     double *inertia, int *n_iter, int *converged, double *history);
+
+/* ---------------------------------------------------------------------------
  * Triangle-inequality bounds (Hamerly, Elkan, Yinyang): bounds.c
  *
  * One kernel, configured by how the centers are grouped. Every point keeps
