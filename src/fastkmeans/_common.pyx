@@ -287,41 +287,46 @@ cdef int lloyd_run(const floating *X, Py_ssize_t n_samples, Py_ssize_t n_feature
 
 cdef int assign_rows_f16(const fk_model *m, const unsigned short *X16, ptrdiff_t start,
                          ptrdiff_t end, int *labels, float *sq_dist) noexcept nogil:
-    return fk_assign_rows_f16(m, <const uint16_t *>X16, start, end, <int32_t *>labels, sq_dist)
+    return fk_assign_rows_f16(m, <const uint16_t *>X16, start, end, <int32_t *>labels,
+                              sq_dist)
 
 
 cdef int lloyd_rows_f16(const fk_model *m, const unsigned short *X16,
                         const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
                         bint assign, int *labels, double *sums, double *weights,
                         double *inertia, Py_ssize_t *n_changed) noexcept nogil:
-    return fk_lloyd_rows_f16(m, <const uint16_t *>X16, sample_weight, start, end, assign, <int32_t *>labels,
-                             sums, weights, inertia, <ptrdiff_t *>n_changed)
+    return fk_lloyd_rows_f16(m, <const uint16_t *>X16, sample_weight, start, end, assign,
+                             <int32_t *>labels, sums, weights, inertia,
+                             <ptrdiff_t *>n_changed)
 
 
 cdef int label_sq_dist_rows_f16(const unsigned short *X16, ptrdiff_t d, const float *centers,
                                 const int *labels, ptrdiff_t start, ptrdiff_t end,
                                 double *out) noexcept nogil:
-    return fk_label_sq_dist_rows_f16(<const uint16_t *>X16, d, centers, <const int32_t *>labels, start, end, out)
+    return fk_label_sq_dist_rows_f16(<const uint16_t *>X16, d, centers,
+                                     <const int32_t *>labels, start, end, out)
 
 
 cdef int inertia_rows_f16(const unsigned short *X16, ptrdiff_t d, const float *centers,
                           const int *labels, const double *sample_weight, ptrdiff_t start,
                           ptrdiff_t end, double *inertia) noexcept nogil:
-    return fk_inertia_rows_f16(<const uint16_t *>X16, d, centers, <const int32_t *>labels, sample_weight, start,
-                               end, inertia)
+    return fk_inertia_rows_f16(<const uint16_t *>X16, d, centers, <const int32_t *>labels,
+                               sample_weight, start, end, inertia)
 
 
 cdef int potentials_rows_f16(const fk_model *m, const unsigned short *X16,
                              const double *sample_weight, const double *x_sq,
                              const double *closest, ptrdiff_t start, ptrdiff_t end,
                              double *potentials) noexcept nogil:
-    return fk_potentials_rows_f16(m, <const uint16_t *>X16, sample_weight, x_sq, closest, start, end, potentials)
+    return fk_potentials_rows_f16(m, <const uint16_t *>X16, sample_weight, x_sq, closest,
+                                  start, end, potentials)
 
 
 cdef int closest_rows_f16(const unsigned short *X16, ptrdiff_t d, const float *center,
                           const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
                           double *closest, double *weighted) noexcept nogil:
-    return fk_closest_rows_f16(<const uint16_t *>X16, d, center, sample_weight, start, end, closest, weighted)
+    return fk_closest_rows_f16(<const uint16_t *>X16, d, center, sample_weight, start, end,
+                               closest, weighted)
 
 
 cdef int row_sq_dist_f16(const unsigned short *X16, ptrdiff_t d, const float *point,

@@ -17,8 +17,8 @@ from cython.parallel cimport prange
 
 from ._common cimport (
     BlockPlan, MAX_BLOCKS, assign_rows_f16, block_end, block_start, candidates_init,
-    closest_rows_f16, fk_model, inertia_rows_f16, label_sq_dist_rows_f16, lloyd_rows_f16,
-    max_candidates, model_free, model_init, plan_blocks, potentials_rows_f16, row_sq_dist_f16,
+    closest_rows_f16, fk_model, inertia_rows_f16, label_sq_dist_rows_f16, max_candidates,
+    model_free, model_init, plan_blocks, potentials_rows_f16, row_sq_dist_f16,
 )
 from ._lloyd cimport LloydStep, _Workspace, _has_empty_cluster, _pass
 

@@ -4,8 +4,8 @@ float16 values convert to float32 exactly, so a fit of float16 ``X`` is
 defined as the fit of ``X.astype(np.float32)``, and gives it bitwise (with
 ``algorithm='lloyd'``): the kernels are the float32 ones, run by the C
 core's float16 kernels (driven by ``_half.pyx``) on windows of rows
-converted just before use, never on a float32 copy of ``X``. Centers, distances and results are float32 (the
-:attr:`HalfData.dtype`).
+converted just before use, never on a float32 copy of ``X``. Centers,
+distances and results are float32 (the :attr:`HalfData.dtype`).
 """
 import dataclasses
 

@@ -35,6 +35,19 @@
 #define FK_OMP(...)
 #endif
 
+/* `for (VAR = 0; VAR < COUNT; VAR++) { BODY }`, by an OpenMP team of THREADS
+ * only when THREADS > 1: a team of one (which `if(0)` still starts) costs
+ * libgomp about a microsecond a loop, more than a pass over 300 points. */
+#define FK_PARALLEL_FOR(SCHEDULE, THREADS, VAR, COUNT, ...)                  \
+    do {                                                                     \
+        if ((THREADS) > 1) {                                                 \
+            FK_OMP(parallel for schedule(SCHEDULE) num_threads(THREADS))     \
+            for (VAR = 0; VAR < (COUNT); VAR++) { __VA_ARGS__; }             \
+        } else {                                                             \
+            for (VAR = 0; VAR < (COUNT); VAR++) { __VA_ARGS__; }             \
+        }                                                                    \
+    } while (0)
+
 /* Wall-clock seconds, for the per-iteration history. */
 static double fk_seconds(void)
 {

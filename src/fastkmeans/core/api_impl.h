@@ -5,6 +5,12 @@
  * is undefined at the end.
  */
 
+#if FK_IS_DOUBLE_
+#define FK_SCAN fk_scan_double
+#else
+#define FK_SCAN fk_scan_float
+#endif
+
 /* fk_scan over rows, in blocks: the first non-finite value (or -1) and
  * the largest magnitude of the values before it. */
 static ptrdiff_t FK_S(fk_scan_blocks)(const FK_T *X, ptrdiff_t n, ptrdiff_t d, int n_threads,
@@ -14,17 +20,10 @@ static ptrdiff_t FK_S(fk_scan_blocks)(const FK_T *X, ptrdiff_t n, ptrdiff_t d, i
     double block_max[FK_MAX_BLOCKS];
     ptrdiff_t block_bad[FK_MAX_BLOCKS], b;
     int threads = fk_useful_threads(n_threads, plan.n_blocks, (double)n * (double)d);
-    (void)threads;
-    FK_OMP(parallel for schedule(static) num_threads(threads) if(threads > 1))
-    for (b = 0; b < plan.n_blocks; b++) {
+    FK_PARALLEL_FOR(static, threads, b, plan.n_blocks,
         ptrdiff_t begin = fk_block_start(&plan, b) * d;
         ptrdiff_t count = fk_block_end(&plan, b) * d - begin;
-#if FK_IS_DOUBLE_
-        block_bad[b] = fk_scan_double(X + begin, count, &block_max[b]);
-#else
-        block_bad[b] = fk_scan_float(X + begin, count, &block_max[b]);
-#endif
-    }
+        block_bad[b] = FK_SCAN(X + begin, count, &block_max[b]));
     *max_abs = 0.0;
     for (b = 0; b < plan.n_blocks; b++) {
         if (block_max[b] > *max_abs) *max_abs = block_max[b];
@@ -86,35 +85,28 @@ static int FK_S(fk_pass)(FK_S(fk_workspace) *ws, const FK_T *X, const double *w,
     memset(ws->weights, 0, (size_t)k * sizeof(double));
     for (first = 0; first < plan.n_blocks; first += wave) {
         ptrdiff_t n_in_wave = plan.n_blocks - first < wave ? plan.n_blocks - first : wave;
-        ptrdiff_t slot, cluster, buf, j;
+        ptrdiff_t slot, cluster;
         int threads = fk_useful_threads(
             n_threads, n_in_wave,
             (double)n_in_wave * (double)plan.block_rows * (double)d * (double)(assign ? k : 1));
         int add_threads = n_threads;
-        (void)threads;
-        FK_OMP(parallel for schedule(dynamic) num_threads(threads) if(threads > 1))
-        for (slot = 0; slot < n_in_wave; slot++) {
+        FK_PARALLEL_FOR(dynamic, threads, slot, n_in_wave,
             ptrdiff_t block = first + slot;
             FK_S(fk_lloyd_rows)(&model, X, w, fk_block_start(&plan, block),
                                 fk_block_end(&plan, block), assign, labels,
                                 ws->block_sums + slot * k * d, ws->block_weights + slot * k,
-                                &ws->block_inertia[block], &ws->block_changed[block]);
-        }
+                                &ws->block_inertia[block], &ws->block_changed[block]));
         /* _add_block_buffers: block order for every value; threads own clusters */
         if (add_threads > k) add_threads = (int)k;
         if (add_threads > FK_MAX_BLOCKS) add_threads = FK_MAX_BLOCKS;
         if (n_in_wave * k * d < 16384) add_threads = 1;
-        (void)add_threads;
-        FK_OMP(parallel for schedule(static) num_threads(add_threads) if(add_threads > 1)
-               private(buf, j))
-        for (cluster = 0; cluster < k; cluster++) {
-            for (buf = 0; buf < n_in_wave; buf++) {
+        FK_PARALLEL_FOR(static, add_threads, cluster, k,
+            for (ptrdiff_t buf = 0; buf < n_in_wave; buf++) {
                 ws->weights[cluster] = ws->weights[cluster] + ws->block_weights[buf * k + cluster];
-                for (j = 0; j < d; j++)
+                for (ptrdiff_t j = 0; j < d; j++)
                     ws->sums[cluster * d + j] = ws->sums[cluster * d + j]
                         + ws->block_sums[buf * k * d + cluster * d + j];
-            }
-        }
+            });
     }
     fk_model_free(&model);
     for (b = 0; b < plan.n_blocks; b++) {
@@ -138,12 +130,10 @@ static ptrdiff_t FK_S(fk_relocate)(FK_S(fk_workspace) *ws, const FK_T *X, const 
     const ptrdiff_t k = ws->k, d = ws->d, n = plan.n_rows;
     ptrdiff_t cluster, n_moves = 0, move = 0, b, i;
     int threads = fk_useful_threads(n_threads, plan.n_blocks, (double)n * (double)d);
-    (void)threads;
     for (cluster = 0; cluster < k; cluster++) n_moves += ws->weights[cluster] == 0;
-    FK_OMP(parallel for schedule(static) num_threads(threads) if(threads > 1))
-    for (b = 0; b < plan.n_blocks; b++)
+    FK_PARALLEL_FOR(static, threads, b, plan.n_blocks,
         FK_S(fk_label_sq_dist_rows)(X, d, centers, labels, fk_block_start(&plan, b),
-                                    fk_block_end(&plan, b), sq);
+                                    fk_block_end(&plan, b), sq));
     for (i = 0; i < n; i++)
         if (w[i] == 0) sq[i] = -1.0;
     fk_farthest(sq, n, n_moves, far);
@@ -198,16 +188,14 @@ static int FK_S(fk_assign_blocks)(const FK_T *X, ptrdiff_t n, ptrdiff_t d,
     ptrdiff_t b;
     int threads = fk_useful_threads(n_threads, plan.n_blocks,
                                     (double)n * (double)d * (double)k);
-    (void)threads;
     memset(&model, 0, sizeof(model));
     if (FK_S(fk_model_init)(&model, centers, k, d) != 0) {
         fk_model_free(&model);
         return FK_ERR_NOMEM;
     }
-    FK_OMP(parallel for schedule(dynamic) num_threads(threads) if(threads > 1))
-    for (b = 0; b < plan.n_blocks; b++)
+    FK_PARALLEL_FOR(dynamic, threads, b, plan.n_blocks,
         FK_S(fk_assign_rows)(&model, X, fk_block_start(&plan, b), fk_block_end(&plan, b),
-                             labels, sq_dist);
+                             labels, sq_dist));
     fk_model_free(&model);
     return FK_OK;
 }
@@ -221,11 +209,9 @@ static double FK_S(fk_inertia_blocks)(const FK_T *X, ptrdiff_t n, ptrdiff_t d,
     double block_sum[FK_MAX_BLOCKS], total = 0.0;
     ptrdiff_t b;
     int threads = fk_useful_threads(n_threads, plan.n_blocks, (double)n * (double)d);
-    (void)threads;
-    FK_OMP(parallel for schedule(static) num_threads(threads) if(threads > 1))
-    for (b = 0; b < plan.n_blocks; b++)
+    FK_PARALLEL_FOR(static, threads, b, plan.n_blocks,
         block_sum[b] = FK_S(fk_inertia_rows)(X, d, centers, labels, w,
-                                             fk_block_start(&plan, b), fk_block_end(&plan, b));
+                                             fk_block_start(&plan, b), fk_block_end(&plan, b)));
     for (b = 0; b < plan.n_blocks; b++) total += block_sum[b];
     return total;
 }
@@ -417,16 +403,14 @@ static void FK_S(fk_offset)(const FK_T *X, ptrdiff_t n, ptrdiff_t d, int n_threa
     fk_plan plan = fk_plan_blocks(n);
     ptrdiff_t b, i, f;
     int threads = fk_useful_threads(n_threads, plan.n_blocks, (double)n * (double)d);
-    (void)threads;
     for (f = 0; f < d; f++) mean[f] = 0.0;
     for (b = 0; b < plan.n_blocks; b++)
         for (i = fk_block_start(&plan, b); i < fk_block_end(&plan, b); i++)
             for (f = 0; f < d; f++) mean[f] += (double)X[i * d + f];
     for (f = 0; f < d; f++) offset[f] = (FK_T)(mean[f] / (double)n);
-    FK_OMP(parallel for schedule(static) num_threads(threads) if(threads > 1))
-    for (b = 0; b < plan.n_blocks; b++)
+    FK_PARALLEL_FOR(static, threads, b, plan.n_blocks,
         FK_S(fk_row_sq_dist)(X, d, offset, fk_block_start(&plan, b), fk_block_end(&plan, b),
-                             x_sq);
+                             x_sq));
 }
 
 /* closest INOUT: min(closest, |x - center|^2); cumulative OUT: w * closest. */
@@ -437,11 +421,9 @@ static void FK_S(fk_update_closest)(const FK_T *X, ptrdiff_t n, ptrdiff_t d,
     fk_plan plan = fk_plan_blocks(n);
     ptrdiff_t b;
     int threads = fk_useful_threads(n_threads, plan.n_blocks, (double)n * (double)d);
-    (void)threads;
-    FK_OMP(parallel for schedule(static) num_threads(threads) if(threads > 1))
-    for (b = 0; b < plan.n_blocks; b++)
+    FK_PARALLEL_FOR(static, threads, b, plan.n_blocks,
         FK_S(fk_closest_rows)(X, d, center, w, fk_block_start(&plan, b), fk_block_end(&plan, b),
-                              closest, cumulative);
+                              closest, cumulative));
 }
 
 int FK_S(fk_kmeans_plusplus)(const FK_T *X, int64_t n_samples, int64_t n_features,
@@ -514,7 +496,6 @@ int FK_S(fk_kmeans_plusplus)(const FK_T *X, int64_t n_samples, int64_t n_feature
                 fk_model model;
                 int threads = fk_useful_threads(n_threads, plan.n_blocks,
                                                 (double)n * (double)d * (double)trials);
-                (void)threads;
                 memset(&model, 0, sizeof(model));
                 if (FK_S(fk_candidates_init)(&model, candidates + group * d, size, d,
                                              offset) != 0) {
@@ -522,11 +503,10 @@ int FK_S(fk_kmeans_plusplus)(const FK_T *X, int64_t n_samples, int64_t n_feature
                     status = FK_ERR_NOMEM;
                     goto done;
                 }
-                FK_OMP(parallel for schedule(dynamic) num_threads(threads) if(threads > 1))
-                for (b = 0; b < plan.n_blocks; b++)
+                FK_PARALLEL_FOR(dynamic, threads, b, plan.n_blocks,
                     FK_S(fk_potentials_rows)(&model, X, w, x_sq, closest,
                                              fk_block_start(&plan, b), fk_block_end(&plan, b),
-                                             block_potentials + b * per_call);
+                                             block_potentials + b * per_call));
                 fk_model_free(&model);
                 for (j = 0; j < size; j++) {
                     potentials[group + j] = 0.0;
@@ -562,3 +542,4 @@ done:
 #undef FK_S
 #undef FK_TYPE_MAX
 #undef FK_IS_DOUBLE_
+#undef FK_SCAN
