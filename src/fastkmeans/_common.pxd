@@ -187,6 +187,29 @@ cdef int lloyd_run(
     int *n_iter,                    # OUT
     int *converged,                 # OUT the stopping rule was met
     double *history,                # OUT (max_iter, 3): inertia, shift, seconds
+) noexcept nogil
+
+# fk_kmeans_plusplus_steps (fastkmeans.h) without a fallback: the greedy
+# k-means++ steps after the first center (indices[0]), drawn with uniform(state);
+# FK_OK (0) or FK_ERR_NOMEM; *n_chosen < n_clusters where no mass was left
+# (or on an interrupt), the caller going on from there.
+cdef int kmeans_plusplus_steps(
+    const floating *X,              # IN (n_samples, n_features)
+    Py_ssize_t n_samples,
+    Py_ssize_t n_features,
+    const double *sample_weight,    # IN (n_samples,)
+    const floating *offset,         # IN (n_features,) the point x_sq is measured from
+    const double *x_sq,             # IN (n_samples,) |x - offset|^2
+    Py_ssize_t n_clusters,
+    int n_local_trials,
+    int n_threads,
+    double (*uniform)(void *) noexcept nogil,  # a double in [0, 1) from state
+    void *state,
+    floating *centers,              # OUT (n_clusters, n_features)
+    int64_t *indices,               # INOUT (n_clusters,) the first given
+    double *closest,                # OUT (n_samples,) squared distance to the closest center
+    double *weighted,               # OUT (n_samples,) w * closest
+    int64_t *n_chosen,              # OUT
 ) noexcept nogil                    # the whole run loop in C; 0, or -7 (no memory)
 
 # float16 rows (X16: the bits of X): the float32 kernels above, bitwise, on

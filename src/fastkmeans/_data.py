@@ -19,7 +19,12 @@ from ._accelerated import BoundedStep
 from ._algorithm import resolve_algorithm
 from ._assign import assign_labels, inertia, label_sq_distances
 from ._distances import distances_to_centers
-from ._kmeanspp import candidate_potentials, row_sq_distances, update_closest
+from ._kmeanspp import (
+    candidate_potentials,
+    greedy_steps,
+    row_sq_distances,
+    update_closest,
+)
 from ._lloyd import LloydStep, move_centers, update_sums
 from ._result import read_only
 
@@ -151,6 +156,15 @@ class _DenseSeeding:
         """``out[j] = sum(w * min(closest_sq, |x - candidates[j]|^2))``."""
         candidate_potentials(self.X, self.sample_weight, self.x_sq, closest_sq, candidates,
                              self.offset, out, self.n_threads)
+
+    def greedy_steps(self, n_local_trials, rng, centers, indices, closest_sq,
+                     weighted_sq) -> int:
+        """Every step after the first center (``indices[0]``) in C, with no Python
+        between them: the same kernels and draws (``_kmeanspp.greedy_steps``).
+        Returns the centers chosen (fewer where no mass is left)."""
+        return greedy_steps(self.X, self.sample_weight, self.offset, self.x_sq,
+                            n_local_trials, self.n_threads, rng, centers, indices,
+                            closest_sq, weighted_sq)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -79,8 +79,15 @@ def kmeans_plusplus_indices(data, n_clusters, sample_weight, rng, n_threads,
         centers[c] = data.dense_rows([index])[0]
         seeding.update_closest(centers[c], closest_sq, cumulative)
 
-    choose(0, rng.choice(n_samples, p=probabilities))
-    for c in range(1, n_clusters):
+    first = rng.choice(n_samples, p=probabilities)
+    greedy_steps = getattr(seeding, "greedy_steps", None)
+    if greedy_steps is not None:  # dense rows: the steps below, all in C, bit for bit
+        indices[0] = first
+        n_chosen = greedy_steps(n_local_trials, rng, centers, indices, closest_sq, cumulative)
+    else:
+        choose(0, first)
+        n_chosen = 1
+    for c in range(n_chosen, n_clusters):
         candidates = draw_candidates(cumulative, rng, n_local_trials, probabilities)
         seeding.potentials(data.dense_rows(candidates), closest_sq, potentials)
         choose(c, candidates[np.argmin(potentials)])

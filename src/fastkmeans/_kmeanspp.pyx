@@ -14,11 +14,15 @@ per block of rows, then in block order: independent of the thread count.
 """
 import numpy as np
 
+from cpython.pycapsule cimport PyCapsule_GetPointer
 from cython.parallel cimport prange
+from libc.stdint cimport int64_t
+from numpy.random cimport bitgen_t
 
 from ._common cimport (
     BlockPlan, block_end, block_start, candidates_init, closest_rows, fk_model, floating,
-    interrupted, max_candidates, model_free, plan_blocks, potentials_rows, row_sq_dist,
+    interrupted, kmeans_plusplus_steps, max_candidates, model_free, plan_blocks,
+    potentials_rows, row_sq_dist,
 )
 
 from ._common import interruptible
@@ -157,3 +161,63 @@ def update_closest(
             closest_rows(&X[0, 0], n_features, &center[0], &sample_weight[0],
                          block_start(plan, b), block_end(plan, b),
                          &closest_sq[0], &weighted_sq[0])
+
+
+def greedy_steps(
+    const floating[:, ::1] X,            # IN (n_samples, n_features)
+    const double[::1] sample_weight,     # IN (n_samples,)
+    const floating[::1] offset,          # IN (n_features,)
+    const double[::1] x_sq,              # IN (n_samples,)
+    int n_local_trials,
+    int n_threads,
+    rng,
+    floating[:, ::1] centers,            # OUT (n_clusters, n_features)
+    int64_t[::1] indices,                # INOUT (n_clusters,)
+    double[::1] closest_sq,              # OUT (n_samples,)
+    double[::1] weighted_sq,             # OUT (n_samples,)
+):
+    """The greedy k-means++ steps after the first center, all in C
+    (``fk_kmeans_plusplus_steps``): the kernels, blocks and sums of
+    ``candidate_potentials`` and ``update_closest``, and the draws of
+    ``_init.draw_candidates`` from ``rng``'s own stream (each a
+    ``rng.uniform()``), so the centers are those of the Python steps, bit for bit.
+
+    Parameters
+    ----------
+    X, sample_weight, offset, x_sq
+        As ``candidate_potentials``.
+    n_local_trials : int
+        Candidates per center.
+    n_threads : int
+        OpenMP threads to use.
+    rng : numpy.random.Generator
+        Source of the draws (its lock is held meanwhile).
+    centers : ndarray of shape (n_clusters, n_features), dtype of X
+        Receives the centers.
+    indices : ndarray of shape (n_clusters,), int64
+        The first center's row in ``indices[0]``; receives the others'.
+    closest_sq, weighted_sq : ndarray of shape (n_samples,), float64
+        Receive every point's squared distance to its closest center, and
+        that times its weight.
+
+    Returns
+    -------
+    int
+        Centers chosen: all, or fewer where no weighted point is left that
+        is not a center (the Python steps go on from there, with their own
+        fallback draw).
+    """
+    bit_generator = rng.bit_generator
+    capsule = bit_generator.capsule
+    cdef bitgen_t *bitgen = <bitgen_t *>PyCapsule_GetPointer(capsule, "BitGenerator")
+    cdef int64_t n_chosen = 0
+    cdef int status
+    with bit_generator.lock, interruptible(), nogil:
+        status = kmeans_plusplus_steps(
+            &X[0, 0], X.shape[0], X.shape[1], &sample_weight[0], &offset[0], &x_sq[0],
+            centers.shape[0], n_local_trials, n_threads,
+            <double (*)(void *) noexcept nogil>bitgen.next_double, bitgen.state,
+            &centers[0, 0], &indices[0], &closest_sq[0], &weighted_sq[0], &n_chosen)
+    if status != 0:
+        raise MemoryError("fastkmeans: no memory for k-means++")
+    return n_chosen

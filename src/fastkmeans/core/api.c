@@ -153,8 +153,9 @@ static int fk_check_magnitude(double max_abs, ptrdiff_t d, double type_max,
 
 /* splitmix64 (Steele, Lea and Flood 2014): the documented random stream of
  * fk_kmeans_plusplus; a double in [0, 1) from the top 53 bits. */
-static double fk_uniform(uint64_t *state)
+static double fk_splitmix_uniform(void *opaque)
 {
+    uint64_t *state = opaque;
     uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
@@ -178,10 +179,11 @@ static ptrdiff_t fk_search_right(const double *cumulative, ptrdiff_t n, double v
 /* A row drawn with probability proportional to the increments of
  * `cumulative` (its last value > 0): as _init._draw, a draw rounded up to
  * the total takes the first row that reaches it. */
-static ptrdiff_t fk_draw(const double *cumulative, ptrdiff_t n, uint64_t *state)
+static ptrdiff_t fk_draw(const double *cumulative, ptrdiff_t n, double (*uniform)(void *),
+                         void *state)
 {
     double total = cumulative[n - 1];
-    ptrdiff_t id = fk_search_right(cumulative, n, fk_uniform(state) * total);
+    ptrdiff_t id = fk_search_right(cumulative, n, uniform(state) * total);
     if (id >= n) {
         ptrdiff_t lo = 0, hi = n;  /* searchsorted(cumulative, total, "left") */
         while (lo < hi) {

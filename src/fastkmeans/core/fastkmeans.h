@@ -362,6 +362,35 @@ int fk_lloyd_run_f64(const double *X, int64_t n_samples, int64_t n_features,
                      double *inertia, int *n_iter, int *converged, double *history);
 
 /* ---------------------------------------------------------------------------
+ * The greedy k-means++ steps of fk_kmeans_plusplus on input already checked
+ * (the Python package runs them with NumPy's random stream): X IN
+ * (n_samples, n_features), sample_weight IN (n_samples) float64, offset IN
+ * (n_features) and x_sq IN (n_samples) |x - offset|^2 (the candidates are
+ * scored around it), indices INOUT (n_clusters) with the first center's row
+ * in indices[0] on entry, centers OUT (n_clusters, n_features), closest OUT
+ * (n_samples) the squared distance to the closest center, weighted OUT
+ * (n_samples) w * closest. Candidates are drawn with uniform(state), a
+ * double in [0, 1), n_local_trials (> 0) per center. Where no mass is left
+ * (every weighted row is a center), the draw is from fallback (cumulative
+ * weights); with fallback NULL the steps stop there instead, as on an
+ * interrupt. *n_chosen OUT: the centers chosen (n_clusters unless stopped).
+ * FK_OK or FK_ERR_NOMEM.
+ * ------------------------------------------------------------------------- */
+
+int fk_kmeans_plusplus_steps_f32(const float *X, int64_t n_samples, int64_t n_features,
+                                 const double *sample_weight, const float *offset,
+                                 const double *x_sq, int64_t n_clusters, int n_local_trials,
+                                 int n_threads, double (*uniform)(void *), void *state,
+                                 const double *fallback, float *centers, int64_t *indices,
+                                 double *closest, double *weighted, int64_t *n_chosen);
+int fk_kmeans_plusplus_steps_f64(const double *X, int64_t n_samples, int64_t n_features,
+                                 const double *sample_weight, const double *offset,
+                                 const double *x_sq, int64_t n_clusters, int n_local_trials,
+                                 int n_threads, double (*uniform)(void *), void *state,
+                                 const double *fallback, double *centers, int64_t *indices,
+                                 double *closest, double *weighted, int64_t *n_chosen);
+
+/* ---------------------------------------------------------------------------
  * Triangle-inequality bounds (Hamerly, Elkan, Yinyang): bounds.c
  *
  * One kernel, configured by how the centers are grouped. Every point keeps
