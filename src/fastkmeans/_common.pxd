@@ -187,7 +187,7 @@ cdef int lloyd_run(
     int *n_iter,                    # OUT
     int *converged,                 # OUT the stopping rule was met
     double *history,                # OUT (max_iter, 3): inertia, shift, seconds
-) noexcept nogil
+) noexcept nogil                    # the whole run loop in C; 0, or -7 (no memory)
 
 # fk_kmeans_plusplus_steps (fastkmeans.h) without a fallback: the greedy
 # k-means++ steps after the first center (indices[0]), drawn with uniform(state);
@@ -198,8 +198,6 @@ cdef int kmeans_plusplus_steps(
     Py_ssize_t n_samples,
     Py_ssize_t n_features,
     const double *sample_weight,    # IN (n_samples,)
-    const floating *offset,         # IN (n_features,) the point x_sq is measured from
-    const double *x_sq,             # IN (n_samples,) |x - offset|^2
     Py_ssize_t n_clusters,
     int n_local_trials,
     int n_threads,
@@ -210,7 +208,7 @@ cdef int kmeans_plusplus_steps(
     double *closest,                # OUT (n_samples,) squared distance to the closest center
     double *weighted,               # OUT (n_samples,) w * closest
     int64_t *n_chosen,              # OUT
-) noexcept nogil                    # the whole run loop in C; 0, or -7 (no memory)
+) noexcept nogil
 
 # float16 rows (X16: the bits of X): the float32 kernels above, bitwise, on
 # windows of rows converted a few hundred KiB at a time (no float32 copy of
@@ -234,6 +232,11 @@ cdef int potentials_rows_f16(const fk_model *m, const unsigned short *X16,
 cdef int closest_rows_f16(const unsigned short *X16, ptrdiff_t d, const float *center,
                           const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
                           double *closest, double *weighted) noexcept nogil
+cdef int kmeans_plusplus_steps_f16(
+    const unsigned short *X16, Py_ssize_t n_samples, Py_ssize_t n_features,
+    const double *sample_weight, Py_ssize_t n_clusters, int n_local_trials, int n_threads,
+    double (*uniform)(void *) noexcept nogil, void *state, float *centers,
+    int64_t *indices, double *closest, double *weighted, int64_t *n_chosen) noexcept nogil
 cdef int row_sq_dist_f16(const unsigned short *X16, ptrdiff_t d, const float *point,
                          ptrdiff_t start, ptrdiff_t end, double *out) noexcept nogil
 

@@ -118,16 +118,22 @@ cdef extern from "fastkmeans.h" nogil:
                          double *history) noexcept
     int fk_kmeans_plusplus_steps_f32(
         const float *X, int64_t n_samples, int64_t n_features, const double *sample_weight,
-        const float *offset, const double *x_sq, int64_t n_clusters, int n_local_trials,
-        int n_threads, double (*uniform)(void *) noexcept nogil, void *state,
-        const double *fallback, float *centers, int64_t *indices, double *closest,
-        double *weighted, int64_t *n_chosen) noexcept
+        int64_t n_clusters, int n_local_trials, int n_threads,
+        double (*uniform)(void *) noexcept nogil, void *state, const double *fallback,
+        float *centers, int64_t *indices, double *closest, double *weighted,
+        int64_t *n_chosen) noexcept
     int fk_kmeans_plusplus_steps_f64(
         const double *X, int64_t n_samples, int64_t n_features, const double *sample_weight,
-        const double *offset, const double *x_sq, int64_t n_clusters, int n_local_trials,
-        int n_threads, double (*uniform)(void *) noexcept nogil, void *state,
-        const double *fallback, double *centers, int64_t *indices, double *closest,
-        double *weighted, int64_t *n_chosen) noexcept
+        int64_t n_clusters, int n_local_trials, int n_threads,
+        double (*uniform)(void *) noexcept nogil, void *state, const double *fallback,
+        double *centers, int64_t *indices, double *closest, double *weighted,
+        int64_t *n_chosen) noexcept
+    int fk_kmeans_plusplus_steps_f16(
+        const uint16_t *X, int64_t n_samples, int64_t n_features, const double *sample_weight,
+        int64_t n_clusters, int n_local_trials, int n_threads,
+        double (*uniform)(void *) noexcept nogil, void *state, const double *fallback,
+        float *centers, int64_t *indices, double *closest, double *weighted,
+        int64_t *n_chosen) noexcept
 
     int fk_bounded_rows_f32(const fk_bounds *b, const float *X, const double *x_norm,
                             ptrdiff_t start, ptrdiff_t end, int32_t *labels,
@@ -299,21 +305,32 @@ cdef int lloyd_run(const floating *X, Py_ssize_t n_samples, Py_ssize_t n_feature
 
 cdef int kmeans_plusplus_steps(
         const floating *X, Py_ssize_t n_samples, Py_ssize_t n_features,
-        const double *sample_weight, const floating *offset, const double *x_sq,
-        Py_ssize_t n_clusters, int n_local_trials, int n_threads,
+        const double *sample_weight, Py_ssize_t n_clusters, int n_local_trials, int n_threads,
         double (*uniform)(void *) noexcept nogil, void *state, floating *centers,
         int64_t *indices, double *closest, double *weighted,
         int64_t *n_chosen) noexcept nogil:
     if floating is float:
-        return fk_kmeans_plusplus_steps_f32(X, n_samples, n_features, sample_weight, offset,
-                                            x_sq, n_clusters, n_local_trials, n_threads,
-                                            uniform, state, NULL, centers, indices, closest,
-                                            weighted, n_chosen)
+        return fk_kmeans_plusplus_steps_f32(X, n_samples, n_features, sample_weight,
+                                            n_clusters, n_local_trials, n_threads, uniform,
+                                            state, NULL, centers, indices, closest, weighted,
+                                            n_chosen)
     else:
-        return fk_kmeans_plusplus_steps_f64(X, n_samples, n_features, sample_weight, offset,
-                                            x_sq, n_clusters, n_local_trials, n_threads,
-                                            uniform, state, NULL, centers, indices, closest,
-                                            weighted, n_chosen)
+        return fk_kmeans_plusplus_steps_f64(X, n_samples, n_features, sample_weight,
+                                            n_clusters, n_local_trials, n_threads, uniform,
+                                            state, NULL, centers, indices, closest, weighted,
+                                            n_chosen)
+
+
+cdef int kmeans_plusplus_steps_f16(
+        const unsigned short *X16, Py_ssize_t n_samples, Py_ssize_t n_features,
+        const double *sample_weight, Py_ssize_t n_clusters, int n_local_trials, int n_threads,
+        double (*uniform)(void *) noexcept nogil, void *state, float *centers,
+        int64_t *indices, double *closest, double *weighted,
+        int64_t *n_chosen) noexcept nogil:
+    return fk_kmeans_plusplus_steps_f16(<const uint16_t *>X16, n_samples, n_features,
+                                        sample_weight, n_clusters, n_local_trials, n_threads,
+                                        uniform, state, NULL, centers, indices, closest,
+                                        weighted, n_chosen)
 
 
 cdef int assign_rows_f16(const fk_model *m, const unsigned short *X16, ptrdiff_t start,

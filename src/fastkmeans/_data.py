@@ -138,14 +138,24 @@ class DenseData:
 
 
 class _DenseSeeding:
-    """k-means++ kernels on dense rows: candidates are scored with |x - c|^2
-    expanded around the data's mean; the chosen center's distances are exact."""
+    """k-means++ kernels on dense rows. ``greedy_steps`` runs the steps in C on
+    exact distances; ``update_closest`` and ``potentials`` (candidates scored
+    with |x - c|^2 expanded around the data's mean, the chosen center's
+    distances exact) are the Python steps' kernels, which take over where
+    the C steps stop (no mass left)."""
 
     def __init__(self, X, sample_weight, n_threads: int):
         self.X, self.sample_weight, self.n_threads = X, sample_weight, n_threads
-        self.offset = X.mean(axis=0, dtype=np.float64).astype(X.dtype)
-        self.x_sq = np.empty(X.shape[0])
-        row_sq_distances(X, self.offset, self.x_sq, n_threads)
+        self._expansion = None
+
+    def _offset_and_x_sq(self):
+        """The mean the candidates are expanded around and ``|x - mean|^2``, once."""
+        if self._expansion is None:
+            offset = self.X.mean(axis=0, dtype=np.float64).astype(self.X.dtype)
+            x_sq = np.empty(self.X.shape[0])
+            row_sq_distances(self.X, offset, x_sq, self.n_threads)
+            self._expansion = offset, x_sq
+        return self._expansion
 
     def update_closest(self, center, closest_sq, weighted_sq) -> None:
         """``closest_sq = min(closest_sq, |x - center|^2)``; ``weighted_sq = w * closest_sq``."""
@@ -154,17 +164,17 @@ class _DenseSeeding:
 
     def potentials(self, candidates, closest_sq, out) -> None:
         """``out[j] = sum(w * min(closest_sq, |x - candidates[j]|^2))``."""
-        candidate_potentials(self.X, self.sample_weight, self.x_sq, closest_sq, candidates,
-                             self.offset, out, self.n_threads)
+        offset, x_sq = self._offset_and_x_sq()
+        candidate_potentials(self.X, self.sample_weight, x_sq, closest_sq, candidates,
+                             offset, out, self.n_threads)
 
     def greedy_steps(self, n_local_trials, rng, centers, indices, closest_sq,
                      weighted_sq) -> int:
         """Every step after the first center (``indices[0]``) in C, with no Python
-        between them: the same kernels and draws (``_kmeanspp.greedy_steps``).
-        Returns the centers chosen (fewer where no mass is left)."""
-        return greedy_steps(self.X, self.sample_weight, self.offset, self.x_sq,
-                            n_local_trials, self.n_threads, rng, centers, indices,
-                            closest_sq, weighted_sq)
+        between them (``_kmeanspp.greedy_steps``). Returns the centers chosen
+        (fewer where no mass is left)."""
+        return greedy_steps(self.X, self.sample_weight, n_local_trials, self.n_threads, rng,
+                            centers, indices, closest_sq, weighted_sq)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -109,13 +109,22 @@ class HalfData(DenseData):
 
 
 class _HalfSeeding:
-    """``_data._DenseSeeding`` on float16 rows (the same kernels, the same offset)."""
+    """``_data._DenseSeeding`` on float16 rows: the same kernels (the rows
+    converted a window at a time), so the centers of ``X.astype(np.float32)``."""
 
     def __init__(self, bits, array, sample_weight, n_threads: int):
-        self.bits, self.sample_weight, self.n_threads = bits, sample_weight, n_threads
-        self.offset = array.mean(axis=0, dtype=np.float64).astype(np.float32)
-        self.x_sq = np.empty(array.shape[0])
-        _half.row_sq_distances(bits, self.offset, self.x_sq, n_threads)
+        self.bits, self.array = bits, array
+        self.sample_weight, self.n_threads = sample_weight, n_threads
+        self._expansion = None
+
+    def _offset_and_x_sq(self):
+        """As ``_DenseSeeding._offset_and_x_sq`` (the same offset as float32)."""
+        if self._expansion is None:
+            offset = self.array.mean(axis=0, dtype=np.float64).astype(np.float32)
+            x_sq = np.empty(self.array.shape[0])
+            _half.row_sq_distances(self.bits, offset, x_sq, self.n_threads)
+            self._expansion = offset, x_sq
+        return self._expansion
 
     def update_closest(self, center, closest_sq, weighted_sq) -> None:
         """``closest_sq = min(closest_sq, |x - center|^2)``; ``weighted_sq = w * closest_sq``."""
@@ -124,5 +133,13 @@ class _HalfSeeding:
 
     def potentials(self, candidates, closest_sq, out) -> None:
         """``out[j] = sum(w * min(closest_sq, |x - candidates[j]|^2))``."""
-        _half.candidate_potentials(self.bits, self.sample_weight, self.x_sq, closest_sq,
-                                   candidates, self.offset, out, self.n_threads)
+        offset, x_sq = self._offset_and_x_sq()
+        _half.candidate_potentials(self.bits, self.sample_weight, x_sq, closest_sq,
+                                   candidates, offset, out, self.n_threads)
+
+    def greedy_steps(self, n_local_trials, rng, centers, indices, closest_sq,
+                     weighted_sq) -> int:
+        """``_DenseSeeding.greedy_steps`` on float16 rows."""
+        return _half.greedy_steps(self.bits, self.sample_weight, n_local_trials,
+                                  self.n_threads, rng, centers, indices, closest_sq,
+                                  weighted_sq)

@@ -166,8 +166,6 @@ def update_closest(
 def greedy_steps(
     const floating[:, ::1] X,            # IN (n_samples, n_features)
     const double[::1] sample_weight,     # IN (n_samples,)
-    const floating[::1] offset,          # IN (n_features,)
-    const double[::1] x_sq,              # IN (n_samples,)
     int n_local_trials,
     int n_threads,
     rng,
@@ -177,14 +175,14 @@ def greedy_steps(
     double[::1] weighted_sq,             # OUT (n_samples,)
 ):
     """The greedy k-means++ steps after the first center, all in C
-    (``fk_kmeans_plusplus_steps``): the kernels, blocks and sums of
-    ``candidate_potentials`` and ``update_closest``, and the draws of
-    ``_init.draw_candidates`` from ``rng``'s own stream (each a
-    ``rng.uniform()``), so the centers are those of the Python steps, bit for bit.
+    (``fk_kmeans_plusplus_steps``): the draws of ``_init.draw_candidates``
+    from ``rng``'s own stream (each a ``rng.uniform()``), the candidates
+    scored on exact distances in one pass over ``X`` a step where their
+    distances can be kept (``core/seed_impl.h``).
 
     Parameters
     ----------
-    X, sample_weight, offset, x_sq
+    X, sample_weight
         As ``candidate_potentials``.
     n_local_trials : int
         Candidates per center.
@@ -214,8 +212,8 @@ def greedy_steps(
     cdef int status
     with bit_generator.lock, interruptible(), nogil:
         status = kmeans_plusplus_steps(
-            &X[0, 0], X.shape[0], X.shape[1], &sample_weight[0], &offset[0], &x_sq[0],
-            centers.shape[0], n_local_trials, n_threads,
+            &X[0, 0], X.shape[0], X.shape[1], &sample_weight[0], centers.shape[0],
+            n_local_trials, n_threads,
             <double (*)(void *) noexcept nogil>bitgen.next_double, bitgen.state,
             &centers[0, 0], &indices[0], &closest_sq[0], &weighted_sq[0], &n_chosen)
     if status != 0:

@@ -252,6 +252,35 @@ static void fk_farthest(const double *sq, ptrdiff_t n, ptrdiff_t m, fk_far *far)
 #define FK_IS_DOUBLE_ 0
 #include "api_impl.h"
 
+/* --- the greedy k-means++ steps (seed_impl.h) ------------------------------ */
+
+/* The most bytes of kept candidate distances (one pass over X a step). */
+#define FK_SEED_KEEP_BYTES ((double)(256 << 20))
+
+#define FK_T double
+#define FK_XT double
+#define FK_XS(name) name##_f64
+#define FK_S(name) name##_f64
+#define FK_HALF_X 0
+#define FK_IS_DOUBLE_ 1
+#include "seed_impl.h"
+
+#define FK_T float
+#define FK_XT float
+#define FK_XS(name) name##_f32
+#define FK_S(name) name##_f32
+#define FK_HALF_X 0
+#define FK_IS_DOUBLE_ 0
+#include "seed_impl.h"
+
+#define FK_T float
+#define FK_XT uint16_t
+#define FK_XS(name) name##_f16
+#define FK_S(name) name##_f32
+#define FK_HALF_X 1
+#define FK_IS_DOUBLE_ 0
+#include "seed_impl.h"
+
 #define FK_T double
 #define FK_S(name) name##_f64
 #define FK_TYPE_MAX DBL_MAX

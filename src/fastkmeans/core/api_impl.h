@@ -395,116 +395,6 @@ int FK_S(fk_predict)(const FK_T *X, int64_t n_samples, int64_t n_features,
     return status;
 }
 
-/* x_sq OUT (n) = |x - offset|^2 and the offset OUT (d): the data's mean in
- * float64 (per block, then in block order) rounded to FK_T. */
-static void FK_S(fk_offset)(const FK_T *X, ptrdiff_t n, ptrdiff_t d, int n_threads,
-                            double *mean, FK_T *offset, double *x_sq)
-{
-    fk_plan plan = fk_plan_blocks(n);
-    ptrdiff_t b, i, f;
-    int threads = fk_useful_threads(n_threads, plan.n_blocks, (double)n * (double)d);
-    for (f = 0; f < d; f++) mean[f] = 0.0;
-    for (b = 0; b < plan.n_blocks; b++)
-        for (i = fk_block_start(&plan, b); i < fk_block_end(&plan, b); i++)
-            for (f = 0; f < d; f++) mean[f] += (double)X[i * d + f];
-    for (f = 0; f < d; f++) offset[f] = (FK_T)(mean[f] / (double)n);
-    FK_PARALLEL_FOR(static, threads, b, plan.n_blocks,
-        FK_S(fk_row_sq_dist)(X, d, offset, fk_block_start(&plan, b), fk_block_end(&plan, b),
-                             x_sq));
-}
-
-/* closest INOUT: min(closest, |x - center|^2); cumulative OUT: w * closest. */
-static void FK_S(fk_update_closest)(const FK_T *X, ptrdiff_t n, ptrdiff_t d,
-                                    const FK_T *center, const double *w, int n_threads,
-                                    double *closest, double *cumulative)
-{
-    fk_plan plan = fk_plan_blocks(n);
-    ptrdiff_t b;
-    int threads = fk_useful_threads(n_threads, plan.n_blocks, (double)n * (double)d);
-    FK_PARALLEL_FOR(static, threads, b, plan.n_blocks,
-        FK_S(fk_closest_rows)(X, d, center, w, fk_block_start(&plan, b), fk_block_end(&plan, b),
-                              closest, cumulative));
-}
-
-/* The greedy steps of k-means++ (fastkmeans.h): centers 1.. after the
- * first, drawn with `uniform`; stops early, leaving *n_chosen < k, when no
- * mass is left and `fallback` (cumulative weights to draw from instead) is
- * NULL. */
-int FK_S(fk_kmeans_plusplus_steps)(const FK_T *X, int64_t n_samples, int64_t n_features,
-                                   const double *w, const FK_T *offset, const double *x_sq,
-                                   int64_t n_clusters, int n_local_trials, int n_threads,
-                                   double (*uniform)(void *), void *state,
-                                   const double *fallback, FK_T *centers, int64_t *indices,
-                                   double *closest, double *weighted, int64_t *n_chosen)
-{
-    const ptrdiff_t n = (ptrdiff_t)n_samples, d = (ptrdiff_t)n_features;
-    const ptrdiff_t k = (ptrdiff_t)n_clusters, trials = n_local_trials;
-    const fk_plan plan = fk_plan_blocks(n);
-    const int threads = fk_useful_threads(n_threads, plan.n_blocks,
-                                          (double)n * (double)d * (double)trials);
-    ptrdiff_t per_call = fk_max_candidates(FK_IS_DOUBLE_), c, i, t;
-    double *potentials = NULL, *block_potentials = NULL;
-    FK_T *candidates = NULL;
-    ptrdiff_t *candidate_ids = NULL;
-    int status = FK_ERR_NOMEM;
-
-    if (per_call > trials) per_call = trials;
-    potentials = malloc((size_t)trials * sizeof(double));
-    block_potentials = malloc((size_t)(plan.n_blocks * per_call) * sizeof(double));
-    candidates = malloc((size_t)trials * (size_t)d * sizeof(FK_T));
-    candidate_ids = malloc((size_t)trials * sizeof(ptrdiff_t));
-    if (!(potentials && block_potentials && candidates && candidate_ids)) goto done;
-
-    for (i = 0; i < n; i++) closest[i] = INFINITY;
-    memcpy(centers, X + indices[0] * d, (size_t)d * sizeof(FK_T));
-    FK_S(fk_update_closest)(X, n, d, centers, w, n_threads, closest, weighted);
-    for (c = 1; c < k && !fk_interrupt_pending(); c++) {
-        ptrdiff_t best = 0, group, chosen;
-        /* _init.draw_candidates: the cumulative sum of w * closest, in row order */
-        for (i = 1; i < n; i++) weighted[i] += weighted[i - 1];
-        if (!(weighted[n - 1] > 0) && fallback == NULL) break;  /* the caller goes on */
-        for (t = 0; t < trials; t++) {
-            candidate_ids[t] = weighted[n - 1] > 0 ? fk_draw(weighted, n, uniform, state)
-                                                   : fk_draw(fallback, n, uniform, state);
-            memcpy(candidates + t * d, X + candidate_ids[t] * d, (size_t)d * sizeof(FK_T));
-        }
-        /* _kmeanspp.candidate_potentials: groups of candidates, blocks in order */
-        for (group = 0; group < trials; group += per_call) {
-            ptrdiff_t size = trials - group < per_call ? trials - group : per_call, b, j;
-            fk_model model;
-            memset(&model, 0, sizeof(model));
-            if (FK_S(fk_candidates_init)(&model, candidates + group * d, size, d, offset) != 0) {
-                fk_model_free(&model);
-                goto done;
-            }
-            FK_PARALLEL_FOR(dynamic, threads, b, plan.n_blocks,
-                FK_S(fk_potentials_rows)(&model, X, w, x_sq, closest,
-                                         fk_block_start(&plan, b), fk_block_end(&plan, b),
-                                         block_potentials + b * per_call));
-            fk_model_free(&model);
-            for (j = 0; j < size; j++) {
-                potentials[group + j] = 0.0;
-                for (b = 0; b < plan.n_blocks; b++)
-                    potentials[group + j] += block_potentials[b * per_call + j];
-            }
-        }
-        for (t = 1; t < trials; t++)
-            if (potentials[t] < potentials[best]) best = t;
-        chosen = candidate_ids[best];
-        memcpy(centers + c * d, X + chosen * d, (size_t)d * sizeof(FK_T));
-        indices[c] = (int64_t)chosen;
-        FK_S(fk_update_closest)(X, n, d, centers + c * d, w, n_threads, closest, weighted);
-    }
-    *n_chosen = (int64_t)c;
-    status = FK_OK;
-done:
-    free(potentials);
-    free(block_potentials);
-    free(candidates);
-    free(candidate_ids);
-    return status;
-}
-
 int FK_S(fk_kmeans_plusplus)(const FK_T *X, int64_t n_samples, int64_t n_features,
                              const FK_T *sample_weight, int64_t n_clusters, uint64_t seed,
                              int n_local_trials, int n_threads, FK_T *centers,
@@ -512,9 +402,7 @@ int FK_S(fk_kmeans_plusplus)(const FK_T *X, int64_t n_samples, int64_t n_feature
 {
     const ptrdiff_t n = (ptrdiff_t)n_samples, d = (ptrdiff_t)n_features;
     double *w = NULL, *probability = NULL, *closest = NULL, *weighted = NULL;
-    double *x_sq = NULL, *mean = NULL;
     double max_abs, total_weight = 0.0;
-    FK_T *offset = NULL;
     int64_t *chosen = NULL, n_chosen = 0;
     uint64_t state = seed;
     ptrdiff_t i;
@@ -530,13 +418,9 @@ int FK_S(fk_kmeans_plusplus)(const FK_T *X, int64_t n_samples, int64_t n_feature
     probability = malloc((size_t)n * sizeof(double));
     closest = malloc((size_t)n * sizeof(double));
     weighted = malloc((size_t)n * sizeof(double));
-    x_sq = malloc((size_t)n * sizeof(double));
-    mean = malloc((size_t)d * sizeof(double));
-    offset = malloc((size_t)d * sizeof(FK_T));
     chosen = malloc((size_t)n_clusters * sizeof(int64_t));
     status = FK_ERR_NOMEM;
-    if (!(w && probability && closest && weighted && x_sq && mean && offset && chosen))
-        goto done;
+    if (!(w && probability && closest && weighted && chosen)) goto done;
     if ((status = FK_S(fk_check_points)(X, n, d, n_threads, &max_abs)) != FK_OK) goto done;
     if ((status = FK_S(fk_weights)(sample_weight, n, n_clusters, w, &total_weight)) != FK_OK)
         goto done;
@@ -546,12 +430,11 @@ int FK_S(fk_kmeans_plusplus)(const FK_T *X, int64_t n_samples, int64_t n_feature
     /* the first center, and the fallback draw when no mass is left: by weight */
     probability[0] = w[0];
     for (i = 1; i < n; i++) probability[i] = probability[i - 1] + w[i];
-    FK_S(fk_offset)(X, n, d, n_threads, mean, offset, x_sq);
     chosen[0] = (int64_t)fk_draw(probability, n, fk_splitmix_uniform, &state);
-    status = FK_S(fk_kmeans_plusplus_steps)(X, n_samples, n_features, w, offset, x_sq,
-                                            n_clusters, trials, n_threads,
-                                            fk_splitmix_uniform, &state, probability,
-                                            centers, chosen, closest, weighted, &n_chosen);
+    status = FK_S(fk_kmeans_plusplus_steps)(X, n_samples, n_features, w, n_clusters, trials,
+                                            n_threads, fk_splitmix_uniform, &state,
+                                            probability, centers, chosen, closest, weighted,
+                                            &n_chosen);
     if (status == FK_OK && indices != NULL)
         memcpy(indices, chosen, (size_t)n_clusters * sizeof(int64_t));
 done:
@@ -559,9 +442,6 @@ done:
     free(probability);
     free(closest);
     free(weighted);
-    free(x_sq);
-    free(mean);
-    free(offset);
     free(chosen);
     return status;
 }

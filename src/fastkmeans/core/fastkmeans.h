@@ -292,6 +292,26 @@ void fk_potentials_rows_f64(const fk_model *m, const double *X, const double *sa
                             const double *x_sq, const double *closest, ptrdiff_t start,
                             ptrdiff_t end, double *potentials);
 
+/* k-means++ on exact distances (fk_kmeans_plusplus_steps): m from
+ * fk_candidates_init with a zero mean (the candidates as they are),
+ * |x - c_j|^2 = sum over the features, in order, of (x_f - c_j,f)^2 in the
+ * input precision, the same bits for a candidate whatever the others.
+ * fk_seed_rows: potentials OUT (m->k)[j] = sum over rows [start, end) of
+ * w * min(closest, |x - c_j|^2) (rows added in order), and where dist is
+ * not NULL, dist OUT [(first + j) * stride + i] = |x_i - c_j|^2.
+ * fk_seed_closest_rows (m of one candidate c): closest INOUT = min(closest,
+ * |x - c|^2), weighted OUT = w * closest. X IN (n, d), sample_weight IN (n). */
+void fk_seed_rows_f32(const fk_model *m, const float *X, const double *sample_weight,
+                      const double *closest, ptrdiff_t start, ptrdiff_t end, float *dist,
+                      ptrdiff_t stride, ptrdiff_t first, double *potentials);
+void fk_seed_rows_f64(const fk_model *m, const double *X, const double *sample_weight,
+                      const double *closest, ptrdiff_t start, ptrdiff_t end, double *dist,
+                      ptrdiff_t stride, ptrdiff_t first, double *potentials);
+void fk_seed_closest_rows_f32(const fk_model *m, const float *X, const double *sample_weight,
+                              ptrdiff_t start, ptrdiff_t end, double *closest, double *weighted);
+void fk_seed_closest_rows_f64(const fk_model *m, const double *X, const double *sample_weight,
+                              ptrdiff_t start, ptrdiff_t end, double *closest, double *weighted);
+
 /* For rows [start, end): closest INOUT (n)[i] = min(closest[i],
  * sum((x_i - center)^2)) (exact), weighted OUT (n)[i] = w[i] * closest[i].
  * X IN (n, d), center IN (d), sample_weight IN (n). */
@@ -337,6 +357,14 @@ int fk_potentials_rows_f16(const fk_model *m, const uint16_t *X, const double *s
 int fk_closest_rows_f16(const uint16_t *X, ptrdiff_t d, const float *center,
                         const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
                         double *closest, double *weighted);
+int fk_seed_rows_f16(const fk_model *m, const uint16_t *X, const double *sample_weight,
+                     const double *closest, ptrdiff_t start, ptrdiff_t end, float *dist,
+                     ptrdiff_t stride, ptrdiff_t first, double *potentials);
+int fk_seed_closest_rows_f16(const fk_model *m, const uint16_t *X, const double *sample_weight,
+                             ptrdiff_t start, ptrdiff_t end, double *closest, double *weighted);
+/* Rows ids[0 .. count) of float16 X, exactly: out OUT (count, d). */
+void fk_half_rows_to_float(const uint16_t *X, ptrdiff_t d, const ptrdiff_t *ids,
+                           ptrdiff_t count, float *out);
 int fk_row_sq_dist_f16(const uint16_t *X, ptrdiff_t d, const float *point, ptrdiff_t start,
                        ptrdiff_t end, double *out);
 
@@ -364,31 +392,40 @@ int fk_lloyd_run_f64(const double *X, int64_t n_samples, int64_t n_features,
 /* ---------------------------------------------------------------------------
  * The greedy k-means++ steps of fk_kmeans_plusplus on input already checked
  * (the Python package runs them with NumPy's random stream): X IN
- * (n_samples, n_features), sample_weight IN (n_samples) float64, offset IN
- * (n_features) and x_sq IN (n_samples) |x - offset|^2 (the candidates are
- * scored around it), indices INOUT (n_clusters) with the first center's row
- * in indices[0] on entry, centers OUT (n_clusters, n_features), closest OUT
- * (n_samples) the squared distance to the closest center, weighted OUT
- * (n_samples) w * closest. Candidates are drawn with uniform(state), a
- * double in [0, 1), n_local_trials (> 0) per center. Where no mass is left
- * (every weighted row is a center), the draw is from fallback (cumulative
- * weights); with fallback NULL the steps stop there instead, as on an
- * interrupt. *n_chosen OUT: the centers chosen (n_clusters unless stopped).
- * FK_OK or FK_ERR_NOMEM.
+ * (n_samples, n_features), sample_weight IN (n_samples) float64, indices
+ * INOUT (n_clusters) with the first center's row in indices[0] on entry,
+ * centers OUT (n_clusters, n_features), closest OUT (n_samples) the squared
+ * distance to the closest center, weighted OUT (n_samples) w * closest.
+ * Candidates are drawn with uniform(state), a double in [0, 1), through the
+ * cumulative sum of w * closest in row order, n_local_trials (> 0) per
+ * center, and scored on exact distances (fk_seed_rows). Where no mass is
+ * left (every weighted row is a center), the draw is from fallback
+ * (cumulative weights); with fallback NULL the steps stop there instead, as
+ * on an interrupt. *n_chosen OUT: the centers chosen (n_clusters unless
+ * stopped). FK_OK or FK_ERR_NOMEM. Extra memory: O(n_samples), plus the
+ * candidates' distances (n_local_trials x n_samples, at most 256 MiB and
+ * half the size of X) that spare a second pass over X a step.
  * ------------------------------------------------------------------------- */
 
 int fk_kmeans_plusplus_steps_f32(const float *X, int64_t n_samples, int64_t n_features,
-                                 const double *sample_weight, const float *offset,
-                                 const double *x_sq, int64_t n_clusters, int n_local_trials,
-                                 int n_threads, double (*uniform)(void *), void *state,
-                                 const double *fallback, float *centers, int64_t *indices,
-                                 double *closest, double *weighted, int64_t *n_chosen);
+                                 const double *sample_weight, int64_t n_clusters,
+                                 int n_local_trials, int n_threads, double (*uniform)(void *),
+                                 void *state, const double *fallback, float *centers,
+                                 int64_t *indices, double *closest, double *weighted,
+                                 int64_t *n_chosen);
 int fk_kmeans_plusplus_steps_f64(const double *X, int64_t n_samples, int64_t n_features,
-                                 const double *sample_weight, const double *offset,
-                                 const double *x_sq, int64_t n_clusters, int n_local_trials,
-                                 int n_threads, double (*uniform)(void *), void *state,
-                                 const double *fallback, double *centers, int64_t *indices,
-                                 double *closest, double *weighted, int64_t *n_chosen);
+                                 const double *sample_weight, int64_t n_clusters,
+                                 int n_local_trials, int n_threads, double (*uniform)(void *),
+                                 void *state, const double *fallback, double *centers,
+                                 int64_t *indices, double *closest, double *weighted,
+                                 int64_t *n_chosen);
+/* float16 X (its bits), centers in float32 */
+int fk_kmeans_plusplus_steps_f16(const uint16_t *X, int64_t n_samples, int64_t n_features,
+                                 const double *sample_weight, int64_t n_clusters,
+                                 int n_local_trials, int n_threads, double (*uniform)(void *),
+                                 void *state, const double *fallback, float *centers,
+                                 int64_t *indices, double *closest, double *weighted,
+                                 int64_t *n_chosen);
 
 /* ---------------------------------------------------------------------------
  * Triangle-inequality bounds (Hamerly, Elkan, Yinyang): bounds.c

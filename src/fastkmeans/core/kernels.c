@@ -313,12 +313,42 @@ void fk_potentials_rows_f64(const fk_model *m, const double *X, const double *sa
                 potentials)
 }
 
+void fk_seed_rows_f32(const fk_model *m, const float *X, const double *sample_weight,
+                     const double *closest, ptrdiff_t start, ptrdiff_t end, float *dist,
+                     ptrdiff_t stride, ptrdiff_t first, double *potentials)
+{
+    FK_DISPATCH(m->path, seed_rows, f32, m, X, sample_weight, closest, start, end, dist, stride,
+                first, potentials)
+}
+
+void fk_seed_closest_rows_f32(const fk_model *m, const float *X, const double *sample_weight,
+                             ptrdiff_t start, ptrdiff_t end, double *closest, double *weighted)
+{
+    FK_DISPATCH(m->path, seed_closest_rows, f32, m, X, sample_weight, start, end, closest,
+                weighted)
+}
+
 void fk_closest_rows_f32(const float *X, ptrdiff_t d, const float *center,
                          const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
                          double *closest, double *weighted)
 {
     FK_DISPATCH(FK_DENSE_PATH, closest_rows, f32, X, d, center, sample_weight, start, end,
                 closest, weighted)
+}
+
+void fk_seed_rows_f64(const fk_model *m, const double *X, const double *sample_weight,
+                     const double *closest, ptrdiff_t start, ptrdiff_t end, double *dist,
+                     ptrdiff_t stride, ptrdiff_t first, double *potentials)
+{
+    FK_DISPATCH(m->path, seed_rows, f64, m, X, sample_weight, closest, start, end, dist, stride,
+                first, potentials)
+}
+
+void fk_seed_closest_rows_f64(const fk_model *m, const double *X, const double *sample_weight,
+                             ptrdiff_t start, ptrdiff_t end, double *closest, double *weighted)
+{
+    FK_DISPATCH(m->path, seed_closest_rows, f64, m, X, sample_weight, start, end, closest,
+                weighted)
 }
 
 void fk_closest_rows_f64(const double *X, ptrdiff_t d, const double *center,
@@ -417,6 +447,27 @@ int fk_closest_rows_f16(const uint16_t *X, ptrdiff_t d, const float *center,
 {
     FK_DISPATCH_RET(FK_DENSE_PATH, closest_rows_half, f32, X, d, center, sample_weight, start,
                     end, closest, weighted)
+}
+
+int fk_seed_rows_f16(const fk_model *m, const uint16_t *X, const double *sample_weight,
+                     const double *closest, ptrdiff_t start, ptrdiff_t end, float *dist,
+                     ptrdiff_t stride, ptrdiff_t first, double *potentials)
+{
+    FK_DISPATCH_RET(m->path, seed_rows_half, f32, m, X, sample_weight, closest, start, end,
+                    dist, stride, first, potentials)
+}
+
+int fk_seed_closest_rows_f16(const fk_model *m, const uint16_t *X, const double *sample_weight,
+                             ptrdiff_t start, ptrdiff_t end, double *closest, double *weighted)
+{
+    FK_DISPATCH_RET(m->path, seed_closest_rows_half, f32, m, X, sample_weight, start, end,
+                    closest, weighted)
+}
+
+void fk_half_rows_to_float(const uint16_t *X, ptrdiff_t d, const ptrdiff_t *ids,
+                           ptrdiff_t count, float *out)
+{
+    for (ptrdiff_t r = 0; r < count; r++) fk_half_to_float(X + ids[r] * d, out + r * d, d);
 }
 
 int fk_row_sq_dist_f16(const uint16_t *X, ptrdiff_t d, const float *point, ptrdiff_t start,

@@ -831,6 +831,139 @@ FK_TARGET static void FK_NAME(potentials_rows)(
 }
 
 /* ---------------------------------------------------------------------------
+ * k-means++ on exact distances (fk_kmeans_plusplus_steps): the candidates of
+ * a model built around zero (fk_candidates_init with a zero mean, so packed
+ * as they are) in vector lanes, |x - c_j|^2 = sum over the features, in
+ * order, of (x_f - c_j,f)^2 in the input precision: one lane's arithmetic,
+ * whichever lane and however many candidates share the vector, so a
+ * distance is the same bits in the scoring pass and the update.
+ * ------------------------------------------------------------------------- */
+
+/* acc[r] = the squared distances of row rows[r] to the candidates of the
+ * narrow tail (the model's last vector when it has one). */
+FK_TARGET FK_INLINE void FK_NAME(seed_tile1)(const fk_model *m, const FK_T *const *rows,
+                                            V acc[FK_MR])
+{
+    const ptrdiff_t d = m->d;
+    const FK_T *panel = (const FK_T *)m->packed + m->n_panels * d * NR;
+    for (int r = 0; r < FK_MR; r++) acc[r] = (V){0};
+    for (ptrdiff_t f = 0; f < d; f++) {
+        const V c = *(const V *)(panel + f * FK_VW);
+        for (int r = 0; r < FK_MR; r++) {
+            const V diff = rows[r][f] - c;
+            acc[r] += diff * diff;
+        }
+    }
+}
+
+/* acc0[r], acc1[r] = the squared distances of row rows[r] to the candidates
+ * of full panel p (its two vectors; each lane's arithmetic as seed_tile1's). */
+FK_TARGET FK_INLINE void FK_NAME(seed_tile2)(const fk_model *m, const FK_T *const *rows,
+                                            ptrdiff_t p, V acc0[FK_MR], V acc1[FK_MR])
+{
+    const ptrdiff_t d = m->d;
+    const FK_T *panel = (const FK_T *)m->packed + p * d * NR;
+    /* half the tile's rows at a time: their accumulators, the centers and
+     * the differences stay in registers (all of them would spill one) */
+    for (int r0 = 0; r0 < FK_MR; r0 += FK_MR / 2) {
+        V a0[FK_MR / 2], a1[FK_MR / 2];
+        for (int r = 0; r < FK_MR / 2; r++) a0[r] = a1[r] = (V){0};
+        for (ptrdiff_t f = 0; f < d; f++) {
+            const V c0 = *(const V *)(panel + f * NR);
+            const V c1 = *(const V *)(panel + f * NR + FK_VW);
+            for (int r = 0; r < FK_MR / 2; r++) {
+                const FK_T x = rows[r0 + r][f];
+                const V diff0 = x - c0, diff1 = x - c1;
+                a0[r] += diff0 * diff0;
+                a1[r] += diff1 * diff1;
+            }
+        }
+        for (int r = 0; r < FK_MR / 2; r++) {
+            acc0[r0 + r] = a0[r];
+            acc1[r0 + r] = a1[r];
+        }
+    }
+}
+
+/* For every candidate j of the model: total[j / FK_VW][j % FK_VW] += sum over
+ * rows [start, end) of w * min(closest, |x - c_j|^2) (per tile of FK_MR rows
+ * from `start` in the input precision, then in float64), and, with dist not
+ * NULL, dist[(first + j) * stride + i] = |x_i - c_j|^2. */
+FK_TARGET static void FK_NAME(seed_rows_add)(
+    const fk_model *m, const FK_T *X, const double *sample_weight, const double *closest,
+    ptrdiff_t start, ptrdiff_t end, FK_T *dist, ptrdiff_t stride, ptrdiff_t first,
+    double total[FK_POT_MAX_VECTORS][FK_VW])
+{
+    const ptrdiff_t n_vectors = 2 * m->n_panels + (m->tail ? 1 : 0);
+    const FK_T *rows[FK_MR];
+    for (ptrdiff_t i0 = start; i0 < end; i0 += FK_MR) {
+        const int n_rows = (int)(end - i0 < FK_MR ? end - i0 : FK_MR);
+        FK_T limit[FK_MR], w[FK_MR];
+        FK_NAME(tile_rows)(X, m->d, i0, n_rows, rows);
+        if (i0 + 3 * FK_MR <= end) {  /* the tile after next, on its way from memory */
+            const char *ahead = (const char *)(X + (i0 + 2 * FK_MR) * m->d);
+            for (ptrdiff_t b = 0; b < FK_MR * m->d * (ptrdiff_t)sizeof(FK_T); b += 64)
+                __builtin_prefetch(ahead + b);
+        }
+        for (int r = 0; r < FK_MR; r++) {
+            const ptrdiff_t i = i0 + (r < n_rows ? r : 0);
+            limit[r] = (FK_T)closest[i];
+            w[r] = r < n_rows ? (FK_T)sample_weight[i] : 0;
+        }
+        for (ptrdiff_t v = 0; v < n_vectors; v += 2) {
+            V acc[2][FK_MR];
+            const int width = v / 2 < m->n_panels ? 2 : 1;
+            if (width == 2) FK_NAME(seed_tile2)(m, rows, v / 2, acc[0], acc[1]);
+            else FK_NAME(seed_tile1)(m, rows, acc[0]);
+            for (int h = 0; h < width; h++) {
+                V sum = (V){0};
+                for (int r = 0; r < FK_MR; r++)
+                    sum += w[r] * FK_SELECT((IV)(acc[h][r] > limit[r]), (V){0} + limit[r],
+                                            acc[h][r]);
+                for (int l = 0; l < FK_VW; l++) total[v + h][l] += (double)sum[l];
+                if (dist == NULL) continue;
+                for (int l = 0; l < FK_VW && (v + h) * FK_VW + l < m->k; l++)
+                    for (int r = 0; r < n_rows; r++)
+                        dist[(first + (v + h) * FK_VW + l) * stride + i0 + r] = acc[h][r][l];
+            }
+        }
+    }
+}
+
+/* seed_rows_add from zero: potentials OUT (m->k). */
+FK_TARGET static void FK_NAME(seed_rows)(
+    const fk_model *m, const FK_T *X, const double *sample_weight, const double *closest,
+    ptrdiff_t start, ptrdiff_t end, FK_T *dist, ptrdiff_t stride, ptrdiff_t first,
+    double *potentials)
+{
+    double total[FK_POT_MAX_VECTORS][FK_VW] = {{0.0}};
+    FK_NAME(seed_rows_add)(m, X, sample_weight, closest, start, end, dist, stride, first,
+                           total);
+    for (ptrdiff_t j = 0; j < m->k; j++) potentials[j] = total[j / FK_VW][j % FK_VW];
+}
+
+/* The model's one candidate taken into account, for rows [start, end):
+ * closest = min(closest, |x - c|^2) and weighted = w * closest. */
+FK_TARGET static void FK_NAME(seed_closest_rows)(
+    const fk_model *m, const FK_T *X, const double *sample_weight, ptrdiff_t start,
+    ptrdiff_t end, double *closest, double *weighted)
+{
+    const FK_T *rows[FK_MR];
+    for (ptrdiff_t i0 = start; i0 < end; i0 += FK_MR) {
+        const int n_rows = (int)(end - i0 < FK_MR ? end - i0 : FK_MR);
+        V acc[FK_MR];
+        FK_NAME(tile_rows)(X, m->d, i0, n_rows, rows);
+        FK_NAME(seed_tile1)(m, rows, acc);
+        for (int r = 0; r < n_rows; r++) {
+            const ptrdiff_t i = i0 + r;
+            const double dist = (double)acc[r][0];
+            if (dist < closest[i]) closest[i] = dist;
+            weighted[i] = sample_weight[i] * closest[i];
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------------
  * the model: centers laid out for this instruction set
  * ------------------------------------------------------------------------- */
 
@@ -1003,6 +1136,30 @@ FK_TARGET static int FK_NAME(closest_rows_half)(
     FK_HALF_WINDOWS(X16, d, start, end, 1,
                     FK_NAME(closest_rows)(Xw, d, center, sample_weight, w0, w1, closest,
                                           weighted));
+    return 0;
+}
+
+FK_TARGET static int FK_NAME(seed_rows_half)(
+    const fk_model *m, const uint16_t *X16, const double *sample_weight, const double *closest,
+    ptrdiff_t start, ptrdiff_t end, float *dist, ptrdiff_t stride, ptrdiff_t first,
+    double *potentials)
+{
+    double total[FK_POT_MAX_VECTORS][FK_VW] = {{0.0}};
+    /* tiles of FK_MR rows from `start`, as in seed_rows */
+    FK_HALF_WINDOWS(X16, m->d, start, end, FK_MR,
+                    FK_NAME(seed_rows_add)(m, Xw, sample_weight, closest, w0, w1, dist, stride,
+                                           first, total));
+    for (ptrdiff_t j = 0; j < m->k; j++) potentials[j] = total[j / FK_VW][j % FK_VW];
+    return 0;
+}
+
+FK_TARGET static int FK_NAME(seed_closest_rows_half)(
+    const fk_model *m, const uint16_t *X16, const double *sample_weight, ptrdiff_t start,
+    ptrdiff_t end, double *closest, double *weighted)
+{
+    FK_HALF_WINDOWS(X16, m->d, start, end, FK_MR,
+                    FK_NAME(seed_closest_rows)(m, Xw, sample_weight, w0, w1, closest,
+                                               weighted));
     return 0;
 }
 
