@@ -213,7 +213,9 @@ def kmeans_plusplus(X: ArrayLike, n_clusters: int, *, sample_weight: ArrayLike |
     probability proportional to ``sample_weight * D(x)^2`` (``D`` the
     distance to the closest center chosen so far): the candidate that lowers
     the potential ``sum(w * D^2)`` most. Candidate distances are computed by
-    parallel kernels in one pass over ``X``, with O(n_samples) extra memory.
+    parallel kernels in one pass over ``X`` a step, with O(n_samples) extra
+    memory, plus the candidates' distances for dense ``X`` where they take at
+    most half its bytes and 256 MiB (without them, a second pass a step).
 
     Parameters
     ----------
