@@ -213,7 +213,7 @@ def test_predict_matches_python(program, tmp_path, dtype):
 def test_kmeans_plusplus_is_seeded_and_thread_independent(program, tmp_path, dtype,
                                                           n_features):
     # 8 clusters: 4 candidates a step, whose distances are kept (one pass over
-    # X a step) when 2 * 4 <= n_features
+    # X a step) when 3 * 4 <= n_features
     X = blobs(6000, n_features, 8, dtype, seed=9)
     weights = np.random.default_rng(10).uniform(0.5, 2, size=6000)
     outputs = [run(program, tmp_path, "kmeanspp", X, 8, weights=weights, seed=seed,

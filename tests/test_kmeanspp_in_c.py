@@ -52,7 +52,7 @@ def test_kmeans_plusplus_matches_the_reference(dtype, shape):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("n_local_trials", [3, 12], ids=["one pass", "two passes"])
 def test_closest_distances_are_exact_on_both_paths(dtype, n_local_trials):
-    # 16 features: 3 candidates' distances are kept (2 * 3 <= 16), 12 are not
+    # 16 features: 3 candidates' distances are kept (3 * 3 <= 16), 12 are not
     X, _ = make_blobs(2000, 16, 6, seed=3, dtype=dtype)
     weights = random_weights(2000)
     chosen, centers, indices, closest, weighted = _steps(X, 20, weights, 1, 2, n_local_trials)

@@ -177,7 +177,7 @@ def fit(X: ArrayLike, n_clusters: int, *,
     for Lloyd, plus the bounds of the accelerated variants (see
     ``algorithm``); no n_samples x n_clusters array is ever formed, except
     Elkan's bounds. k-means++ on dense ``X`` keeps its candidates' distances
-    (n_local_trials x n_samples) where they take at most half the bytes of
+    (n_local_trials x n_samples) where they take at most a third of the bytes of
     ``X`` and 256 MiB, to read ``X`` once a step instead of twice. For sparse
     ``X`` it is O(n_samples + n_clusters * n_features), independent of the
     thread count.

@@ -215,7 +215,7 @@ def kmeans_plusplus(X: ArrayLike, n_clusters: int, *, sample_weight: ArrayLike |
     the potential ``sum(w * D^2)`` most. Candidate distances are computed by
     parallel kernels in one pass over ``X`` a step, with O(n_samples) extra
     memory, plus the candidates' distances for dense ``X`` where they take at
-    most half its bytes and 256 MiB (without them, a second pass a step).
+    most a third of its bytes and 256 MiB (without them, a second pass a step).
 
     Parameters
     ----------

@@ -404,7 +404,7 @@ int fk_lloyd_run_f64(const double *X, int64_t n_samples, int64_t n_features,
  * on an interrupt. *n_chosen OUT: the centers chosen (n_clusters unless
  * stopped). FK_OK or FK_ERR_NOMEM. Extra memory: O(n_samples), plus the
  * candidates' distances (n_local_trials x n_samples, at most 256 MiB and
- * half the size of X) that spare a second pass over X a step.
+ * a third of the size of X) that spare a second pass over X a step.
  * ------------------------------------------------------------------------- */
 
 int fk_kmeans_plusplus_steps_f32(const float *X, int64_t n_samples, int64_t n_features,

@@ -12,10 +12,11 @@
  * One pass over X a step where it pays: the pass that scores the candidates
  * (fk_seed_rows) also keeps every row's exact distance to each of them, and
  * the chosen one's are then taken from there, not from X again. That is
- * when the distances are at most half the bytes of X (2 n_local_trials <=
- * n_features) and within FK_SEED_KEEP_BYTES; otherwise the update measures
- * the chosen center again (fk_seed_closest_rows), with the same arithmetic,
- * so the same bits either way. The blocks, the sums (in block order) and
+ * when FK_SEED_KEEP_RATIO n_local_trials <= n_features (the distances at
+ * most a third of the bytes of X) and they fit in FK_SEED_KEEP_BYTES (api.c);
+ * otherwise the update measures the chosen center again
+ * (fk_seed_closest_rows), with the same arithmetic, so the same bits
+ * either way. The blocks, the sums (in block order) and
  * the draws are those of _init.kmeans_plusplus_indices.
  */
 
@@ -89,7 +90,7 @@ int FK_XS(fk_kmeans_plusplus_steps)(const FK_XT *X, int64_t n_samples, int64_t n
     const int threads = fk_useful_threads(n_threads, plan.n_blocks,
                                           (double)n * (double)d * (double)trials);
     /* one pass a step: the candidates' distances kept, when they are small */
-    const int keep = 2 * trials <= d
+    const int keep = FK_SEED_KEEP_RATIO * trials <= d
                      && (double)trials * (double)n * sizeof(FK_T) <= FK_SEED_KEEP_BYTES;
     ptrdiff_t per_call = fk_max_candidates(FK_IS_DOUBLE_), c, i, t;
     double *potentials = NULL, *block_potentials = NULL;
