@@ -60,6 +60,24 @@ def test_c_loop_relocates_empty_clusters_as_python():
     _assert_bitwise(a, b)
 
 
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_a_move_that_empties_a_cluster_does_not_reseed_it(n_threads):
+    # Found by the fuzz test: 6 distinct values, 21 clusters, weights down to
+    # 1e-300. Relocation moved the only point of a cluster that had not been
+    # empty; the C loop took it for one more empty cluster and read past its
+    # list of far points (a segfault). As _run.py, only the clusters empty
+    # before the moves are re-seeded.
+    X = np.array([2, -2, 2, 2, 0, -2, -1, 0, -3, -2, 1, -1, 2, 2, -1, 0, -1, 1, 1, 2, -3,
+                  1, 1, 0, 0, 1, -3, -1, -2, 0, -3, 0, -2], dtype=np.float64)[:, None]
+    tiny = 1e-300
+    w = np.array([100, tiny, 0, 0, tiny, 100, 0, tiny, 100, 1, 0, 0, tiny, 0, tiny, 100, 0,
+                  3.3, tiny, tiny, tiny, 3.3, 1, tiny, 1, 1, tiny, tiny, 0, 3.3, 3.3, tiny,
+                  tiny])
+    in_c, in_python = _both(X, 21, sample_weight=w, random_state=2151311254, n_init=1,
+                            n_threads=n_threads)
+    _assert_bitwise(in_c, in_python)
+
+
 def test_c_loop_k_means_plus_plus_and_n_init():
     X, _ = make_blobs(1500, 4, 6, seed=5, dtype=np.float32)
     a, b = _both(X, 6, random_state=7, n_init=3)

@@ -137,10 +137,14 @@ static ptrdiff_t FK_S(fk_relocate)(FK_S(fk_workspace) *ws, const FK_T *X, const 
     for (i = 0; i < n; i++)
         if (w[i] == 0) sq[i] = -1.0;
     fk_farthest(sq, n, n_moves, far);
+    /* the clusters empty now, marked -1 (no weight is negative): a move may
+     * empty another cluster, which is not re-seeded (as _run.py) */
+    for (cluster = 0; cluster < k; cluster++)
+        if (ws->weights[cluster] == 0) ws->weights[cluster] = -1.0;
     for (cluster = 0; cluster < k; cluster++) {
         ptrdiff_t index, old, f;
         double wi;
-        if (ws->weights[cluster] != 0) continue;
+        if (ws->weights[cluster] != -1.0) continue;
         index = far[move++].index;
         old = labels[index];
         wi = w[index];
