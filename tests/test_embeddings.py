@@ -318,8 +318,11 @@ def test_float16_fit_takes_little_more_memory_than_float32(n_threads):
         sys.path.remove(str(SCRIPTS))
     args = argparse.Namespace(n_samples=100_000, n_features=384, n_clusters=64, iterations=2)
     x_bytes = args.n_samples * args.n_features * 2
-    extra = (float16_compare.measure_memory(args, "float16", n_threads)
-             - float16_compare.measure_memory(args, "float32", n_threads))
+    # the least of 3 runs each: what malloc's arenas keep varies by about
+    # 0.5 MB (0.7% of X) from run to run, upwards
+    extra = (min(float16_compare.measure_memory(args, "float16", n_threads) for _ in range(3))
+             - min(float16_compare.measure_memory(args, "float32", n_threads)
+                   for _ in range(3)))
     assert extra <= 0.02 * x_bytes
 
 
