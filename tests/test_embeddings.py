@@ -319,11 +319,14 @@ def test_float16_fit_takes_little_more_memory_than_float32(n_threads):
     args = argparse.Namespace(n_samples=100_000, n_features=384, n_clusters=64, iterations=2)
     x_bytes = args.n_samples * args.n_features * 2
     # the least of 3 runs each: what malloc's arenas keep varies by about
-    # 0.5 MB (0.7% of X) from run to run, upwards
+    # 0.5 MB (0.7% of X) from run to run, upwards. The bound, 2.5% of X,
+    # leaves room for the windows the threads' arenas keep (a fresh CI
+    # install measured 1.55 MB on 2 threads) and still fails on a converted
+    # block per thread (3.1% each) or a float32 copy (200%).
     extra = (min(float16_compare.measure_memory(args, "float16", n_threads) for _ in range(3))
              - min(float16_compare.measure_memory(args, "float32", n_threads)
                    for _ in range(3)))
-    assert extra <= 0.02 * x_bytes
+    assert extra <= 0.025 * x_bytes
 
 
 def test_float16_predict_score_and_relocation():
