@@ -81,7 +81,7 @@ def kmeans_plusplus_indices(data, n_clusters, sample_weight, rng, n_threads,
 
     first = rng.choice(n_samples, p=probabilities)
     greedy_steps = getattr(seeding, "greedy_steps", None)
-    if greedy_steps is not None:  # dense rows: the steps below, all in C, bit for bit
+    if greedy_steps is not None:  # dense rows: the steps below in C, on exact distances
         indices[0] = first
         n_chosen = greedy_steps(n_local_trials, rng, centers, indices, closest_sq, cumulative)
     else:
