@@ -96,6 +96,25 @@ def test_predict_on_every_path(path, dtype, shape):
 
 
 @pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("n_clusters", [5, 33, 200])
+def test_a_rows_label_does_not_depend_on_where_the_rows_start(path, dtype, n_clusters):
+    # the dense kernel takes rows by tiles, tiles by passes past the panels
+    # of centers, passes by chunks: a row's label and distance must be the
+    # same bits wherever those cuts fall (near-ties included: the data are
+    # integers, so many distances tie exactly)
+    rng = np.random.default_rng(n_clusters)
+    X = rng.integers(-4, 5, size=(700, 24)).astype(dtype)
+    centers = X[rng.choice(700, n_clusters, replace=False)] + dtype(0.5)
+    with forced_path(path):
+        labels, sq = fastkmeans.predict(X, centers, return_distances=True, n_threads=1)
+        for skip in (1, 5, 7, 47, 49, 97, 301):
+            later, later_sq = fastkmeans.predict(X[skip:], centers, return_distances=True,
+                                                 n_threads=1)
+            np.testing.assert_array_equal(later, labels[skip:])
+            np.testing.assert_array_equal(later_sq, sq[skip:])
+
+
+@pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("n_clusters", [1, 7, 16, 17, 40, 70])
 def test_sparse_predict_on_every_path(path, dtype, n_clusters, sparse_container):
     dense, _ = make_blobs(300, 20, 5, cluster_std=2.0, seed=n_clusters, dtype=dtype,

@@ -21,25 +21,11 @@ and the ratio kept / measured again. Needs a C compiler with OpenMP.
 import argparse
 import math
 import pathlib
-import shutil
-import subprocess
 import tempfile
 
-CORE = pathlib.Path(__file__).resolve().parents[2] / "src" / "fastkmeans" / "core"
+import core_driver
 
-DRIVER = r"""
-#include "fastkmeans.h"
-#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
+DRIVER = core_driver.PRELUDE + r"""
 int main(int argc, char **argv)
 {
     const int64_t n = atoll(argv[1]), d = atoll(argv[2]), k = atoll(argv[3]);
@@ -72,23 +58,9 @@ int main(int argc, char **argv)
 """
 
 
-def _build(folder, name, define):
-    """The driver linked with the core built with ``define``; its path."""
-    compiler = shutil.which("cc") or shutil.which("gcc")
-    driver = folder / "driver.c"
-    driver.write_text(DRIVER)
-    output = folder / name
-    subprocess.run([compiler, "-std=c11", "-O3", "-fopenmp", "-ffp-contract=fast", define,
-                    f"-I{CORE}", *sorted(str(path) for path in CORE.glob("*.c")), str(driver),
-                    "-o", str(output), "-lm", "-pthread"], check=True)
-    return output
-
-
 def _time(program, n_samples, n_features, n_clusters, threads, is_double, repeats):
-    done = subprocess.run([str(program), str(n_samples), str(n_features), str(n_clusters),
-                           str(threads), str(int(is_double)), str(repeats)],
-                          capture_output=True, text=True, check=True)
-    seconds, digest = done.stdout.split()
+    seconds, digest = core_driver.run(program, n_samples, n_features, n_clusters, threads,
+                                      int(is_double), repeats)
     return float(seconds), digest
 
 
@@ -103,8 +75,8 @@ def main(argv=None):
     trials = 2 + int(math.log(args.clusters))
     with tempfile.TemporaryDirectory() as tmp:
         folder = pathlib.Path(tmp)
-        kept = _build(folder, "kept", "-DFK_SEED_KEEP_RATIO=0")
-        again = _build(folder, "again", "-DFK_SEED_KEEP_BYTES=0")
+        kept = core_driver.build(folder, "kept", DRIVER, "-DFK_SEED_KEEP_RATIO=0")
+        again = core_driver.build(folder, "again", DRIVER, "-DFK_SEED_KEEP_BYTES=0")
         print(f"{args.samples:,} rows, k = {args.clusters} ({trials} candidates a step), "
               f"{args.threads} thread(s); best of {args.repeats}\n")
         print("| dtype | n_features | kept (one pass) | measured again (two passes) "

@@ -19,7 +19,8 @@
  *          registers while streaming over the features (how GEMM gets its
  *          speed), comparing |x - c|^2 - |x - m|^2 (m the mean of the
  *          centers, see dense_nearest), the running minimum kept per lane:
- *          distances are never stored;
+ *          distances are never stored; FK_PASS_TILES tiles pass each
+ *          panel in turn, so a panel is fetched once for all of them;
  *   low-d: FK_VW points per vector and the direct sum((x - c)^2), one
  *          center at a time, the cluster sums kept in vector lanes.
  * Then: the exact distances behind the inertia, and k-means++'s candidate
@@ -272,33 +273,46 @@ FK_TARGET static void FK_NAME(dense_nearest)(
     const FK_T *packed = (const FK_T *)m->packed;
     const FK_T *bias = (const FK_T *)m->bias;
     const FK_T inf = (FK_T)INFINITY;
-    const FK_T *rows[FK_MR];
+    const FK_T *rows[FK_PASS_TILES][FK_MR];
+    FK_NAME(tile_best) best[FK_PASS_TILES];
 #if FK_HAVE_SHUFFLE
     FK_NAME(argmin_plan) plan;
     FK_NAME(argmin_plan_init)(&plan);
 #endif
 
-    for (ptrdiff_t i0 = start; i0 < end; i0 += FK_MR) {
-        int n_rows = (int)(end - i0 < FK_MR ? end - i0 : FK_MR);
-        FK_NAME(tile_rows)(X, d, i0, n_rows, rows);
-        FK_NAME(tile_best) best;
-        for (int r = 0; r < FK_MR; r++) {
-            best.dist[r] = (V){0} + inf;
-            best.index[r] = (IV){0};
+    /* a pass takes up to FK_PASS_TILES tiles past each panel in turn, so a
+     * panel is fetched once a pass (it stays in cache from one tile to the
+     * next), not once a tile; each tile sees the panels in the same order
+     * as alone, so its result is the same bits */
+    for (ptrdiff_t p0 = start; p0 < end; p0 += FK_PASS_TILES * FK_MR) {
+        const ptrdiff_t p1 = end - p0 < FK_PASS_TILES * FK_MR ? end : p0 + FK_PASS_TILES * FK_MR;
+        const int n_tiles = (int)((p1 - p0 + FK_MR - 1) / FK_MR);
+        for (int t = 0; t < n_tiles; t++) {
+            const ptrdiff_t i0 = p0 + t * FK_MR;
+            FK_NAME(tile_rows)(X, d, i0, (int)(p1 - i0 < FK_MR ? p1 - i0 : FK_MR), rows[t]);
+            for (int r = 0; r < FK_MR; r++) {
+                best[t].dist[r] = (V){0} + inf;
+                best[t].index[r] = (IV){0};
+            }
         }
         for (ptrdiff_t p = 0; p < m->n_panels; p++)
-            FK_NAME(panel2)(rows, packed + p * d * NR, bias + p * NR, d,
-                            (FK_I)(p * NR), &best);
+            for (int t = 0; t < n_tiles; t++)
+                FK_NAME(panel2)(rows[t], packed + p * d * NR, bias + p * NR, d,
+                                (FK_I)(p * NR), &best[t]);
         if (m->tail)
-            FK_NAME(panel1)(rows, packed + m->n_panels * d * NR,
-                            bias + m->n_panels * NR, d,
-                            (FK_I)(m->n_panels * NR), &best);
+            for (int t = 0; t < n_tiles; t++)
+                FK_NAME(panel1)(rows[t], packed + m->n_panels * d * NR,
+                                bias + m->n_panels * NR, d, (FK_I)(m->n_panels * NR), &best[t]);
+        for (int t = 0; t < n_tiles; t++) {
+            const ptrdiff_t i0 = p0 + t * FK_MR;
+            const int n_rows = (int)(p1 - i0 < FK_MR ? p1 - i0 : FK_MR);
 #if FK_HAVE_SHUFFLE
-        FK_NAME(tile_argmin)(&plan, &best, n_rows, labels + (i0 - start));
+            FK_NAME(tile_argmin)(&plan, &best[t], n_rows, labels + (i0 - start));
 #else
-        for (int r = 0; r < n_rows; r++)
-            labels[i0 - start + r] = FK_NAME(lane_argmin)(best.dist[r], best.index[r]);
+            for (int r = 0; r < n_rows; r++)
+                labels[i0 - start + r] = FK_NAME(lane_argmin)(best[t].dist[r], best[t].index[r]);
 #endif
+        }
     }
 }
 
