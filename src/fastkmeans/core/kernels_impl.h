@@ -667,12 +667,10 @@ FK_TARGET static void FK_NAME(lloyd_rows)(
                                  weights, inertia, n_changed, resume);
         return;
     }
-    FK_T *chunk_dist = NULL;
-    int32_t *chunk_labels = NULL;
-    if (assign) {
-        chunk_dist = (FK_T *)malloc((size_t)m->chunk_rows * (sizeof(FK_T) + sizeof(int32_t)));
-        chunk_labels = (int32_t *)(chunk_dist + m->chunk_rows);
-    }
+    /* on the stack (chunk_rows <= FK_CHUNK_MAX_ROWS): a pass that cannot
+     * fail for want of memory (48 KiB at most) */
+    FK_T chunk_dist[FK_CHUNK_MAX_ROWS];
+    int32_t chunk_labels[FK_CHUNK_MAX_ROWS];
 
     for (ptrdiff_t c0 = start; c0 < end; c0 += m->chunk_rows) {
         ptrdiff_t c1 = c0 + m->chunk_rows < end ? c0 + m->chunk_rows : end;
@@ -699,7 +697,6 @@ FK_TARGET static void FK_NAME(lloyd_rows)(
             for (ptrdiff_t f = 0; f < d; f++) s[f] += w * (double)x[f];
         }
     }
-    free(chunk_dist);
     *inertia = block_inertia;
     *n_changed = changed;
 }
