@@ -189,26 +189,32 @@ cdef int lloyd_run(
     double *history,                # OUT (max_iter, 3): inertia, shift, seconds
 ) noexcept nogil                    # the whole run loop in C; 0, or -7 (no memory)
 
+# The rows the greedy k-means++ steps take: float32, float64, or float16 bits.
+ctypedef fused seed_rows:
+    float
+    double
+    unsigned short
+
 # fk_kmeans_plusplus_steps (fastkmeans.h) without a fallback: the greedy
-# k-means++ steps after the first center (indices[0]), drawn with uniform(state);
-# FK_OK (0) or FK_ERR_NOMEM; *n_chosen < n_clusters where no mass was left
-# (or on an interrupt), the caller going on from there.
-cdef int kmeans_plusplus_steps(
-    const floating *X,              # IN (n_samples, n_features)
+# k-means++ steps after the first center (indices[0]), drawn from rng's own
+# bit generator (a numpy Generator; its lock held meanwhile). Returns the
+# centers chosen: n_clusters, or fewer where no mass was left (the caller
+# going on from there); raises MemoryError if out of memory, KeyboardInterrupt
+# on Ctrl-C.
+cdef int64_t kmeans_plusplus_steps(
+    const seed_rows *X,             # IN (n_samples, n_features)
     Py_ssize_t n_samples,
     Py_ssize_t n_features,
     const double *sample_weight,    # IN (n_samples,)
     Py_ssize_t n_clusters,
     int n_local_trials,
     int n_threads,
-    double (*uniform)(void *) noexcept nogil,  # a double in [0, 1) from state
-    void *state,
-    floating *centers,              # OUT (n_clusters, n_features)
+    object rng,
+    void *centers,                  # OUT (n_clusters, n_features), X's dtype (float32 for bits)
     int64_t *indices,               # INOUT (n_clusters,) the first given
     double *closest,                # OUT (n_samples,) squared distance to the closest center
     double *weighted,               # OUT (n_samples,) w * closest
-    int64_t *n_chosen,              # OUT
-) noexcept nogil
+) except -1
 
 # float16 rows (X16: the bits of X): the float32 kernels above, bitwise, on
 # windows of rows converted a few hundred KiB at a time (no float32 copy of
@@ -232,11 +238,6 @@ cdef int potentials_rows_f16(const fk_model *m, const unsigned short *X16,
 cdef int closest_rows_f16(const unsigned short *X16, ptrdiff_t d, const float *center,
                           const double *sample_weight, ptrdiff_t start, ptrdiff_t end,
                           double *closest, double *weighted) noexcept nogil
-cdef int kmeans_plusplus_steps_f16(
-    const unsigned short *X16, Py_ssize_t n_samples, Py_ssize_t n_features,
-    const double *sample_weight, Py_ssize_t n_clusters, int n_local_trials, int n_threads,
-    double (*uniform)(void *) noexcept nogil, void *state, float *centers,
-    int64_t *indices, double *closest, double *weighted, int64_t *n_chosen) noexcept nogil
 cdef int row_sq_dist_f16(const unsigned short *X16, ptrdiff_t d, const float *point,
                          ptrdiff_t start, ptrdiff_t end, double *out) noexcept nogil
 

@@ -9,14 +9,16 @@ one process-wide instruction-set path.
 """
 
 from cpython.exc cimport PyErr_CheckSignals
+from cpython.pycapsule cimport PyCapsule_GetPointer
 from cython.parallel cimport prange
 from libc.signal cimport SIGINT
 from libc.stddef cimport ptrdiff_t
 from libc.stdint cimport int32_t, int64_t, uint16_t, uint64_t
+from numpy.random cimport bitgen_t
 
 from ._common cimport (
     BlockPlan, FK_N_FAMILIES, FK_N_PATHS, MAX_BLOCKS, fk_bounds, fk_bounds_stats, fk_model,
-    floating, index_t, plan_blocks,
+    floating, index_t, plan_blocks, seed_rows,
 )
 
 
@@ -303,34 +305,40 @@ cdef int lloyd_run(const floating *X, Py_ssize_t n_samples, Py_ssize_t n_feature
                                 converged, history)
 
 
-cdef int kmeans_plusplus_steps(
-        const floating *X, Py_ssize_t n_samples, Py_ssize_t n_features,
-        const double *sample_weight, Py_ssize_t n_clusters, int n_local_trials, int n_threads,
-        double (*uniform)(void *) noexcept nogil, void *state, floating *centers,
-        int64_t *indices, double *closest, double *weighted,
-        int64_t *n_chosen) noexcept nogil:
-    if floating is float:
-        return fk_kmeans_plusplus_steps_f32(X, n_samples, n_features, sample_weight,
-                                            n_clusters, n_local_trials, n_threads, uniform,
-                                            state, NULL, centers, indices, closest, weighted,
-                                            n_chosen)
-    else:
-        return fk_kmeans_plusplus_steps_f64(X, n_samples, n_features, sample_weight,
-                                            n_clusters, n_local_trials, n_threads, uniform,
-                                            state, NULL, centers, indices, closest, weighted,
-                                            n_chosen)
+# a double in [0, 1) from a bit generator's state
+ctypedef double (*uniform_draw)(void *) noexcept nogil
 
 
-cdef int kmeans_plusplus_steps_f16(
-        const unsigned short *X16, Py_ssize_t n_samples, Py_ssize_t n_features,
+cdef int64_t kmeans_plusplus_steps(
+        const seed_rows *X, Py_ssize_t n_samples, Py_ssize_t n_features,
         const double *sample_weight, Py_ssize_t n_clusters, int n_local_trials, int n_threads,
-        double (*uniform)(void *) noexcept nogil, void *state, float *centers,
-        int64_t *indices, double *closest, double *weighted,
-        int64_t *n_chosen) noexcept nogil:
-    return fk_kmeans_plusplus_steps_f16(<const uint16_t *>X16, n_samples, n_features,
-                                        sample_weight, n_clusters, n_local_trials, n_threads,
-                                        uniform, state, NULL, centers, indices, closest,
-                                        weighted, n_chosen)
+        object rng, void *centers, int64_t *indices, double *closest,
+        double *weighted) except -1:
+    bit_generator = rng.bit_generator
+    capsule = bit_generator.capsule
+    cdef bitgen_t *bitgen = <bitgen_t *>PyCapsule_GetPointer(capsule, "BitGenerator")
+    cdef uniform_draw uniform = <uniform_draw>bitgen.next_double
+    cdef int64_t n_chosen = 0
+    cdef int status = 0
+    with bit_generator.lock, interruptible(), nogil:
+        if seed_rows is float:
+            status = fk_kmeans_plusplus_steps_f32(
+                X, n_samples, n_features, sample_weight, n_clusters, n_local_trials,
+                n_threads, uniform, bitgen.state, NULL, <float *>centers, indices, closest,
+                weighted, &n_chosen)
+        elif seed_rows is double:
+            status = fk_kmeans_plusplus_steps_f64(
+                X, n_samples, n_features, sample_weight, n_clusters, n_local_trials,
+                n_threads, uniform, bitgen.state, NULL, <double *>centers, indices, closest,
+                weighted, &n_chosen)
+        else:
+            status = fk_kmeans_plusplus_steps_f16(
+                <const uint16_t *>X, n_samples, n_features, sample_weight, n_clusters,
+                n_local_trials, n_threads, uniform, bitgen.state, NULL, <float *>centers,
+                indices, closest, weighted, &n_chosen)
+    if status != 0:
+        raise MemoryError("fastkmeans: no memory for k-means++")
+    return n_chosen
 
 
 cdef int assign_rows_f16(const fk_model *m, const unsigned short *X16, ptrdiff_t start,

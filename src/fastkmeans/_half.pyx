@@ -13,21 +13,17 @@ viewed as ``uint16`` (its bits).
 """
 import numpy as np
 
-from cpython.pycapsule cimport PyCapsule_GetPointer
 from libc.stdint cimport int64_t
-from numpy.random cimport bitgen_t
 
 from cython.parallel cimport prange
 
 from ._common cimport (
     BlockPlan, MAX_BLOCKS, assign_rows_f16, block_end, block_start, candidates_init,
-    closest_rows_f16, fk_model, inertia_rows_f16, kmeans_plusplus_steps_f16,
+    closest_rows_f16, fk_model, inertia_rows_f16, kmeans_plusplus_steps,
     label_sq_dist_rows_f16, max_candidates, model_free, model_init, plan_blocks,
     potentials_rows_f16, row_sq_dist_f16,
 )
 from ._lloyd cimport LloydStep, _Workspace, _has_empty_cluster, _pass
-
-from ._common import interruptible
 
 
 cdef int _check(const int *status, Py_ssize_t n_blocks) except -1:
@@ -240,17 +236,6 @@ def greedy_steps(
     double[::1] weighted_sq,             # OUT (n_samples,)
 ):
     """``_kmeanspp.greedy_steps`` of float16 rows (converted a window at a time)."""
-    bit_generator = rng.bit_generator
-    capsule = bit_generator.capsule
-    cdef bitgen_t *bitgen = <bitgen_t *>PyCapsule_GetPointer(capsule, "BitGenerator")
-    cdef int64_t n_chosen = 0
-    cdef int status
-    with bit_generator.lock, interruptible(), nogil:
-        status = kmeans_plusplus_steps_f16(
-            &X16[0, 0], X16.shape[0], X16.shape[1], &sample_weight[0], centers.shape[0],
-            n_local_trials, n_threads,
-            <double (*)(void *) noexcept nogil>bitgen.next_double, bitgen.state,
-            &centers[0, 0], &indices[0], &closest_sq[0], &weighted_sq[0], &n_chosen)
-    if status != 0:
-        raise MemoryError("fastkmeans: no memory for k-means++")
-    return n_chosen
+    return kmeans_plusplus_steps(&X16[0, 0], X16.shape[0], X16.shape[1], &sample_weight[0],
+                                 centers.shape[0], n_local_trials, n_threads, rng,
+                                 &centers[0, 0], &indices[0], &closest_sq[0], &weighted_sq[0])

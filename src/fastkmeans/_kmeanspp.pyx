@@ -14,10 +14,8 @@ per block of rows, then in block order: independent of the thread count.
 """
 import numpy as np
 
-from cpython.pycapsule cimport PyCapsule_GetPointer
 from cython.parallel cimport prange
 from libc.stdint cimport int64_t
-from numpy.random cimport bitgen_t
 
 from ._common cimport (
     BlockPlan, block_end, block_start, candidates_init, closest_rows, fk_model, floating,
@@ -205,17 +203,6 @@ def greedy_steps(
         is not a center (the Python steps go on from there, with their own
         fallback draw).
     """
-    bit_generator = rng.bit_generator
-    capsule = bit_generator.capsule
-    cdef bitgen_t *bitgen = <bitgen_t *>PyCapsule_GetPointer(capsule, "BitGenerator")
-    cdef int64_t n_chosen = 0
-    cdef int status
-    with bit_generator.lock, interruptible(), nogil:
-        status = kmeans_plusplus_steps(
-            &X[0, 0], X.shape[0], X.shape[1], &sample_weight[0], centers.shape[0],
-            n_local_trials, n_threads,
-            <double (*)(void *) noexcept nogil>bitgen.next_double, bitgen.state,
-            &centers[0, 0], &indices[0], &closest_sq[0], &weighted_sq[0], &n_chosen)
-    if status != 0:
-        raise MemoryError("fastkmeans: no memory for k-means++")
-    return n_chosen
+    return kmeans_plusplus_steps(&X[0, 0], X.shape[0], X.shape[1], &sample_weight[0],
+                                 centers.shape[0], n_local_trials, n_threads, rng,
+                                 &centers[0, 0], &indices[0], &closest_sq[0], &weighted_sq[0])
