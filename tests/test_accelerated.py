@@ -231,21 +231,27 @@ def test_prunable_fraction_tells_clustered_from_unclustered_data():
     assert _accelerated.prunable_fraction(unclustered, centers, np.zeros(100)) == 1.0
 
 
-def _distance_evaluations(X, init, max_iter):
-    """Distances computed in each iteration of an ``auto`` step run by the run loop."""
+def _distance_evaluations(X, init, max_iter, algorithm="hamerly", adaptive=True):
+    """Distances computed in each iteration of a step (``auto``'s, when
+    ``adaptive``) run by the run loop."""
     from fastkmeans._data import DenseData
     from fastkmeans._run import run_lloyd
-    step = _accelerated.BoundedStep(X, np.ones(len(X)), init.copy(), 1, "hamerly")
-    step.adaptive = True
+    step = _accelerated.BoundedStep(X, np.ones(len(X)), init.copy(), 1, algorithm)
+    step.adaptive = adaptive
     return run_lloyd(DenseData(X), step, max_iter, 0.0, 1, None).history.distance_evaluations
 
 
 @pytest.mark.parametrize("kind", ["clustered", "unclustered"])
 def test_auto_builds_bounds_only_when_they_would_prune_and_keeps_lloyds_result(kind):
+    # 8 features, 40 clusters: Lloyd's low-d layout, so the bounds search
+    # group by group and auto waits for them to prune
     rng = np.random.default_rng(4)
-    X = (make_blobs(4000, 32, 40, seed=4)[0] if kind == "clustered"
-         else rng.normal(size=(4000, 32)))
-    init = _init(X, 40)
+    X, truth = make_blobs(4000, 8, 40, seed=4)
+    if kind == "unclustered":
+        X = rng.normal(size=(4000, 8))
+    init = truth + rng.normal(scale=2.5, size=truth.shape)  # centers that move little
+    assert not _accelerated.BoundedStep(X, np.ones(4000), init.copy(), 1,
+                                        "hamerly").dense_search
     evaluations = np.asarray(_distance_evaluations(X, init, 8))
     every = X.shape[0] * 40
     # the first iterations compute every distance (Lloyd's pass, then the
@@ -255,6 +261,48 @@ def test_auto_builds_bounds_only_when_they_would_prune_and_keeps_lloyds_result(k
     lloyd = fastkmeans.fit(X, 40, init=init, tol=0, max_iter=8)
     auto = fastkmeans.fit(X, 40, init=init, tol=0, max_iter=8, algorithm="auto")
     _assert_same_fit(auto, lloyd, np.float64)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("algorithm", ["hamerly", "yinyang"])
+def test_dense_search_starts_at_once_and_keeps_lloyds_result(algorithm, dtype):
+    # 32 features: Lloyd's dense layout, whose kernel searches the rows the
+    # bounds leave open (all centers at once); the first pass searches every
+    # row that way (no Lloyd pass, no wait under auto), the next ones prune
+    X = make_blobs(4000, 32, 40, seed=4, dtype=dtype)[0]
+    init = _init(X, 40)
+    step = _accelerated.BoundedStep(X, np.ones(4000), init.copy(), 1, algorithm)
+    assert step.dense_search
+    evaluations = np.asarray(_distance_evaluations(X, init, 8, algorithm, adaptive=False))
+    every = X.shape[0] * 40
+    assert evaluations[0] >= every
+    assert np.all(evaluations[-3:] < every / 2)
+    lloyd = fastkmeans.fit(X, 40, init=init, tol=0, max_iter=8)
+    for variant in (algorithm, "auto"):
+        result = fastkmeans.fit(X, 40, init=init, tol=0, max_iter=8, algorithm=variant)
+        _assert_same_fit(result, lloyd, dtype, bitwise_centers=True)
+
+
+@pytest.mark.parametrize("algorithm", ["hamerly", "yinyang"])
+def test_bounds_on_parts_of_blocks_keep_lloyds_result(monkeypatch, algorithm):
+    # the bounds label a block part by part (_lloyd.HOOK_PART_BYTES of rows):
+    # parts of a few rows, and of none that divide a block evenly
+    from fastkmeans import _lloyd
+    X = make_blobs(5000, 40, 64, seed=5, dtype=np.float32)[0]
+    init = _init(X, 64)
+    lloyd = fastkmeans.fit(X, 64, init=init, tol=0, max_iter=25, n_threads=2)
+    for part_bytes in (1, 7 * 40 * 4, 1 << 30):
+        monkeypatch.setattr(_lloyd, "HOOK_PART_BYTES", part_bytes)
+        result = fastkmeans.fit(X, 64, init=init, tol=0, max_iter=25, n_threads=2,
+                                algorithm=algorithm)
+        _assert_same_fit(result, lloyd, np.float32, bitwise_centers=True)
+        np.testing.assert_array_equal(result.history.distance_evaluations[0], 5000 * 65)
+
+
+def test_elkan_keeps_its_own_search():
+    X = make_blobs(2000, 32, 20, seed=4)[0]
+    step = _accelerated.BoundedStep(X, np.ones(2000), _init(X, 20), 1, "elkan")
+    assert not step.dense_search
 
 
 @pytest.mark.parametrize("algorithm", ["elkan", "yinyang"])

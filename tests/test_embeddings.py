@@ -139,6 +139,27 @@ def test_estimator_spherical():
     assert model.score(X) == pytest.approx(-result.inertia, rel=1e-12)
 
 
+def test_same_centers_as_faiss_spherical_kmeans():
+    # faiss runs the same algorithm on unit rows (its documented use): from
+    # the same initial centers, every row used, the same centers after each
+    # number of iterations, to float32 rounding (faiss sums in float32)
+    faiss = pytest.importorskip("faiss")
+    # more components than clusters: no cluster empties (the two libraries
+    # re-seed an empty cluster differently, see docs/embeddings.md)
+    X = _directions(4000, 32, 64, seed=4, dtype=np.float32)
+    X /= np.linalg.norm(X, axis=1)[:, None]
+    init = _init(X, 16, seed=5)
+    for iterations in (1, 2, 5):
+        kmeans = faiss.Kmeans(32, 16, niter=iterations, spherical=True, verbose=False,
+                              max_points_per_centroid=X.shape[0])
+        kmeans.train(X, init_centroids=init)
+        ours = fastkmeans.fit(X, 16, init=init, max_iter=iterations, tol=0.0, spherical=True)
+        assert ours.n_iter == iterations
+        np.testing.assert_allclose(ours.centers, kmeans.centroids, atol=2e-6)
+        _, faiss_labels = kmeans.index.search(X, 1)
+        np.testing.assert_array_equal(ours.labels, faiss_labels[:, 0])
+
+
 # --- refusals -----------------------------------------------------------------
 
 def test_zero_row_is_refused_naming_it():
@@ -150,19 +171,50 @@ def test_zero_row_is_refused_naming_it():
         fastkmeans.fit(sp.csr_matrix(X), 2, spherical=True)
 
 
-@pytest.mark.parametrize("algorithm", ["elkan", "hamerly", "yinyang"])
-def test_bounded_variants_are_refused(algorithm):
-    X = _directions(50, 4, 2)
-    with pytest.raises(ValueError, match=f"algorithm='{algorithm}'.*spherical"):
-        fastkmeans.fit(X, 2, spherical=True, algorithm=algorithm)
+@pytest.mark.parametrize("algorithm", ["elkan", "hamerly", "yinyang", "auto"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(1500, 6, 40), (2000, 40, 70)],
+                         ids=lambda s: "x".join(map(str, s)))
+def test_bounded_variants_give_lloyds_result_bit_for_bit(algorithm, dtype, shape):
+    # with unit centers Lloyd's label is the Euclidean nearest center of the
+    # row as given, and the bounds hold whatever the normalised centers' moves
+    n_samples, n_features, n_clusters = shape
+    X = _directions(n_samples, n_features, n_clusters // 2, dtype=dtype)
+    init = _init(X, n_clusters)
+    weights = random_weights(n_samples)
+    lloyd = fastkmeans.fit(X, n_clusters, init=init, sample_weight=weights, spherical=True,
+                           max_iter=40, tol=0.0)
+    for n_threads in (1, 2):
+        result = fastkmeans.fit(X, n_clusters, init=init, sample_weight=weights,
+                                spherical=True, max_iter=40, tol=0.0, algorithm=algorithm,
+                                n_threads=n_threads)
+        np.testing.assert_array_equal(result.labels, lloyd.labels)
+        np.testing.assert_array_equal(result.centers, lloyd.centers)
+        assert result.n_iter == lloyd.n_iter and result.inertia == lloyd.inertia
+        np.testing.assert_array_equal(result.history.center_shift,
+                                      lloyd.history.center_shift)
 
 
-def test_auto_runs_lloyd():
-    X = _directions(300, 10, 40)
-    init = _init(X, 40)
-    auto = fastkmeans.fit(X, 40, init=init, spherical=True, algorithm="auto")
-    lloyd = fastkmeans.fit(X, 40, init=init, spherical=True)
-    np.testing.assert_array_equal(auto.centers, lloyd.centers)
+def test_bounded_variants_prune_on_embeddings():
+    X = _directions(3000, 48, 30, dtype=np.float32)
+    X /= np.linalg.norm(X, axis=1)[:, None]
+    result = fastkmeans.fit(X, 30, init=_init(X, 30), spherical=True, algorithm="yinyang",
+                            max_iter=30, tol=0.0)
+    assert result.n_iter > 3
+    assert result.history.distance_evaluations[-1] < 0.5 * 3000 * 30
+
+
+def test_sparse_and_float16_keep_their_steps():
+    # CSR rows have no bounded step (Lloyd's gives the same result), float16
+    # rows refuse the bounded variants, as without spherical=True
+    X = _directions(300, 10, 5)
+    init = _init(X, 5)
+    lloyd = fastkmeans.fit(sp.csr_matrix(X), 5, init=init, spherical=True)
+    hamerly = fastkmeans.fit(sp.csr_matrix(X), 5, init=init, spherical=True,
+                             algorithm="hamerly")
+    np.testing.assert_array_equal(hamerly.centers, lloyd.centers)
+    with pytest.raises(ValueError, match="algorithm='hamerly' is not available for float16"):
+        fastkmeans.fit(X.astype(np.float16), 5, spherical=True, algorithm="hamerly")
 
 
 def test_zero_initial_center_is_refused():
@@ -402,3 +454,23 @@ def test_dask_refuses_spherical_and_sampling(options):
     X = da.from_array(_directions(400, 4, 3), chunks=100)
     with pytest.raises(ValueError, match="not available for Dask"):
         fastkmeans.fit(X, 3, **options)
+
+
+def test_embedding_benchmarks_run_and_find_lloyds_result(capsys):
+    # the scripts behind docs/embeddings.md and docs/accelerated.md, small:
+    # bounds_on_embeddings checks that every algorithm gives Lloyd's labels,
+    # centers and iterations; embeddings_compare runs with or without faiss
+    sys.path.insert(0, str(SCRIPTS))
+    try:
+        import bounds_on_embeddings
+        import embeddings_compare
+    finally:
+        sys.path.remove(str(SCRIPTS))
+    small = ["--n-samples", "4000", "--n-features", "64", "--n-clusters", "32"]
+    bounds_on_embeddings.main(small + ["--threads", "1", "--max-iter", "12", "--spherical"])
+    out = capsys.readouterr().out
+    for algorithm in ("lloyd", "hamerly", "yinyang", "auto"):
+        assert f"| {algorithm} |" in out
+    embeddings_compare.main(small + ["--threads", "1", "--iterations", "3"])
+    out = capsys.readouterr().out
+    assert "spherical Lloyd at equal work" in out and "sampled training" in out

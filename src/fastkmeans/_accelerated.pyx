@@ -18,6 +18,16 @@ elkan     one per center, plus the    ``8 * n_samples * (k + 2)
           center-to-center test       + 16 * k * k`` bytes
 ========  ==========================  ===============================
 
+The dense search: where Lloyd's model has the dense layout (not low-d),
+Hamerly and Yinyang do not search a row their bounds leave open center by
+center; they collect the block's open rows and search them with Lloyd's
+dense kernel, all centers at once (``fk_nearest_two_rows``), which gives
+Lloyd's label and the second nearest center: a bounded iteration that
+skips nothing then costs about Lloyd's pass (the search group by group
+cost 3-4x on 100,000 x 384, k = 1024; docs/accelerated.md). The first
+bounded iteration searches every row that way, so the lower bounds start
+from the second nearest center, not from the gaps between centers.
+
 Exactness: each iteration gives the labels Lloyd's kernel would give (see
 ``core/fastkmeans.h``: a point is skipped only when its bounds prove that Lloyd
 cannot pick another center, and near-ties are labelled by Lloyd's kernel
@@ -35,6 +45,7 @@ from cython.parallel cimport prange
 from libc.stdint cimport int32_t
 from libc.math cimport INFINITY, fabs
 from libc.stdlib cimport free, malloc
+from libc.string cimport memset
 
 from ._common cimport (
     BlockPlan, MAX_BLOCKS, block_end, block_start, bounded_rows, center_gaps, fk_bounds,
@@ -53,7 +64,19 @@ ALGORITHMS = ("elkan", "hamerly", "yinyang")
 #: step falls back to Lloyd. One: in benchmarks/scripts/auto_vs_lloyd.py every
 #: bounded case whose second iteration was slower had a slower third one too.
 cdef int FALL_BACK_AFTER = 1
-#: ``auto``: the step runs Lloyd's pass, and builds no bounds, until at
+#: ... or this many, each over SLOWER_DENSE times Lloyd's pass, where the
+#: bounds search with the dense kernel (see ``BoundedStep.dense_search``):
+#: there a bounded iteration that skips nothing costs about Lloyd's pass at
+#: large k d (0.95-1.07x at 100,000 x 384, k = 1024), so being a little
+#: slower is this machine's noise more often than not, and the bounds prune
+#: later (on embeddings from the fifth iteration; benchmarks/scripts/
+#: bounds_on_embeddings.py); at small k d it costs up to 1.4x, where
+#: unclustered data then falls back after the second bounded iteration
+#: (benchmarks/scripts/auto_vs_lloyd.py)
+cdef int FALL_BACK_AFTER_DENSE = 2
+cdef double SLOWER_DENSE = 1.1
+#: ``auto``, where the bounds search group by group (not ``dense_search``):
+#: the step runs Lloyd's pass, and builds no bounds, until at
 #: least START_PRUNABLE of some sampled rows would be skipped by Hamerly's
 #: test if the centers moved as far again as in the last iteration. From a
 #: random start even clustered data fails it for the first iterations (the
@@ -65,6 +88,14 @@ cdef int FALL_BACK_AFTER = 1
 PRUNE_SAMPLE = 256
 PRUNE_EVERY = 512
 START_PRUNABLE = 0.9
+#: ``auto`` with the dense search and at least this many features: one
+#: Lloyd pass (timed), then the bounds, whatever the sampled rows say. With
+#: fewer features the search's own work per row (the bounds, three exact
+#: distances) is a larger share of a row's distances, and an iteration
+#: that skips nothing cost 1.1-1.4x Lloyd's pass at d = 8 and 32
+#: (benchmarks/scripts/auto_vs_lloyd.py, unclustered data): there auto
+#: waits as above.
+NO_WAIT_FEATURES = 64
 
 #: The bounds of a run may take at most this many bytes, or the size of X
 #: if that is larger (see ``check_bound_memory``).
@@ -243,16 +274,23 @@ cdef struct _Hook:
 
 cdef void _bounded_block(void *data, Py_ssize_t block, Py_ssize_t start,
                          Py_ssize_t end) noexcept nogil:
-    """Label rows [start, end) with the bounds (a block hook of _lloyd._pass)."""
+    """Label rows [start, end) of a block with the bounds (a hook of
+    _lloyd._pass, called on consecutive parts of the block): the block's
+    stats add up, its status keeps the first failure."""
     cdef _Hook *hook = <_Hook *>data
+    cdef fk_bounds_stats part
+    cdef int status
     if hook.is_float:
-        hook.status[block] = bounded_rows(
-            hook.bounds, <const float *>hook.X, hook.x_norm, start, end,
-            hook.labels, hook.upper, hook.lower, &hook.stats[block])
+        status = bounded_rows(hook.bounds, <const float *>hook.X, hook.x_norm, start, end,
+                              hook.labels, hook.upper, hook.lower, &part)
     else:
-        hook.status[block] = bounded_rows(
-            hook.bounds, <const double *>hook.X, hook.x_norm, start, end,
-            hook.labels, hook.upper, hook.lower, &hook.stats[block])
+        status = bounded_rows(hook.bounds, <const double *>hook.X, hook.x_norm, start, end,
+                              hook.labels, hook.upper, hook.lower, &part)
+    if status != 0:
+        hook.status[block] = status
+        return
+    hook.stats[block].changed += part.changed
+    hook.stats[block].distances += part.distances
 
 
 cdef void _start_bounds(const _Hook *hook, const double *group_gap, Py_ssize_t n_samples,
@@ -301,6 +339,10 @@ cdef class BoundedStep(LloydStep):
     cdef int slower
     #: ``auto``: Lloyd's pass until the sampled rows say the bounds would prune
     cdef readonly bint waiting
+    #: whether the rows the bounds cannot settle are searched by Lloyd's dense
+    #: kernel, all centers at once (core/bounds_impl.h): Hamerly and Yinyang
+    #: where Lloyd's model has the dense layout (not low-d)
+    cdef readonly bint dense_search
     cdef bint would_prune, built
     cdef int lloyd_passes
     cdef object rows
@@ -318,6 +360,23 @@ cdef class BoundedStep(LloydStep):
         self.iteration = 0
         self.unit = 2.0 ** -24 if self.single else EPS64
         self.built = False
+        self.dense_search = algorithm != "elkan" and not self._lowd_model()
+
+    def _lowd_model(self):
+        """Whether Lloyd's model of these centers has the low-d layout."""
+        cdef fk_model model
+        cdef int status
+        if self.single:
+            status = model_init(&model, &self.centers32[0, 0], self.ws.n_clusters,
+                                self.ws.n_features)
+        else:
+            status = model_init(&model, &self.centers64[0, 0], self.ws.n_clusters,
+                                self.ws.n_features)
+        lowd = model.lowd
+        model_free(&model)
+        if status != 0:
+            raise MemoryError("fastkmeans: no memory for the packed centers")
+        return bool(lowd)
 
     def _build_bounds(self):
         """The bounds' state, built for the first bounded iteration (a step
@@ -383,16 +442,25 @@ cdef class BoundedStep(LloydStep):
 
         With ``adaptive`` set (``algorithm='auto'``) the step runs Lloyd's
         pass, building no bounds, until the sampled rows say the bounds would
-        prune (:func:`prunable_fraction`, checked in :meth:`move_centers`);
-        then it measures what an iteration costs with the bounds against
-        Lloyd's pass, and falls back to Lloyd's pass for good after an
-        iteration that cost more. Both passes give the same labels and sums,
-        so the result does not change.
+        prune (:func:`prunable_fraction`, checked in :meth:`move_centers`),
+        or with the dense search from NO_WAIT_FEATURES features for one pass
+        only (a bounded iteration that skips nothing costs about Lloyd's pass
+        there); then it measures
+        what an iteration costs with the bounds against Lloyd's pass, and
+        falls back to Lloyd's pass for good after FALL_BACK_AFTER
+        iterations in a row that cost more (FALL_BACK_AFTER_DENSE, each over
+        SLOWER_DENSE times its pass). Both passes give the same labels and
+        sums, so the result does not change.
         """
         if self.adaptive and self.iteration == 0 and not self.fell_back:
-            self.waiting = not self.would_prune
+            self.waiting = not (self.would_prune
+                                or (self.dense_search and self.lloyd_passes > 0
+                                    and self.ws.n_features >= NO_WAIT_FEATURES))
         if self.fell_back or self.waiting:
-            return LloydStep.assign_and_sum(self)
+            started = perf_counter()
+            result = LloydStep.assign_and_sum(self)
+            self.lloyd_seconds = perf_counter() - started
+            return result
         if not self.built:
             self._build_bounds()
         started = perf_counter()
@@ -437,20 +505,22 @@ cdef class BoundedStep(LloydStep):
         self.bounds.group_shift = &group_moves_view[0]
         self.bounds.half_gap = NULL
         self.bounds.center_dist = NULL
-        if first or algorithm != "yinyang":
+        # the start from Lloyd's pass needs the gaps between centers
+        start_gaps = first and not self.dense_search
+        if start_gaps or algorithm != "yinyang":
             self.centers_t = np.ascontiguousarray(centers64.T)
             centers_t_view = self.centers_t
-            if first:
+            if start_gaps:
                 group_gap_view = self.group_gap
             _center_gaps(&centers_t_view[0, 0], n_clusters, n_features,
                          &center_dist_view[0, 0] if self.side > 1 else NULL,
                          &half_gap_view[0], &group_of_view[0], self.n_groups,
-                         &group_gap_view[0, 0] if first else NULL, n_threads)
+                         &group_gap_view[0, 0] if start_gaps else NULL, n_threads)
             if algorithm != "yinyang":
                 self.bounds.half_gap = &half_gap_view[0]
             if self.side > 1:
                 self.bounds.center_dist = &center_dist_view[0, 0]
-        if first:
+        if first and not self.dense_search:
             # no bounds yet: Lloyd's own pass labels every point (the
             # fastest way to compute all the distances), then the bounds
             # start from the triangle inequality
@@ -461,12 +531,23 @@ cdef class BoundedStep(LloydStep):
             self.group_gap = None
             n_distances = n_samples * (n_clusters + 1)
         else:
+            if first:
+                # no bounds yet: every row searched by the dense kernel,
+                # which labels it as Lloyd's pass does, at about its cost,
+                # and finds the second nearest center, a far tighter lower
+                # bound than the gaps between centers
+                self.upper.fill(INFINITY)
+                self.lower.fill(0.0)
+                self.group_gap = None
+            started = perf_counter()
             if self.single:
                 _bounded_pass(self, self.X32, self.centers32, &inertia, &n_changed,
                               &n_distances, &error)
             else:
                 _bounded_pass(self, self.X64, self.centers64, &inertia, &n_changed,
                               &n_distances, &error)
+            if first and self.lloyd_seconds == 0:  # no Lloyd pass measured yet
+                self.lloyd_seconds = perf_counter() - started
             if error > INERTIA_RTOL * inertia:
                 # cancellation (data far from the origin): the exact distances
                 inertia = exact_inertia(self.X, self.sample_weight, current, self.labels,
@@ -514,12 +595,15 @@ cdef class BoundedStep(LloydStep):
         return shift
 
     cdef void _weigh_bounds(self, double move_seconds):
-        """Fall back to Lloyd after FALL_BACK_AFTER bounded iterations slower than its pass."""
-        if self.bounded_seconds + move_seconds > self.lloyd_seconds:
+        """Fall back to Lloyd after FALL_BACK_AFTER bounded iterations slower
+        than its pass (with the dense search: FALL_BACK_AFTER_DENSE, each
+        SLOWER_DENSE times its pass)."""
+        cdef double allowed = self.lloyd_seconds * (SLOWER_DENSE if self.dense_search else 1.0)
+        if self.bounded_seconds + move_seconds > allowed:
             self.slower += 1
         else:
             self.slower = 0
-        if self.slower >= FALL_BACK_AFTER:
+        if self.slower >= (FALL_BACK_AFTER_DENSE if self.dense_search else FALL_BACK_AFTER):
             self.fall_back()
 
     def fall_back(self):
@@ -539,6 +623,8 @@ cdef int _bounded_pass(BoundedStep step, const floating[:, ::1] X,
     cdef Py_ssize_t n_clusters = step.ws.n_clusters, n_features = step.ws.n_features
     if model_init(&step.model, &centers[0, 0], n_clusters, n_features) != 0:
         raise MemoryError("fastkmeans: no memory for the packed centers")
+    memset(step.stats, 0, sizeof(step.stats))
+    memset(step.status, 0, sizeof(step.status))
     _pass(step.ws, X, step.sample_weight_view, <const floating *>NULL, step.hook.labels,
           step.n_threads, inertia, n_changed, _bounded_block, &step.hook, step.n_groups + 2)
     model_free(&step.model)

@@ -101,5 +101,6 @@ def adapt_to_cost(step) -> None:
     its bounds cost more than they save (measured in the run: see
     ``BoundedStep.assign_and_sum``), so that ``auto`` is never much slower
     than Lloyd, whatever the data. The result is the same either way."""
+    step = getattr(step, "inner", step)  # spherical: the twin's step
     if isinstance(step, BoundedStep):
         step.adaptive = True

@@ -105,13 +105,17 @@ def fit(X: ArrayLike, n_clusters: int, *,
         picks by shape: Lloyd below 8 features, else Yinyang from 1000
         clusters, else Hamerly from 32 clusters, else Lloyd, stepping
         down to fewer bounds when the budget is short;
-        :mod:`fastkmeans._algorithm` has the measurements behind it. While
-        the centers still travel ``'auto'`` runs Lloyd's pass and builds no
-        bounds: it starts them once 90% of up to 256 sampled rows would
-        be skipped if the centers moved as far again, and falls
-        back to Lloyd's pass for good once the bounds cost more per
-        iteration than Lloyd's pass, with the same result.
-        Sparse ``X`` always runs Lloyd.
+        :mod:`fastkmeans._algorithm` has the measurements behind it. Where
+        the rows the bounds leave open are searched by Lloyd's dense kernel
+        (Hamerly and Yinyang, when Lloyd's kernel is not the low-d one: see
+        ``docs/accelerated.md``) ``'auto'`` starts the bounds at once and
+        falls back to Lloyd's pass for good after three bounded iterations
+        in a row slower than it. Elsewhere, while the centers still travel,
+        ``'auto'`` runs Lloyd's pass and builds no bounds: it starts them
+        once 90% of up to 256 sampled rows would be skipped if the centers
+        moved as far again, and falls back to Lloyd's pass for good once
+        a bounded iteration costs more than Lloyd's pass. Either way the
+        result is the same. Sparse ``X`` always runs Lloyd.
     random_state : None, int, numpy.random.Generator or RandomState
         Source of randomness for the initialisation; an int makes the fit
         reproducible, bitwise, for any ``n_threads``.
@@ -142,8 +146,9 @@ def fit(X: ArrayLike, n_clusters: int, *,
         their rows' directions (unit norm), and ``inertia`` is
         ``sum(w * (1 - cos(x, center)))``; ``tol`` is relative to the mean
         feature variance of the normalised rows. Rows of norm zero are
-        refused (their cosine is undefined). Dense and sparse ``X``;
-        ``algorithm`` must be ``'lloyd'`` or ``'auto'``. See
+        refused (their cosine is undefined). Dense and sparse ``X``; every
+        ``algorithm`` gives Lloyd's result (``'auto'`` is the fast one on
+        embeddings; float16 ``X`` takes ``'lloyd'`` or ``'auto'``). See
         ``docs/embeddings.md``.
     max_samples : int, float or None, default=None
         Train on a sample: ``None`` uses every row (exact Lloyd). An int

@@ -59,6 +59,10 @@ cdef class LloydStep:
     cdef readonly object weights         # (n_clusters,) float64: OUT
     cdef readonly int n_threads
     cdef readonly Py_ssize_t distance_evaluations
+    # None (the clusters' means), or where the centers move instead:
+    # center_rule(sums, weights, centers, new) writes them into new and
+    # returns the total squared shift (spherical k-means, _spherical.py)
+    cdef public object center_rule
     cdef bint single                     # float32 (else float64)
     cdef const float[:, ::1] X32
     cdef const double[:, ::1] X64

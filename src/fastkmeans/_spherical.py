@@ -15,6 +15,11 @@ row work, because two identities carry cosine over to them:
   with the weights ``w / |x|`` (:func:`direction_weights`), and the step's
   :meth:`SphericalStep.move_centers` normalises the sums.
 
+So the dense twin's bounded steps (Hamerly, Elkan, Yinyang) serve too: their
+bounds are Euclidean ones on the rows as given, which hold whatever the
+unit centers' moves, and they move the centers by the spherical rule
+(:func:`move_to_directions`, their ``center_rule``).
+
 A row of norm zero has no direction (its cosine is undefined): validation
 refuses it (:func:`row_norms` names the first such row).
 """
@@ -73,6 +78,26 @@ def normalise_centers(centers: np.ndarray, name: str = "init") -> None:
         raise ValueError(f"{name}: spherical k-means needs initial centers of nonzero norm; "
                          f"center {int(np.flatnonzero(~(norms > 0))[0])} is zero")
     centers[:] = centers / norms[:, None]
+
+
+def move_to_directions(sums, weights, centers, new) -> float:
+    """Centers to their clusters' normalised sums, into ``new`` (may be
+    ``centers``): ``sums[c] / |sums[c]|`` in float64, rounded to the dtype
+    of ``new``. A cluster without weight, or whose directions sum to zero,
+    keeps its center.
+
+    Returns
+    -------
+    float
+        The total squared shift, in float64.
+    """
+    old = centers.astype(np.float64)
+    norms = np.sqrt(np.einsum("ij,ij->i", sums, sums))
+    moved = (weights > 0) & (norms > 0)
+    values = old.copy()
+    values[moved] = sums[moved] / norms[moved, None]
+    new[:] = values
+    return float(np.sum((new.astype(np.float64) - old) ** 2))
 
 
 class SphericalData:
@@ -146,21 +171,19 @@ class SphericalData:
         return float(max(1.0 - mean @ mean, 0.0) / n_features)
 
     def lloyd_algorithm(self, algorithm: str, n_clusters: int) -> str:
-        """``'lloyd'``; the bounded variants are refused (their step moves
-        centers to the Euclidean means, not to the normalised ones)."""
-        if algorithm not in ("lloyd", "auto"):
-            raise ValueError(f"algorithm={algorithm!r} is not available with spherical=True: "
-                             "its step moves centers to Euclidean means, not to the "
-                             "normalised ones; "
-                             "use 'lloyd' (or 'auto')")
-        return "lloyd"
+        """The twin's choice: dense rows take the bounded variants too (with
+        unit centers Lloyd's label is the Euclidean nearest center of the row
+        as given, and the triangle inequality holds whatever the centers'
+        moves), CSR rows run Lloyd, float16 rows refuse them."""
+        return self.inner.lloyd_algorithm(algorithm, n_clusters)
 
     def lloyd_step(self, sample_weight, centers, algorithm: str, n_threads: int):
-        """The run loop's step: the twin's Lloyd step under the direction
-        weights, with normalised centers (``centers`` normalised in place)."""
+        """The run loop's step: the twin's step (Lloyd's or a bounded one)
+        under the direction weights, with normalised centers (``centers``
+        normalised in place)."""
         normalise_centers(centers)
         inner = self.inner.lloyd_step(direction_weights(sample_weight, self.norms), centers,
-                                      "lloyd", n_threads)
+                                      algorithm, n_threads)
         return SphericalStep(inner, self.norms)
 
     def assign(self, centers, labels, n_threads: int) -> np.ndarray:
@@ -184,16 +207,20 @@ class SphericalData:
 
 
 class SphericalStep:
-    """The run loop's step of spherical k-means: the twin's Lloyd step (which
+    """The run loop's step of spherical k-means: the twin's step (which
     assigns and sums with the direction weights ``w / |x|``), then centers
-    moved to their normalised sums.
+    moved to their normalised sums (:func:`move_to_directions`).
 
-    A cluster whose directions sum to zero keeps its center, as a cluster
-    without weight does.
+    A dense twin's step (Lloyd's or a bounded one) moves its centers by that
+    rule itself (its ``center_rule``), so that a bounded step sees how far
+    the normalised centers moved; the other twins' steps are moved here.
     """
 
     def __init__(self, inner, norms: np.ndarray):
         self.inner = inner
+        self._own_rule = hasattr(inner, "center_rule")
+        if self._own_rule:
+            inner.center_rule = move_to_directions
         self.centers, self.labels = inner.centers, inner.labels
         self.sample_weight, self.sums, self.weights = inner.sample_weight, inner.sums, inner.weights
         # sum(w' (|x| - 1)^2): turns the pass's sum(w' |x - c|^2) into sum(w (1 - cos))
@@ -206,10 +233,6 @@ class SphericalStep:
 
     def move_centers(self) -> float:
         """Centers to their clusters' normalised sums, in place; the total squared shift."""
-        old = self.centers.astype(np.float64)
-        norms = np.sqrt(np.einsum("ij,ij->i", self.sums, self.sums))
-        moved = (self.weights > 0) & (norms > 0)
-        new = old.copy()
-        new[moved] = self.sums[moved] / norms[moved, None]
-        self.centers[:] = new
-        return float(np.sum((self.centers.astype(np.float64) - old) ** 2))
+        if self._own_rule:
+            return self.inner.move_centers()
+        return move_to_directions(self.sums, self.weights, self.centers, self.centers)

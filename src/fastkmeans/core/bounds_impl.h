@@ -125,6 +125,64 @@ FK_B_INLINE ptrdiff_t FK_B(group_min2)(const fk_bounds *b, const FK_T *x, ptrdif
     return j1 - j0;
 }
 
+/* Rows ids[0 .. count) of X (relative to the block) that their bounds could
+ * not settle: every center searched by the dense kernel, Lloyd's own
+ * (fk_nearest_two_rows gives the label fk_assign_rows gives: no near-tie
+ * to resolve), then new bounds. u from the exact distance to the label;
+ * every group's lower bound from the second smallest compared value v2:
+ * the kernel compares |x - c|^2 - |x - m|^2 within E (fk_bounds.kappa), so
+ * no other center is nearer than sqrt(v2 + |x - m|^2 - E), each term
+ * rounded down. Returns -1 if out of memory, else 0. */
+FK_B_TARGET static int FK_B(dense_search)(
+    const fk_bounds *b, const FK_T *X, const double *x_norm, const int32_t *ids,
+    ptrdiff_t count, int32_t *labels, double *upper, double *lower, ptrdiff_t *changed)
+{
+    const ptrdiff_t d = b->d, t = b->n_groups;
+    const double spread = b->spread, center_norm = b->center_norm;
+    /* |x - m|^2 summed here in float64: within (2 d + 8) eps64 */
+    const double sum_error = (2.0 * (double)d + 8.0) * 0x1p-53;
+    const FK_T *centers = (const FK_T *)b->centers;
+    const FK_T *mean = (const FK_T *)b->model->mean;
+    FK_T *values = (FK_T *)malloc((size_t)count * 2 * sizeof(FK_T));
+    int32_t *found = (int32_t *)malloc((size_t)count * sizeof(int32_t));
+    if (!values || !found) {
+        free(values);
+        free(found);
+        return -1;
+    }
+    FK_B_TWO(b->model, X, ids, count, found, values, values + count);
+    for (ptrdiff_t h = 0; h < count; h++) {
+        const ptrdiff_t i = ids[h];
+        const FK_T *x = X + i * d;
+        const int32_t label = found[h];
+        double off = 0.0;  /* |x - m|^2 */
+        for (ptrdiff_t f = 0; f < d; f++) {
+            const double diff = (double)x[f] - (double)mean[f];
+            off += diff * diff;
+        }
+        const double second = (double)values[count + h];
+        double low = INFINITY;  /* k = 1: no other center */
+        if (second < INFINITY) {
+            const double off_down = off * (1.0 - sum_error);
+            const double reach = sqrt(off * (1.0 + sum_error)) * (1.0 + FK_B_WIDEN) + spread;
+            const double error = b->kappa * (spread * (x_norm[i] + center_norm + spread)
+                                             + reach * reach);
+            double v = second + off_down - error;
+            v -= (fabs(second) + off_down + error) * FK_B_WIDEN;
+            low = v > 0 ? sqrt(v) * (1.0 - FK_B_WIDEN) : 0.0;
+        }
+        upper[i] = fk_up((double)FK_B(row_sq_dist)(x, centers + label * d, d), b->gamma);
+        for (ptrdiff_t g = 0; g < t; g++) lower[i * t + g] = low;
+        if (label != labels[i]) {
+            labels[i] = label;
+            (*changed)++;
+        }
+    }
+    free(values);
+    free(found);
+    return 0;
+}
+
 FK_B_TARGET static int FK_B(bounded_rows)(
     const fk_bounds *b, const FK_T *X, const double *x_norm, ptrdiff_t start,
     ptrdiff_t end, int32_t *labels, double *upper, double *lower, fk_bounds_stats *stats)
@@ -148,6 +206,17 @@ FK_B_TARGET static int FK_B(bounded_rows)(
     }
     double *min2 = min1 + t;
     ptrdiff_t changed = 0, distances = 0;
+    /* rows that need (nearly) every center: searched together by the
+     * dense kernel after the loop (not Elkan, whose bounds are per center) */
+    const int dense = !b->model->lowd && b->center_dist == NULL;
+    int32_t *hard = dense ? (int32_t *)malloc((size_t)(end - start) * sizeof(int32_t)) : NULL;
+    ptrdiff_t n_hard = 0;
+    if (dense && !hard) {
+        free(min1);
+        free(arg1);
+        free(seen);
+        return -1;
+    }
 
     for (ptrdiff_t i = start; i < end; i++) {
         if ((i - start) % 256 == 0 && fk_interrupt_pending()) break;  /* Ctrl-C */
@@ -158,6 +227,10 @@ FK_B_TARGET static int FK_B(bounded_rows)(
         const double far = spread * (x_norm[i] + center_norm + spread);
 #define FK_B_MARGIN(u) (kappa2 * (far + ((u) + 2.0 * spread) * ((u) + 2.0 * spread)))
         const int32_t a = labels[i];
+        if (dense && a < 0) {  /* no label yet (the first pass): every center */
+            hard[n_hard++] = (int32_t)(i - start);
+            continue;
+        }
         double u, dist_a;
         {
             /* the centers moved: widen the bounds */
@@ -192,6 +265,14 @@ FK_B_TARGET static int FK_B(bounded_rows)(
             }
         }
         const double margin = FK_B_MARGIN(u);
+        if (dense) {
+            ptrdiff_t open = 0;
+            for (ptrdiff_t g = 0; g < t; g++) open += !fk_certain(lg[g], u, margin);
+            if (open * FK_B_DENSE_SHARE >= t) {
+                hard[n_hard++] = (int32_t)(i - start);
+                continue;
+            }
+        }
 
         /* search the groups the bounds cannot rule out */
         int32_t best = a;
@@ -261,9 +342,15 @@ FK_B_TARGET static int FK_B(bounded_rows)(
     free(min1);
     free(arg1);
     free(seen);
+    int status = 0;
+    if (n_hard > 0 && !fk_interrupt_pending())  /* Ctrl-C: the caller discards the pass */
+        status = FK_B(dense_search)(b, X + start * d, x_norm + start, hard, n_hard,
+                                    labels + start, upper + start, lower + start * t, &changed);
+    distances += n_hard * (b->k + 1);
+    free(hard);
     stats->changed = changed;
     stats->distances = distances;
-    return 0;
+    return status;
 }
 
 /* Bounds for rows [start, end) just labelled by Lloyd's own pass: u from
@@ -319,4 +406,5 @@ FK_B_TARGET static void FK_B(center_gaps)(const double *centers_t, ptrdiff_t k, 
 #undef FK_T
 #undef FK_SUF
 #undef FK_B_ASSIGN
+#undef FK_B_TWO
 #undef FK_B_TARGET

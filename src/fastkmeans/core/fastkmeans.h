@@ -231,6 +231,18 @@ void fk_assign_rows_f32(const fk_model *m, const float *X, ptrdiff_t start,
 void fk_assign_rows_f64(const fk_model *m, const double *X, ptrdiff_t start,
                         ptrdiff_t end, int32_t *labels, double *sq_dist);
 
+/* For rows ids[0 .. count) of X IN (n, m->d), a model of the dense layout
+ * (m->lowd 0): labels OUT (count) the nearest center, the label
+ * fk_assign_rows gives; min1, min2 OUT (count) the smallest and second
+ * smallest of the values the dense kernel compares, |x - c|^2 - |x - m|^2
+ * (m the mean of the centers), each within fk_bounds' E of the true value;
+ * min2 is +inf when k is 1. The bounds' search of a row that needs every
+ * center (bounds.c). m, ids IN. */
+void fk_nearest_two_rows_f32(const fk_model *m, const float *X, const int32_t *ids,
+                             ptrdiff_t count, int32_t *labels, float *min1, float *min2);
+void fk_nearest_two_rows_f64(const fk_model *m, const double *X, const int32_t *ids,
+                             ptrdiff_t count, int32_t *labels, double *min1, double *min2);
+
 /* One Lloyd pass over rows [start, end) of X IN (n, d), sample_weight IN
  * (n). When `assign`: label each row with its nearest center (labels INOUT
  * (n): the previous labels in, the new ones out, stored only where they
@@ -479,7 +491,13 @@ typedef struct {
 
 /* Update the bounds and labels of rows [start, end) for new centers.
  * b IN; X IN (n, d); x_norm IN (n) |x|; labels INOUT (n); upper INOUT (n);
- * lower INOUT (n, n_groups); stats OUT. Returns -1 if out of memory, else 0. */
+ * lower INOUT (n, n_groups); stats OUT. Returns -1 if out of memory, else 0.
+ * Where Lloyd's model is of the dense layout (b->model->lowd 0) and the
+ * groups are not Elkan's, a row whose bounds leave (nearly) every center
+ * open is searched by fk_nearest_two_rows, with the block's other such
+ * rows; its lower bounds then all come from the second nearest center.
+ * That is also how rows start: a label of -1 (none yet), or an upper bound
+ * of +inf with lower bounds of 0, searches every center. */
 int fk_bounded_rows_f32(const fk_bounds *b, const float *X, const double *x_norm,
                         ptrdiff_t start, ptrdiff_t end, int32_t *labels, double *upper,
                         double *lower, fk_bounds_stats *stats);

@@ -260,6 +260,18 @@ void fk_assign_rows_f64(const fk_model *m, const double *X, ptrdiff_t start,
     FK_DISPATCH(m->path, assign_rows, f64, m, X, start, end, labels, sq_dist)
 }
 
+void fk_nearest_two_rows_f32(const fk_model *m, const float *X, const int32_t *ids,
+                             ptrdiff_t count, int32_t *labels, float *min1, float *min2)
+{
+    FK_DISPATCH(m->path, nearest_two_rows, f32, m, X, ids, count, labels, min1, min2)
+}
+
+void fk_nearest_two_rows_f64(const fk_model *m, const double *X, const int32_t *ids,
+                             ptrdiff_t count, int32_t *labels, double *min1, double *min2)
+{
+    FK_DISPATCH(m->path, nearest_two_rows, f64, m, X, ids, count, labels, min1, min2)
+}
+
 void fk_lloyd_rows_f32(const fk_model *m, const float *X, const double *sample_weight,
                        ptrdiff_t start, ptrdiff_t end, int assign, int32_t *labels,
                        double *sums, double *weights, double *inertia,

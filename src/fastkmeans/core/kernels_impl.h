@@ -108,12 +108,23 @@ FK_TARGET FK_INLINE void FK_NAME(keep_best)(V dist, IV index, V *best, IV *best_
     *best_index = FK_SELECT_I(better, index, *best_index);
 }
 
-/* One panel of two vectors of centers against a tile: running minimum. */
+/* The lane's second smallest so far, given a new (dist, other) pair before
+ * keep_best takes dist: the loser of dist against best, or other, if lower. */
+FK_TARGET FK_INLINE void FK_NAME(keep_second)(V dist, V other, V best, V *second)
+{
+    V loser = FK_SELECT((IV)(dist < best), best, dist);
+    V low = FK_SELECT((IV)(other < loser), other, loser);
+    *second = FK_SELECT((IV)(low < *second), low, *second);
+}
+
+/* One panel of two vectors of centers against a tile: running minimum;
+ * where `second` is given (the bounds' search), also each lane's second
+ * smallest (NULL in Lloyd's pass: the compiler drops that code). */
 FK_TARGET FK_INLINE void FK_NAME(panel2)(
     const FK_T *const *rows,
     const FK_T *panel,          /* IN  [d][NR] centers minus their mean */
     const FK_T *bias,           /* IN  [NR] (+inf: padding), see model_init */
-    ptrdiff_t d, FK_I first_index, FK_NAME(tile_best) *best)
+    ptrdiff_t d, FK_I first_index, FK_NAME(tile_best) *best, V *second)
 {
     V acc0[FK_MR], acc1[FK_MR];
     FK_NAME(tile_dot2)(rows, panel, d, acc0, acc1);
@@ -124,9 +135,11 @@ FK_TARGET FK_INLINE void FK_NAME(panel2)(
     for (int r = 0; r < FK_MR; r++) {
         V d0 = n0 - (acc0[r] + acc0[r]);
         V d1 = n1 - (acc1[r] + acc1[r]);
-        IV second = (IV)(d1 < d0);     /* strict: ties keep the lower index */
-        V dist = FK_SELECT(second, d1, d0);
-        IV index = FK_SELECT_I(second, i1, i0);
+        IV pick = (IV)(d1 < d0);     /* strict: ties keep the lower index */
+        V dist = FK_SELECT(pick, d1, d0);
+        IV index = FK_SELECT_I(pick, i1, i0);
+        if (second)
+            FK_NAME(keep_second)(dist, FK_SELECT(pick, d0, d1), best->dist[r], &second[r]);
         FK_NAME(keep_best)(dist, index, &best->dist[r], &best->index[r]);
     }
 }
@@ -134,14 +147,18 @@ FK_TARGET FK_INLINE void FK_NAME(panel2)(
 /* One panel of a single vector of centers (the narrow last panel). */
 FK_TARGET FK_INLINE void FK_NAME(panel1)(
     const FK_T *const *rows, const FK_T *panel, const FK_T *bias,
-    ptrdiff_t d, FK_I first_index, FK_NAME(tile_best) *best)
+    ptrdiff_t d, FK_I first_index, FK_NAME(tile_best) *best, V *second)
 {
     V acc[FK_MR];
     FK_NAME(tile_dot1)(rows, panel, d, acc);
     V n = *(const V *)bias;
     IV index = FK_NAME(lane_ids)() + first_index;
-    for (int r = 0; r < FK_MR; r++)
-        FK_NAME(keep_best)(n - (acc[r] + acc[r]), index, &best->dist[r], &best->index[r]);
+    for (int r = 0; r < FK_MR; r++) {
+        V dist = n - (acc[r] + acc[r]);
+        if (second)
+            FK_NAME(keep_second)(dist, (V){0} + (FK_T)INFINITY, best->dist[r], &second[r]);
+        FK_NAME(keep_best)(dist, index, &best->dist[r], &best->index[r]);
+    }
 }
 
 /* Points rows[0 .. FK_MR) at rows i0 .. of X; a short tile repeats its
@@ -259,15 +276,39 @@ FK_TARGET static inline void FK_NAME(tile_argmin)(const FK_NAME(argmin_plan) *pl
 }
 #endif
 
-/* Nearest center of rows [start, end) of X: labels[0 .. end - start).
+/* The smallest (distance, index) of a row's lanes, the smallest index on
+ * ties (the order tile_argmin reduces in), and the second smallest value
+ * of the row: the other lanes' best and the winning lane's second. */
+FK_TARGET static inline int32_t FK_NAME(lane_two)(V dist, IV index, V second, FK_T *min1,
+                                                  FK_T *min2)
+{
+    int win = 0;
+    for (int l = 1; l < FK_VW; l++)
+        if (dist[l] < dist[win] || (dist[l] == dist[win] && index[l] < index[win])) win = l;
+    FK_T next = second[win];
+    for (int l = 0; l < FK_VW; l++)
+        if (l != win && dist[l] < next) next = dist[l];
+    *min1 = dist[win];
+    *min2 = next;
+    return (int32_t)index[win];
+}
+
+/* Nearest center of `count` rows of X: rows start, start + 1, ... or, with
+ * `ids`, rows ids[0], ids[1], ...; labels[0 .. count).
  *
  * For each center c, with m the mean of the centers and c' = c - m,
  *   |x - c|^2 - |x - m|^2 = |c'|^2 - 2 (x - m).c' = bias - 2 x.c'
  * where bias = |c'|^2 + 2 m.c'. The argmin over c needs only bias - 2 x.c',
  * and because c' is centered no term is of the order of |x|^2: the rounding
- * error stays of the order of the one already in x itself. */
-FK_TARGET static void FK_NAME(dense_nearest)(
-    const fk_model *m, const FK_T *X, ptrdiff_t start, ptrdiff_t end, int32_t *labels)
+ * error stays of the order of the one already in x itself.
+ *
+ * With min1 and min2 (the bounds' search) it also gives the two smallest
+ * of those values; the label is the same either way (the same operations
+ * on the best distance and index of every lane, the same smallest
+ * (distance, index) across lanes). */
+FK_TARGET FK_INLINE void FK_NAME(dense_pass)(
+    const fk_model *m, const FK_T *X, const int32_t *ids, ptrdiff_t start, ptrdiff_t count,
+    int32_t *labels, FK_T *min1, FK_T *min2)
 {
     const ptrdiff_t d = m->d;
     const FK_T *packed = (const FK_T *)m->packed;
@@ -275,6 +316,7 @@ FK_TARGET static void FK_NAME(dense_nearest)(
     const FK_T inf = (FK_T)INFINITY;
     const FK_T *rows[FK_PASS_TILES][FK_MR];
     FK_NAME(tile_best) best[FK_PASS_TILES];
+    V second[FK_PASS_TILES][FK_MR];
 #if FK_HAVE_SHUFFLE
     FK_NAME(argmin_plan) plan;
     FK_NAME(argmin_plan_init)(&plan);
@@ -284,36 +326,69 @@ FK_TARGET static void FK_NAME(dense_nearest)(
      * panel is fetched once a pass (it stays in cache from one tile to the
      * next), not once a tile; each tile sees the panels in the same order
      * as alone, so its result is the same bits */
-    for (ptrdiff_t p0 = start; p0 < end; p0 += FK_PASS_TILES * FK_MR) {
-        const ptrdiff_t p1 = end - p0 < FK_PASS_TILES * FK_MR ? end : p0 + FK_PASS_TILES * FK_MR;
+    for (ptrdiff_t p0 = 0; p0 < count; p0 += FK_PASS_TILES * FK_MR) {
+        const ptrdiff_t p1 = count - p0 < FK_PASS_TILES * FK_MR ? count
+                                                                : p0 + FK_PASS_TILES * FK_MR;
         const int n_tiles = (int)((p1 - p0 + FK_MR - 1) / FK_MR);
         for (int t = 0; t < n_tiles; t++) {
             const ptrdiff_t i0 = p0 + t * FK_MR;
-            FK_NAME(tile_rows)(X, d, i0, (int)(p1 - i0 < FK_MR ? p1 - i0 : FK_MR), rows[t]);
+            const int n_rows = (int)(p1 - i0 < FK_MR ? p1 - i0 : FK_MR);
+            if (ids) {  /* a short tile repeats its first row */
+                for (int r = 0; r < FK_MR; r++)
+                    rows[t][r] = X + (ptrdiff_t)ids[i0 + (r < n_rows ? r : 0)] * d;
+            } else {
+                FK_NAME(tile_rows)(X, d, start + i0, n_rows, rows[t]);
+            }
             for (int r = 0; r < FK_MR; r++) {
-                best[t].dist[r] = (V){0} + inf;
+                best[t].dist[r] = second[t][r] = (V){0} + inf;
                 best[t].index[r] = (IV){0};
             }
         }
         for (ptrdiff_t p = 0; p < m->n_panels; p++)
             for (int t = 0; t < n_tiles; t++)
                 FK_NAME(panel2)(rows[t], packed + p * d * NR, bias + p * NR, d,
-                                (FK_I)(p * NR), &best[t]);
+                                (FK_I)(p * NR), &best[t], min2 ? second[t] : NULL);
         if (m->tail)
             for (int t = 0; t < n_tiles; t++)
                 FK_NAME(panel1)(rows[t], packed + m->n_panels * d * NR,
-                                bias + m->n_panels * NR, d, (FK_I)(m->n_panels * NR), &best[t]);
+                                bias + m->n_panels * NR, d, (FK_I)(m->n_panels * NR), &best[t],
+                                min2 ? second[t] : NULL);
         for (int t = 0; t < n_tiles; t++) {
             const ptrdiff_t i0 = p0 + t * FK_MR;
             const int n_rows = (int)(p1 - i0 < FK_MR ? p1 - i0 : FK_MR);
+            if (min2) {
+                for (int r = 0; r < n_rows; r++)
+                    labels[i0 + r] = FK_NAME(lane_two)(best[t].dist[r], best[t].index[r],
+                                                       second[t][r], &min1[i0 + r],
+                                                       &min2[i0 + r]);
+                continue;
+            }
 #if FK_HAVE_SHUFFLE
-            FK_NAME(tile_argmin)(&plan, &best[t], n_rows, labels + (i0 - start));
+            FK_NAME(tile_argmin)(&plan, &best[t], n_rows, labels + i0);
 #else
             for (int r = 0; r < n_rows; r++)
-                labels[i0 - start + r] = FK_NAME(lane_argmin)(best[t].dist[r], best[t].index[r]);
+                labels[i0 + r] = FK_NAME(lane_argmin)(best[t].dist[r], best[t].index[r]);
 #endif
         }
     }
+}
+
+/* Nearest center of rows [start, end) of X: labels[0 .. end - start). */
+FK_TARGET static void FK_NAME(dense_nearest)(
+    const fk_model *m, const FK_T *X, ptrdiff_t start, ptrdiff_t end, int32_t *labels)
+{
+    FK_NAME(dense_pass)(m, X, NULL, start, end - start, labels, NULL, NULL);
+}
+
+/* For rows ids[0 .. count) of X: labels OUT the nearest center, as
+ * dense_nearest gives it, and min1, min2 OUT the smallest and second
+ * smallest of the compared values bias - 2 x.c': |x - c|^2 - |x - m|^2 up
+ * to the kernel's rounding error. The dense layout only (m->lowd is 0). */
+FK_TARGET static void FK_NAME(nearest_two_rows)(
+    const fk_model *m, const FK_T *X, const int32_t *ids, ptrdiff_t count, int32_t *labels,
+    FK_T *min1, FK_T *min2)
+{
+    FK_NAME(dense_pass)(m, X, ids, 0, count, labels, min1, min2);
 }
 
 /* ---------------------------------------------------------------------------
