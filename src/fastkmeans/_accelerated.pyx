@@ -363,19 +363,12 @@ cdef class BoundedStep(LloydStep):
         self.dense_search = algorithm != "elkan" and not self._lowd_model()
 
     def _lowd_model(self):
-        """Whether Lloyd's model of these centers has the low-d layout."""
+        """Whether Lloyd's model of these centers has the low-d layout (a
+        model without centers says so, packing nothing)."""
         cdef fk_model model
-        cdef int status
-        if self.single:
-            status = model_init(&model, &self.centers32[0, 0], self.ws.n_clusters,
-                                self.ws.n_features)
-        else:
-            status = model_init(&model, &self.centers64[0, 0], self.ws.n_clusters,
-                                self.ws.n_features)
+        model_init(&model, <const double *>NULL, self.ws.n_clusters, self.ws.n_features)
         lowd = model.lowd
         model_free(&model)
-        if status != 0:
-            raise MemoryError("fastkmeans: no memory for the packed centers")
         return bool(lowd)
 
     def _build_bounds(self):
@@ -520,7 +513,7 @@ cdef class BoundedStep(LloydStep):
                 self.bounds.half_gap = &half_gap_view[0]
             if self.side > 1:
                 self.bounds.center_dist = &center_dist_view[0, 0]
-        if first and not self.dense_search:
+        if start_gaps:
             # no bounds yet: Lloyd's own pass labels every point (the
             # fastest way to compute all the distances), then the bounds
             # start from the triangle inequality
