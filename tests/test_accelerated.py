@@ -8,6 +8,7 @@ import fastkmeans
 from fastkmeans import _accelerated
 from fastkmeans import _reference as ref
 from fastkmeans._algorithm import resolve_algorithm
+from fastkmeans._groups import center_groups
 from fastkmeans._run import run_lloyd
 from fastkmeans._validation import check_data
 
@@ -296,7 +297,65 @@ def test_bounds_on_parts_of_blocks_keep_lloyds_result(monkeypatch, algorithm):
         result = fastkmeans.fit(X, 64, init=init, tol=0, max_iter=25, n_threads=2,
                                 algorithm=algorithm)
         _assert_same_fit(result, lloyd, np.float32, bitwise_centers=True)
-        np.testing.assert_array_equal(result.history.distance_evaluations[0], 5000 * 65)
+        # the first pass searches every row with the dense kernel, which also
+        # gives the upper bounds: n k distances, none more
+        np.testing.assert_array_equal(result.history.distance_evaluations[0], 5000 * 64)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("data", ["blobs", "integers"])
+def test_yinyang_searches_few_open_groups_together_and_keeps_lloyds_result(data, dtype):
+    # 24 features, 200 clusters: Lloyd's dense layout and 6 Yinyang groups of
+    # uneven sizes. A row whose bounds leave few groups open is searched in
+    # those groups only, each group's rows together through a model of its
+    # centers (core/bounds_impl.h, group_search); small integers put exact
+    # ties between centers, which Lloyd breaks by the lowest index
+    from fastkmeans._data import DenseData
+    rng = np.random.default_rng(7)
+    if data == "blobs":
+        X = make_blobs(6000, 24, 200, seed=7, dtype=dtype)[0]
+    else:
+        X = rng.integers(0, 3, size=(6000, 24)).astype(dtype)
+    weights = rng.uniform(0.5, 2.0, size=6000)
+    init = _init(X, 200)
+    assert center_groups(init, "yinyang").max() + 1 == 6
+    lloyd = fastkmeans.fit(X, 200, init=init, sample_weight=weights, tol=0, max_iter=30)
+    for n_threads in (1, 2):
+        step = _accelerated.BoundedStep(X, weights, init.copy(), n_threads, "yinyang")
+        result = run_lloyd(DenseData(X), step, 30, 0.0, n_threads)
+        assert step.dense_search
+        assert step.rows_searched_in_groups > 0
+        _assert_same_fit(result, lloyd, dtype, bitwise_centers=True)
+
+
+def test_yinyang_group_search_keeps_lloyds_result_on_random_shapes():
+    # many shapes, three kinds of data, both dtypes: each run searches rows
+    # group by group in some pass, and ends bitwise where Lloyd ends (a
+    # lower bound from a group's second smallest value where the label is
+    # not in that group fails here)
+    from fastkmeans._data import DenseData
+    searched = 0
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        n, d = int(rng.integers(500, 3000)), int(rng.integers(17, 40))
+        k = int(rng.integers(64, 260))
+        dtype = (np.float32, np.float64)[seed % 2]
+        if seed % 3 == 0:
+            X = rng.integers(0, 3, size=(n, d)).astype(dtype)
+        elif seed % 3 == 1:
+            centers = rng.normal(size=(k // 3, d)) * 2
+            X = (centers[rng.integers(0, len(centers), n)] + rng.normal(size=(n, d))).astype(dtype)
+        else:
+            X = rng.normal(size=(n, d)).astype(dtype)
+        init = X[rng.choice(n, k, replace=False)].copy()
+        lloyd = fastkmeans.fit(X, k, init=init, tol=0, max_iter=40)
+        step = _accelerated.BoundedStep(X, np.ones(n), init.copy(), 1, "yinyang")
+        result = run_lloyd(DenseData(X), step, 40, 0.0, 1)
+        searched += step.rows_searched_in_groups
+        assert result.n_iter == lloyd.n_iter, seed
+        np.testing.assert_array_equal(result.labels, lloyd.labels, err_msg=str(seed))
+        np.testing.assert_array_equal(result.centers, lloyd.centers, err_msg=str(seed))
+    assert searched > 0
 
 
 def test_elkan_keeps_its_own_search():

@@ -49,8 +49,9 @@ from libc.string cimport memset
 
 from ._common cimport (
     BlockPlan, MAX_BLOCKS, block_end, block_start, bounded_rows, center_gaps, fk_bounds,
-    fk_bounds_stats, fk_model, floating, interrupted, model_free, model_init, plan_blocks,
-    start_bounds, useful_threads,
+    fk_bounds_stats, fk_group_models, fk_model, floating, group_models_free,
+    group_models_init, interrupted, model_free, model_init, plan_blocks, start_bounds,
+    useful_threads,
 )
 from ._lloyd cimport LloydStep, _has_empty_cluster, _pass
 from ._assign import inertia as exact_inertia
@@ -291,6 +292,7 @@ cdef void _bounded_block(void *data, Py_ssize_t block, Py_ssize_t start,
         return
     hook.stats[block].changed += part.changed
     hook.stats[block].distances += part.distances
+    hook.stats[block].grouped += part.grouped
 
 
 cdef void _start_bounds(const _Hook *hook, const double *group_gap, Py_ssize_t n_samples,
@@ -325,6 +327,7 @@ cdef class BoundedStep(LloydStep):
     cdef readonly str algorithm
     cdef fk_bounds bounds
     cdef fk_model model
+    cdef fk_group_models group_models
     cdef fk_bounds_stats stats[MAX_BLOCKS]
     cdef int status[MAX_BLOCKS]
     cdef _Hook hook
@@ -340,9 +343,12 @@ cdef class BoundedStep(LloydStep):
     #: ``auto``: Lloyd's pass until the sampled rows say the bounds would prune
     cdef readonly bint waiting
     #: whether the rows the bounds cannot settle are searched by Lloyd's dense
-    #: kernel, all centers at once (core/bounds_impl.h): Hamerly and Yinyang
-    #: where Lloyd's model has the dense layout (not low-d)
+    #: kernel (core/bounds_impl.h): Hamerly and Yinyang where Lloyd's model
+    #: has the dense layout (not low-d); all centers at once, or, for a
+    #: Yinyang row with few groups open, those groups, each with its rows
     cdef readonly bint dense_search
+    #: rows that Yinyang's dense search took in their open groups only, all passes
+    cdef readonly Py_ssize_t rows_searched_in_groups
     cdef bint would_prune, built
     cdef int lloyd_passes
     cdef object rows
@@ -420,6 +426,7 @@ cdef class BoundedStep(LloydStep):
         self.bounds.kappa = (16 * n_features + 48) * self.unit
         self.bounds.gamma = (2 * n_features + 8) * self.unit
         self.bounds.model = &self.model
+        self.bounds.groups = NULL  # set for each pass where the search uses them
         self.hook.bounds = &self.bounds
         self.hook.is_float = self.single
         self.hook.x_norm = &x_norm_view[0]
@@ -616,17 +623,28 @@ cdef int _bounded_pass(BoundedStep step, const floating[:, ::1] X,
     cdef Py_ssize_t n_clusters = step.ws.n_clusters, n_features = step.ws.n_features
     if model_init(&step.model, &centers[0, 0], n_clusters, n_features) != 0:
         raise MemoryError("fastkmeans: no memory for the packed centers")
-    memset(step.stats, 0, sizeof(step.stats))
-    memset(step.status, 0, sizeof(step.status))
-    _pass(step.ws, X, step.sample_weight_view, <const floating *>NULL, step.hook.labels,
-          step.n_threads, inertia, n_changed, _bounded_block, &step.hook, step.n_groups + 2)
-    model_free(&step.model)
+    try:
+        if step.dense_search and step.n_groups > 1:
+            # Yinyang searches a row's few open groups with a model of each
+            if group_models_init(&step.group_models, &step.bounds, not step.single) != 0:
+                raise MemoryError("fastkmeans: no memory for the packed centers")
+            step.bounds.groups = &step.group_models
+        memset(step.stats, 0, sizeof(step.stats))
+        memset(step.status, 0, sizeof(step.status))
+        _pass(step.ws, X, step.sample_weight_view, <const floating *>NULL, step.hook.labels,
+              step.n_threads, inertia, n_changed, _bounded_block, &step.hook,
+              step.n_groups + 2)
+    finally:
+        step.bounds.groups = NULL
+        group_models_free(&step.group_models)
+        model_free(&step.model)
     n_changed[0] = n_distances[0] = 0
     for b in range(step.ws.plan.n_blocks):
         if step.status[b] != 0:
             raise MemoryError("fastkmeans: no memory for the bounds' scratch buffers")
         n_changed[0] += step.stats[b].changed
         n_distances[0] += step.stats[b].distances
+        step.rows_searched_in_groups += step.stats[b].grouped
     inertia[0] = _inertia_from_sums(step.ws.sums, step.ws.weights, &centers[0, 0], n_clusters,
                                     n_features, step.weighted_sq_norms, error)
     return 0

@@ -45,6 +45,10 @@ cdef extern from "fastkmeans.h" nogil:
         ptrdiff_t d
         ptrdiff_t chunk_rows
 
+    # Lloyd's dense kernel on each group of centers (group_models_init).
+    ctypedef struct fk_group_models:
+        ptrdiff_t n_groups
+
     # Triangle-inequality bounds (every pointer IN, owned by the caller).
     ctypedef struct fk_bounds:
         ptrdiff_t d, k, n_groups
@@ -59,9 +63,10 @@ cdef extern from "fastkmeans.h" nogil:
         const double *center_dist    # (k, k) or NULL
         double kappa, spread, center_norm, gamma
         const fk_model *model        # Lloyd's nearest-center model, for near-ties
+        const fk_group_models *groups  # its part for each group, or NULL
 
     ctypedef struct fk_bounds_stats:
-        ptrdiff_t changed, distances
+        ptrdiff_t changed, distances, grouped
 
     # the whole-fit API (api.c): return codes
     enum:
@@ -252,6 +257,14 @@ cdef int bounded_rows(
     double *lower,               # INOUT (n, n_groups)
     fk_bounds_stats *stats,      # OUT
 ) noexcept nogil                 # 0, or -1 if out of memory
+
+cdef int group_models_init(
+    fk_group_models *gm,         # OUT, for b.groups
+    const fk_bounds *b,          # IN: centers, center_at, group_start, model (dense)
+    bint is_double,              # the centers' dtype
+) noexcept nogil                 # 0, or -1 if out of memory
+
+cdef void group_models_free(fk_group_models *gm) noexcept nogil  # INOUT (idempotent)
 
 cdef void start_bounds(
     const fk_bounds *b,          # IN

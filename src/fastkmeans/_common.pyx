@@ -143,6 +143,9 @@ cdef extern from "fastkmeans.h" nogil:
     int fk_bounded_rows_f64(const fk_bounds *b, const double *X, const double *x_norm,
                             ptrdiff_t start, ptrdiff_t end, int32_t *labels,
                             double *upper, double *lower, fk_bounds_stats *stats) noexcept
+    int fk_group_models_init_f32(fk_group_models *gm, const fk_bounds *b) noexcept
+    int fk_group_models_init_f64(fk_group_models *gm, const fk_bounds *b) noexcept
+    void fk_group_models_free(fk_group_models *gm) noexcept
     void fk_start_bounds_f32(const fk_bounds *b, const float *X, ptrdiff_t start,
                              ptrdiff_t end, const int32_t *labels, const double *group_gap,
                              double *upper, double *lower) noexcept
@@ -399,6 +402,17 @@ cdef int bounded_rows(const fk_bounds *b, const floating *X, const double *x_nor
     else:
         return fk_bounded_rows_f64(b, X, x_norm, start, end, <int32_t *>labels, upper, lower,
                                    stats)
+
+
+cdef int group_models_init(fk_group_models *gm, const fk_bounds *b,
+                           bint is_double) noexcept nogil:
+    if is_double:
+        return fk_group_models_init_f64(gm, b)
+    return fk_group_models_init_f32(gm, b)
+
+
+cdef void group_models_free(fk_group_models *gm) noexcept nogil:
+    fk_group_models_free(gm)
 
 
 cdef void start_bounds(const fk_bounds *b, const floating *X, ptrdiff_t start, ptrdiff_t end,

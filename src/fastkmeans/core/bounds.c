@@ -17,6 +17,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define FK_B_INLINE static inline __attribute__((always_inline))
 
@@ -27,13 +28,14 @@
 /* ... and so are groups smaller than a block when rows are this long. */
 #define FK_B_ROW_MIN_D 16
 
-/* Yinyang: a row whose bounds leave at least one group in FK_B_DENSE_SHARE
- * open is searched by the dense kernel (all centers, fk_nearest_two_rows)
- * with the other such rows of its part of a block, not group by group;
- * Hamerly's single group always is. Estimated, not tuned: at 100,000 x
- * 384, k = 1024 (32 groups) a group searched alone cost about a third of
- * a row's dense search, which pays from about three open groups. */
-#define FK_B_DENSE_SHARE 8
+/* Yinyang with the dense kernel: a row whose open groups (with its label's
+ * group) hold at least 1 center in FK_B_BATCH_SHARE is searched over every
+ * center (fk_nearest_two_rows with the whole model); any other row is
+ * searched over those groups only, each group's rows together through that
+ * group's model (fk_group_models). Both at Lloyd's price per distance; the
+ * whole search is the cheaper way to many groups (one call, no padding of
+ * each group to whole panels), the group search keeps a bound per group. */
+#define FK_B_BATCH_SHARE 2
 
 /* Outward rounding of the bounds: each operation below is exact to half an
  * ulp in float64; widening by 2^-50 (relative) covers it with room. */
@@ -52,6 +54,81 @@ static inline double fk_down(double v, double gamma)
     if (!(v > 0)) return 0.0;
     if (v == INFINITY) return INFINITY;
     return sqrt(v * (1.0 - gamma)) * (1.0 - FK_B_WIDEN);
+}
+
+/* Lloyd's error bound E on the values its dense kernel compares for a row
+ * (see fk_bounds.kappa), given off_up >= |x - m|^2. */
+static inline double fk_value_error(const fk_bounds *b, double x_norm, double off_up)
+{
+    const double reach = sqrt(off_up) * (1.0 + FK_B_WIDEN) + b->spread;
+    return b->kappa * (b->spread * (x_norm + b->center_norm + b->spread) + reach * reach);
+}
+
+/* A lower bound on the distance to a center whose compared value
+ * |x - c|^2 - |x - m|^2 is within `error` of v, given off_down <= |x - m|^2
+ * (+inf for v = +inf: no such center). */
+static inline double fk_value_lower(double v, double off_down, double error)
+{
+    if (v == INFINITY) return INFINITY;
+    double sq = v + off_down - error;
+    sq -= (fabs(v) + off_down + error) * FK_B_WIDEN;
+    return sq > 0 ? sqrt(sq) * (1.0 - FK_B_WIDEN) : 0.0;
+}
+
+/* An upper bound on the same distance, given off_up >= |x - m|^2. */
+static inline double fk_value_upper(double v, double off_up, double error)
+{
+    double sq = v + off_up + error;
+    sq += (fabs(v) + off_up + error) * FK_B_WIDEN;
+    return sqrt(sq > 0 ? sq : 0.0) * (1.0 + FK_B_WIDEN);
+}
+
+/* Rows of a part whose few open groups are searched group by group, each
+ * group's rows together (bounds_impl.h, group_search). */
+typedef struct {
+    ptrdiff_t n_rows, n_pairs, capacity;
+    int32_t *row;       /* (rows) row, relative to the part */
+    double *dist;       /* (rows) squared distance to its label, computed */
+    double *off;        /* (rows) |x - m|^2 */
+    ptrdiff_t *first;   /* (rows + 1) its first (row, group) pair */
+    int32_t *group;     /* (capacity) the group of each pair */
+} fk_batch;
+
+/* A batch for up to `rows` rows; 0, or -1 if out of memory. */
+static int fk_batch_init(fk_batch *batch, ptrdiff_t rows, ptrdiff_t n_groups)
+{
+    batch->n_rows = batch->n_pairs = 0;
+    batch->capacity = rows * 2 + n_groups;
+    batch->row = (int32_t *)malloc((size_t)rows * sizeof(int32_t));
+    batch->dist = (double *)malloc((size_t)rows * 2 * sizeof(double));
+    batch->off = batch->dist ? batch->dist + rows : NULL;
+    batch->first = (ptrdiff_t *)malloc((size_t)(rows + 1) * sizeof(ptrdiff_t));
+    batch->group = (int32_t *)malloc((size_t)batch->capacity * sizeof(int32_t));
+    if (batch->first) batch->first[0] = 0;
+    return batch->row && batch->dist && batch->first && batch->group ? 0 : -1;
+}
+
+/* Room for `more` pairs; 0, or -1 if out of memory. */
+static int fk_batch_reserve(fk_batch *batch, ptrdiff_t more)
+{
+    if (batch->n_pairs + more <= batch->capacity) return 0;
+    ptrdiff_t capacity = 2 * batch->capacity + more;
+    int32_t *group = (int32_t *)realloc(batch->group, (size_t)capacity * sizeof(int32_t));
+    if (!group) return -1;
+    batch->group = group;
+    batch->capacity = capacity;
+    return 0;
+}
+
+static void fk_batch_free(fk_batch *batch)
+{
+    free(batch->row);
+    free(batch->dist);
+    free(batch->first);
+    free(batch->group);
+    batch->row = batch->group = NULL;
+    batch->dist = batch->off = NULL;
+    batch->first = NULL;
 }
 
 /* a + b rounded up (a, b >= 0). */
@@ -146,6 +223,54 @@ static inline int fk_certain(double lower, double upper, double margin)
 #define FK_B_DISPATCH(NAME, SUF, ...) NAME##_##SUF##_generic(__VA_ARGS__);
 #define FK_B_DISPATCH_RET(NAME, SUF, ...) return NAME##_##SUF##_generic(__VA_ARGS__);
 #endif
+
+void fk_group_models_free(fk_group_models *gm)
+{
+    for (ptrdiff_t g = 0; g < gm->n_groups; g++) fk_model_free(&gm->models[g]);
+    free(gm->models);
+    free(gm->grouped);
+    gm->models = NULL;
+    gm->grouped = NULL;
+    gm->n_groups = 0;
+}
+
+static int fk_group_models_init(fk_group_models *gm, const fk_bounds *b, int is_double)
+{
+    const size_t row_bytes = (size_t)b->d * (is_double ? sizeof(double) : sizeof(float));
+    gm->n_groups = 0;
+    gm->models = (fk_model *)calloc((size_t)b->n_groups, sizeof(fk_model));
+    gm->grouped = malloc((size_t)b->k * row_bytes);
+    if (!gm->models || !gm->grouped) {
+        fk_group_models_free(gm);
+        return -1;
+    }
+    for (ptrdiff_t p = 0; p < b->k; p++)
+        memcpy((char *)gm->grouped + p * row_bytes,
+               (const char *)b->centers + b->center_at[p] * row_bytes, row_bytes);
+    for (ptrdiff_t g = 0; g < b->n_groups; g++) {
+        const ptrdiff_t j0 = b->group_start[g], size = b->group_start[g + 1] - j0;
+        const void *rows = (const char *)gm->grouped + j0 * row_bytes;
+        const int status =
+            is_double ? fk_model_part_init_f64(&gm->models[g], (const double *)rows, size, b->model)
+                      : fk_model_part_init_f32(&gm->models[g], (const float *)rows, size, b->model);
+        gm->n_groups = g + 1;  /* a failed init leaves nothing to free */
+        if (status != 0) {
+            fk_group_models_free(gm);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int fk_group_models_init_f32(fk_group_models *gm, const fk_bounds *b)
+{
+    return fk_group_models_init(gm, b, 0);
+}
+
+int fk_group_models_init_f64(fk_group_models *gm, const fk_bounds *b)
+{
+    return fk_group_models_init(gm, b, 1);
+}
 
 int fk_bounded_rows_f32(const fk_bounds *b, const float *X, const double *x_norm,
                         ptrdiff_t start, ptrdiff_t end, int32_t *labels, double *upper,

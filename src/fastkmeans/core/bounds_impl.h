@@ -81,15 +81,27 @@ FK_B_INLINE void FK_B(soa_min2)(const FK_T *x, ptrdiff_t d, const FK_T *soa, ptr
     *arg1 = position;
 }
 
-/* Squared distance of two rows, in FK_T. */
+/* Squared distance of two rows, in FK_T. Partial sums in 128 bytes of
+ * lanes (four AVX2 vectors), not one: a single vector's sum waits on each
+ * addition's latency. The bounds allow any order of the sum (gamma). */
 FK_B_INLINE FK_T FK_B(row_sq_dist)(const FK_T *x, const FK_T *c, ptrdiff_t d)
 {
-    FK_T sum = 0;
-#pragma omp simd reduction(+:sum)
-    for (ptrdiff_t f = 0; f < d; f++) {
-        FK_T diff = x[f] - c[f];
-        sum += diff * diff;
+    enum { LANES = 128 / sizeof(FK_T) };
+    FK_T part[LANES] = {0};
+    ptrdiff_t f = 0;
+    for (; f + LANES <= d; f += LANES) {
+#pragma omp simd
+        for (int l = 0; l < LANES; l++) {
+            const FK_T diff = x[f + l] - c[f + l];
+            part[l] += diff * diff;
+        }
     }
+    for (; f < d; f++) {
+        const FK_T diff = x[f] - c[f];
+        part[0] += diff * diff;
+    }
+    FK_T sum = 0;
+    for (int l = 0; l < LANES; l++) sum += part[l];
     return sum;
 }
 
@@ -125,24 +137,37 @@ FK_B_INLINE ptrdiff_t FK_B(group_min2)(const fk_bounds *b, const FK_T *x, ptrdif
     return j1 - j0;
 }
 
-/* Rows ids[0 .. count) of X (relative to the block) that their bounds could
+/* |x - m|^2 in float64, within (2 d + 8) eps64 in any order of the sum. */
+FK_B_INLINE double FK_B(sq_dist_mean)(const FK_T *x, const FK_T *mean, ptrdiff_t d)
+{
+    double off = 0.0;
+#pragma omp simd reduction(+:off)
+    for (ptrdiff_t f = 0; f < d; f++) {
+        const double diff = (double)x[f] - (double)mean[f];
+        off += diff * diff;
+    }
+    return off;
+}
+
+/* Rows ids[0 .. count) of X (relative to the part) that their bounds could
  * not settle: every center searched by the dense kernel, Lloyd's own
  * (fk_nearest_two_rows gives the label fk_assign_rows gives: no near-tie
- * to resolve), then new bounds. u from the exact distance to the label;
- * every group's lower bound from the second smallest compared value v2:
- * the kernel compares |x - c|^2 - |x - m|^2 within E (fk_bounds.kappa), so
- * no other center is nearer than sqrt(v2 + |x - m|^2 - E), each term
- * rounded down. Returns -1 if out of memory, else 0. */
+ * to resolve), then new bounds. The kernel compares |x - c|^2 - |x - m|^2
+ * within E (fk_value_error); with off[h] = |x - m|^2 (sq_dist_mean, taken
+ * by the caller while the row was in cache, so that no row is read here)
+ * every group's lower bound comes from the second smallest value, u from
+ * the smallest (fk_value_lower, fk_value_upper), or from the distance
+ * dist[h] computed before (< 0: none) when the label stays. A u looser by
+ * E costs at most one distance in the next pass, where the bounds tighten
+ * it. Returns -1 if out of memory, else 0. */
 FK_B_TARGET static int FK_B(dense_search)(
     const fk_bounds *b, const FK_T *X, const double *x_norm, const int32_t *ids,
-    ptrdiff_t count, int32_t *labels, double *upper, double *lower, ptrdiff_t *changed)
+    const double *off, const double *dist, ptrdiff_t count, int32_t *labels,
+    double *upper, double *lower, ptrdiff_t *changed)
 {
-    const ptrdiff_t d = b->d, t = b->n_groups;
-    const double spread = b->spread, center_norm = b->center_norm;
-    /* |x - m|^2 summed here in float64: within (2 d + 8) eps64 */
-    const double sum_error = (2.0 * (double)d + 8.0) * 0x1p-53;
-    const FK_T *centers = (const FK_T *)b->centers;
-    const FK_T *mean = (const FK_T *)b->model->mean;
+    const ptrdiff_t t = b->n_groups;
+    /* off within (2 d + 8) eps64, see sq_dist_mean */
+    const double sum_error = (2.0 * (double)b->d + 8.0) * 0x1p-53;
     FK_T *values = (FK_T *)malloc((size_t)count * 2 * sizeof(FK_T));
     int32_t *found = (int32_t *)malloc((size_t)count * sizeof(int32_t));
     if (!values || !found) {
@@ -153,25 +178,13 @@ FK_B_TARGET static int FK_B(dense_search)(
     FK_B_TWO(b->model, X, ids, count, found, values, values + count);
     for (ptrdiff_t h = 0; h < count; h++) {
         const ptrdiff_t i = ids[h];
-        const FK_T *x = X + i * d;
         const int32_t label = found[h];
-        double off = 0.0;  /* |x - m|^2 */
-        for (ptrdiff_t f = 0; f < d; f++) {
-            const double diff = (double)x[f] - (double)mean[f];
-            off += diff * diff;
-        }
-        const double second = (double)values[count + h];
-        double low = INFINITY;  /* k = 1: no other center */
-        if (second < INFINITY) {
-            const double off_down = off * (1.0 - sum_error);
-            const double reach = sqrt(off * (1.0 + sum_error)) * (1.0 + FK_B_WIDEN) + spread;
-            const double error = b->kappa * (spread * (x_norm[i] + center_norm + spread)
-                                             + reach * reach);
-            double v = second + off_down - error;
-            v -= (fabs(second) + off_down + error) * FK_B_WIDEN;
-            low = v > 0 ? sqrt(v) * (1.0 - FK_B_WIDEN) : 0.0;
-        }
-        upper[i] = fk_up((double)FK_B(row_sq_dist)(x, centers + label * d, d), b->gamma);
+        const double off_down = off[h] * (1.0 - sum_error), off_up = off[h] * (1.0 + sum_error);
+        const double error = fk_value_error(b, x_norm[i], off_up);
+        const double low = fk_value_lower((double)values[count + h], off_down, error);
+        upper[i] = label == labels[i] && dist[h] >= 0
+                       ? fk_up(dist[h], b->gamma)
+                       : fk_value_upper((double)values[h], off_up, error);
         for (ptrdiff_t g = 0; g < t; g++) lower[i * t + g] = low;
         if (label != labels[i]) {
             labels[i] = label;
@@ -180,6 +193,85 @@ FK_B_TARGET static int FK_B(dense_search)(
     }
     free(values);
     free(found);
+    return 0;
+}
+
+/* The rows of `batch` (relative to the part): each searched in its groups
+ * only (every group its bounds left open, and its label's), each group's
+ * rows together through that group's model (b->groups). The group models
+ * give the values the whole model gives (fk_model_part_init), and no
+ * center of another group can come within 2E of the nearest, so the
+ * smallest value (the lowest center on ties) is Lloyd's label. New bounds
+ * as in dense_search, the lower bound of each searched group from its own
+ * values; the other groups keep theirs. Returns -1 if out of memory. */
+FK_B_TARGET static int FK_B(group_search)(
+    const fk_bounds *b, const FK_T *X, const double *x_norm, const fk_batch *batch,
+    int32_t *labels, double *upper, double *lower, ptrdiff_t *changed, ptrdiff_t *distances)
+{
+    const ptrdiff_t t = b->n_groups, pairs = batch->n_pairs;
+    const int32_t *group_start = b->group_start, *center_at = b->center_at;
+    const double sum_error = (2.0 * (double)b->d + 8.0) * 0x1p-53;
+    /* the pairs in group order: pair q at position at[q] */
+    ptrdiff_t *next = (ptrdiff_t *)calloc((size_t)t + 1, sizeof(ptrdiff_t));
+    ptrdiff_t *at = (ptrdiff_t *)malloc((size_t)pairs * sizeof(ptrdiff_t));
+    int32_t *ids = (int32_t *)malloc((size_t)pairs * 2 * sizeof(int32_t));
+    FK_T *values = (FK_T *)malloc((size_t)pairs * 2 * sizeof(FK_T));
+    if (!next || !at || !ids || !values) {
+        free(next);
+        free(at);
+        free(ids);
+        free(values);
+        return -1;
+    }
+    int32_t *found = ids + pairs;
+    for (ptrdiff_t q = 0; q < pairs; q++) next[batch->group[q] + 1]++;
+    for (ptrdiff_t g = 0; g < t; g++) next[g + 1] += next[g];
+    for (ptrdiff_t r = 0; r < batch->n_rows; r++)
+        for (ptrdiff_t q = batch->first[r]; q < batch->first[r + 1]; q++) {
+            at[q] = next[batch->group[q]]++;
+            ids[at[q]] = batch->row[r];
+        }
+    /* next[g] is now where group g + 1 starts */
+    for (ptrdiff_t g = 0; g < t; g++) {
+        const ptrdiff_t p0 = g == 0 ? 0 : next[g - 1], count = next[g] - p0;
+        if (count == 0) continue;
+        FK_B_TWO(&b->groups->models[g], X, ids + p0, count, found + p0, values + p0,
+                 values + pairs + p0);
+        *distances += count * (group_start[g + 1] - group_start[g]);
+    }
+    for (ptrdiff_t r = 0; r < batch->n_rows; r++) {
+        const ptrdiff_t i = batch->row[r], q0 = batch->first[r], q1 = batch->first[r + 1];
+        int32_t label = INT32_MAX;
+        FK_T best = (FK_T)INFINITY;
+        for (ptrdiff_t q = q0; q < q1; q++) {
+            const int32_t c = center_at[group_start[batch->group[q]] + found[at[q]]];
+            const FK_T v = values[at[q]];
+            if (v < best || (v == best && c < label)) {
+                best = v;
+                label = c;
+            }
+        }
+        const double off_down = batch->off[r] * (1.0 - sum_error);
+        const double off_up = batch->off[r] * (1.0 + sum_error);
+        const double error = fk_value_error(b, x_norm[i], off_up);
+        upper[i] = label == labels[i] ? fk_up(batch->dist[r], b->gamma)
+                                      : fk_value_upper((double)best, off_up, error);
+        /* a searched group's lower bound excludes the label alone */
+        for (ptrdiff_t q = q0; q < q1; q++) {
+            const ptrdiff_t g = batch->group[q], p = at[q];
+            const int32_t c = center_at[group_start[g] + found[p]];
+            lower[i * t + g] = fk_value_lower((double)(c == label ? values[pairs + p] : values[p]),
+                                              off_down, error);
+        }
+        if (label != labels[i]) {
+            labels[i] = label;
+            (*changed)++;
+        }
+    }
+    free(next);
+    free(at);
+    free(ids);
+    free(values);
     return 0;
 }
 
@@ -195,28 +287,35 @@ FK_B_TARGET static int FK_B(bounded_rows)(
     const double *restrict group_shift = b->group_shift;
     const double *restrict half_gap = b->half_gap;
     const FK_T *restrict centers = (const FK_T *)b->centers;
+    const ptrdiff_t rows = end - start;
+    /* rows that their bounds leave open, with the dense kernel (not Elkan,
+     * whose bounds are per center): searched together after the loop, over
+     * every center (`hard`) or, with Yinyang's groups, over their open
+     * groups (`batch`). For each, |x - m|^2 and the distance to its label
+     * (-1: none), taken while the row is in cache. */
+    const int dense = !b->model->lowd && b->center_dist == NULL;
+    const int batched = dense && t > 1;
+    const FK_T *mean = dense ? (const FK_T *)b->model->mean : NULL;
+    int32_t *hard = NULL;
+    double *hard_off = NULL, *hard_dist = NULL;
+    fk_batch batch = {0};
+    ptrdiff_t n_hard = 0;
+    int status = 0;
     double *min1 = (double *)malloc((size_t)t * 2 * sizeof(double));
     int32_t *arg1 = (int32_t *)malloc((size_t)t * sizeof(int32_t));
     unsigned char *seen = (unsigned char *)malloc((size_t)t);
-    if (!min1 || !arg1 || !seen) {
-        free(min1);
-        free(arg1);
-        free(seen);
-        return -1;
+    if (dense) {
+        hard = (int32_t *)malloc((size_t)rows * sizeof(int32_t));
+        hard_off = (double *)malloc((size_t)rows * 2 * sizeof(double));
+        hard_dist = hard_off ? hard_off + rows : NULL;
+    }
+    if (!min1 || !arg1 || !seen || (dense && (!hard || !hard_off)) ||
+        (batched && fk_batch_init(&batch, rows, t) != 0)) {
+        status = -1;
+        goto done;
     }
     double *min2 = min1 + t;
     ptrdiff_t changed = 0, distances = 0;
-    /* rows that need (nearly) every center: searched together by the
-     * dense kernel after the loop (not Elkan, whose bounds are per center) */
-    const int dense = !b->model->lowd && b->center_dist == NULL;
-    int32_t *hard = dense ? (int32_t *)malloc((size_t)(end - start) * sizeof(int32_t)) : NULL;
-    ptrdiff_t n_hard = 0;
-    if (dense && !hard) {
-        free(min1);
-        free(arg1);
-        free(seen);
-        return -1;
-    }
 
     for (ptrdiff_t i = start; i < end; i++) {
         if ((i - start) % 256 == 0 && fk_interrupt_pending()) break;  /* Ctrl-C */
@@ -228,6 +327,8 @@ FK_B_TARGET static int FK_B(bounded_rows)(
 #define FK_B_MARGIN(u) (kappa2 * (far + ((u) + 2.0 * spread) * ((u) + 2.0 * spread)))
         const int32_t a = labels[i];
         if (dense && a < 0) {  /* no label yet (the first pass): every center */
+            hard_off[n_hard] = FK_B(sq_dist_mean)(x, mean, d);
+            hard_dist[n_hard] = -1.0;
             hard[n_hard++] = (int32_t)(i - start);
             continue;
         }
@@ -266,12 +367,32 @@ FK_B_TARGET static int FK_B(bounded_rows)(
         }
         const double margin = FK_B_MARGIN(u);
         if (dense) {
-            ptrdiff_t open = 0;
-            for (ptrdiff_t g = 0; g < t; g++) open += !fk_certain(lg[g], u, margin);
-            if (open * FK_B_DENSE_SHARE >= t) {
-                hard[n_hard++] = (int32_t)(i - start);
-                continue;
+            const double off = FK_B(sq_dist_mean)(x, mean, d);
+            if (batched) {  /* its open groups and its label's, unless too many */
+                if (fk_batch_reserve(&batch, t) != 0) {
+                    status = -1;
+                    break;
+                }
+                const int32_t group_a = b->group_of[a];
+                ptrdiff_t open = 0, centers_open = 0;
+                for (ptrdiff_t g = 0; g < t; g++)
+                    if (g == group_a || !fk_certain(lg[g], u, margin)) {
+                        batch.group[batch.n_pairs + open++] = (int32_t)g;
+                        centers_open += b->group_start[g + 1] - b->group_start[g];
+                    }
+                if (centers_open * FK_B_BATCH_SHARE < b->k) {
+                    const ptrdiff_t r = batch.n_rows++;
+                    batch.row[r] = (int32_t)(i - start);
+                    batch.dist[r] = dist_a;
+                    batch.off[r] = off;
+                    batch.first[r + 1] = batch.n_pairs += open;
+                    continue;
+                }
             }
+            hard_off[n_hard] = off;
+            hard_dist[n_hard] = dist_a;
+            hard[n_hard++] = (int32_t)(i - start);
+            continue;
         }
 
         /* search the groups the bounds cannot rule out */
@@ -339,17 +460,26 @@ FK_B_TARGET static int FK_B(bounded_rows)(
             changed++;
         }
     }
+    /* after a Ctrl-C the caller discards the pass */
+    if (status == 0 && n_hard > 0 && !fk_interrupt_pending()) {
+        status = FK_B(dense_search)(b, X + start * d, x_norm + start, hard, hard_off,
+                                    hard_dist, n_hard, labels + start, upper + start,
+                                    lower + start * t, &changed);
+        distances += n_hard * b->k;
+    }
+    if (status == 0 && batch.n_rows > 0 && !fk_interrupt_pending())
+        status = FK_B(group_search)(b, X + start * d, x_norm + start, &batch, labels + start,
+                                    upper + start, lower + start * t, &changed, &distances);
+    stats->changed = changed;
+    stats->distances = distances;
+    stats->grouped = batch.n_rows;
+done:
     free(min1);
     free(arg1);
     free(seen);
-    int status = 0;
-    if (n_hard > 0 && !fk_interrupt_pending())  /* Ctrl-C: the caller discards the pass */
-        status = FK_B(dense_search)(b, X + start * d, x_norm + start, hard, n_hard,
-                                    labels + start, upper + start, lower + start * t, &changed);
-    distances += n_hard * (b->k + 1);
     free(hard);
-    stats->changed = changed;
-    stats->distances = distances;
+    free(hard_off);
+    fk_batch_free(&batch);
     return status;
 }
 

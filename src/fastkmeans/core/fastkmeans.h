@@ -220,6 +220,15 @@ typedef struct {
  * centers NULL the model only serves fk_lloyd_rows with assign = 0. */
 int fk_model_init_f32(fk_model *m, const float *centers, ptrdiff_t k, ptrdiff_t d);
 int fk_model_init_f64(fk_model *m, const double *centers, ptrdiff_t k, ptrdiff_t d);
+/* m OUT: a model of some of the centers of `whole` (IN, of the dense
+ * layout, alive until this one is freed): centers IN (k, whole->d), rows
+ * equal to rows of whole's centers, packed around whole's mean, so that
+ * the values fk_nearest_two_rows compares are bitwise those whole gives
+ * the same centers. 0 on success, -1 if out of memory. */
+int fk_model_part_init_f32(fk_model *m, const float *centers, ptrdiff_t k,
+                           const fk_model *whole);
+int fk_model_part_init_f64(fk_model *m, const double *centers, ptrdiff_t k,
+                           const fk_model *whole);
 /* m INOUT: frees what init allocated (idempotent). */
 void fk_model_free(fk_model *m);
 
@@ -459,6 +468,14 @@ int fk_kmeans_plusplus_steps_f16(const uint16_t *X, int64_t n_samples, int64_t n
  * iteration.
  * ------------------------------------------------------------------------- */
 
+/* Lloyd's dense kernel on each group of centers (fk_model_part_init): the
+ * Yinyang search of a row's few open groups, each group's rows together. */
+typedef struct {
+    ptrdiff_t n_groups;
+    fk_model *models;  /* (n_groups) */
+    void *grouped;     /* (k, d) the centers in group order, the models' rows */
+} fk_group_models;
+
 typedef struct {                 /* every pointer IN, owned by the caller */
     ptrdiff_t d, k, n_groups;
     const int32_t *group_start;  /* (n_groups + 1) first position of each group */
@@ -482,11 +499,13 @@ typedef struct {                 /* every pointer IN, owned by the caller */
     double center_norm;          /* |m| */
     double gamma;                /* relative error of the distances computed here */
     const fk_model *model;       /* Lloyd's nearest-center kernel, for near-ties */
+    const fk_group_models *groups;  /* its part for each group, or NULL */
 } fk_bounds;
 
 typedef struct {
     ptrdiff_t changed;    /* labels changed */
     ptrdiff_t distances;  /* point-center distances evaluated */
+    ptrdiff_t grouped;    /* rows searched in their open groups only, together */
 } fk_bounds_stats;
 
 /* Update the bounds and labels of rows [start, end) for new centers.
@@ -498,6 +517,16 @@ typedef struct {
  * rows; its lower bounds then all come from the second nearest center.
  * That is also how rows start: a label of -1 (none yet), or an upper bound
  * of +inf with lower bounds of 0, searches every center. */
+/* gm OUT: a model for each group of b's centers (b IN: centers,
+ * center_at, group_start and a model of the dense layout), for b->groups;
+ * 0, or -1 if out of memory. Then with Yinyang's groups a row whose bounds
+ * leave a few groups open is searched in those groups only, with the other
+ * such rows of its part of a block. */
+int fk_group_models_init_f32(fk_group_models *gm, const fk_bounds *b);
+int fk_group_models_init_f64(fk_group_models *gm, const fk_bounds *b);
+/* gm INOUT: frees what init allocated (idempotent). */
+void fk_group_models_free(fk_group_models *gm);
+
 int fk_bounded_rows_f32(const fk_bounds *b, const float *X, const double *x_norm,
                         ptrdiff_t start, ptrdiff_t end, int32_t *labels, double *upper,
                         double *lower, fk_bounds_stats *stats);

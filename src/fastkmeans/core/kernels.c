@@ -240,6 +240,22 @@ int fk_model_init_f64(fk_model *m, const double *centers, ptrdiff_t k, ptrdiff_t
     FK_DISPATCH_RET(m->path, model_init, f64, m, centers, k, d, NULL)
 }
 
+int fk_model_part_init_f32(fk_model *m, const float *centers, ptrdiff_t k,
+                           const fk_model *whole)
+{
+    m->path = whole->path;
+    FK_DISPATCH_RET(m->path, model_init, f32, m, centers, k, whole->d,
+                    (const float *)whole->mean)
+}
+
+int fk_model_part_init_f64(fk_model *m, const double *centers, ptrdiff_t k,
+                           const fk_model *whole)
+{
+    m->path = whole->path;
+    FK_DISPATCH_RET(m->path, model_init, f64, m, centers, k, whole->d,
+                    (const double *)whole->mean)
+}
+
 void fk_model_free(fk_model *m)
 {
     fk_aligned_free(m->packed);
