@@ -358,6 +358,17 @@ def test_yinyang_group_search_keeps_lloyds_result_on_random_shapes():
     assert searched > 0
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_row_norms_of_the_bounds_are_float64_and_thread_independent(dtype):
+    # |x| for the bounds' error terms and the inertia from sums: squares
+    # summed in float64 in C, blocks in parallel
+    X = np.random.default_rng(3).normal(size=(5000, 37)).astype(dtype) * 1e3
+    norms = _accelerated._row_norms(X, 1)
+    np.testing.assert_array_equal(_accelerated._row_norms(X, 2), norms)
+    exact = np.sqrt(np.einsum("ij,ij->i", X.astype(np.float64), X.astype(np.float64)))
+    np.testing.assert_allclose(norms, exact, rtol=1e-14)
+
+
 def test_elkan_keeps_its_own_search():
     X = make_blobs(2000, 32, 20, seed=4)[0]
     step = _accelerated.BoundedStep(X, np.ones(2000), _init(X, 20), 1, "elkan")

@@ -13,9 +13,12 @@ the same initial centers (``k`` rows of X), ``tol=0``, at most
 (the script checks the labels, centers and iteration count); the table
 gives each fit's seconds, its ratio to Lloyd's, and for each iteration
 the share of the ``n * k`` distances it computed and its seconds. Rows that their bounds cannot
-settle are searched by Lloyd's dense kernel, all centers at once
-(``core/bounds_impl.h``); before that search (commit f93ada6 and earlier)
-the bounded variants computed each such row's distances group by group.
+settle are searched by Lloyd's dense kernel, all centers at once or, for
+a Yinyang row with few groups open, those groups' centers
+(``core/bounds_impl.h``); before the dense search (commit f93ada6 and
+earlier) the bounded variants computed each such row's distances center
+by center, and before the group search (commit 92d5d3a) so did Yinyang
+for a row with few groups open.
 ``--spherical`` fits spherical k-means (the bounded variants since the
 dense search; earlier versions refuse them).
 """

@@ -23,10 +23,14 @@ Hamerly and Yinyang do not search a row their bounds leave open center by
 center; they collect the block's open rows and search them with Lloyd's
 dense kernel, all centers at once (``fk_nearest_two_rows``), which gives
 Lloyd's label and the second nearest center: a bounded iteration that
-skips nothing then costs about Lloyd's pass (the search group by group
-cost 3-4x on 100,000 x 384, k = 1024; docs/accelerated.md). The first
-bounded iteration searches every row that way, so the lower bounds start
-from the second nearest center, not from the gaps between centers.
+skips nothing then costs about Lloyd's pass (the search center by center
+cost 3-4x on 100,000 x 384, k = 1024; docs/accelerated.md). A Yinyang row
+with few groups open is searched in those groups only, each group's rows
+together through a model of that group's centers, whose values are the
+whole model's bit for bit (``fk_group_models``, built for each pass). The
+first bounded iteration searches every row over all centers, so the lower
+bounds start from the second nearest center, not from the gaps between
+centers.
 
 Exactness: each iteration gives the labels Lloyd's kernel would give (see
 ``core/fastkmeans.h``: a point is skipped only when its bounds prove that Lloyd
@@ -50,8 +54,8 @@ from libc.string cimport memset
 from ._common cimport (
     BlockPlan, MAX_BLOCKS, block_end, block_start, bounded_rows, center_gaps, fk_bounds,
     fk_bounds_stats, fk_group_models, fk_model, floating, group_models_free,
-    group_models_init, interrupted, model_free, model_init, plan_blocks, start_bounds,
-    useful_threads,
+    group_models_init, interrupted, model_free, model_init, plan_blocks, row_norms,
+    start_bounds, useful_threads,
 )
 from ._lloyd cimport LloydStep, _has_empty_cluster, _pass
 from ._assign import inertia as exact_inertia
@@ -250,13 +254,22 @@ def prunable_fraction(rows, centers, moves, int n_threads=1):
     return float(np.mean(two[:, 1] - two[:, 0] > moves[nearest] + moves.max()))
 
 
-def _row_norms(X):
-    """``|x|`` of every row in float64, in chunks (no n x d temporary)."""
-    norms = np.empty(X.shape[0])
-    chunk = max(1, (1 << 16) // X.shape[1])
-    for start in range(0, X.shape[0], chunk):
-        rows = np.asarray(X[start:start + chunk], dtype=np.float64)
-        norms[start:start + chunk] = np.sqrt(np.einsum("ij,ij->i", rows, rows))
+def _row_norms(const floating[:, ::1] X, int n_threads):
+    """``|x|`` of every row, the squares summed in float64, in parallel blocks."""
+    cdef Py_ssize_t n_samples = X.shape[0], n_features = X.shape[1]
+    cdef BlockPlan plan = plan_blocks(n_samples, n_threads, <double>n_samples * n_features)
+    cdef int status[MAX_BLOCKS]
+    cdef Py_ssize_t b
+    norms = np.empty(n_samples)
+    cdef double[::1] out = norms
+    with nogil:
+        for b in prange(plan.n_blocks, schedule="static", num_threads=plan.threads,
+                        use_threads_if=plan.threads > 1):
+            status[b] = row_norms(&X[0, 0], n_features, block_start(plan, b),
+                                  block_end(plan, b), &out[0])
+    for b in range(plan.n_blocks):
+        if status[b] != 0:
+            raise MemoryError("fastkmeans: no memory for the row norms")
     return norms
 
 
@@ -390,7 +403,10 @@ cdef class BoundedStep(LloydStep):
         self.group_start = np.searchsorted(group_of[center_at],
                                            np.arange(n_groups + 1)).astype(np.int32)
         self.group_of, self.center_at = group_of, center_at
-        self.x_norm = _row_norms(X)
+        if self.single:
+            self.x_norm = _row_norms(self.X32, self.n_threads)
+        else:
+            self.x_norm = _row_norms(self.X64, self.n_threads)
         self.upper = np.empty(n_samples)
         self.lower = np.empty((n_samples, n_groups))
         self.moves = np.zeros(n_clusters)

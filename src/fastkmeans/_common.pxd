@@ -258,6 +258,14 @@ cdef int bounded_rows(
     fk_bounds_stats *stats,      # OUT
 ) noexcept nogil                 # 0, or -1 if out of memory
 
+cdef int row_norms(
+    const floating *X,           # IN (n, d)
+    ptrdiff_t d,
+    ptrdiff_t start,
+    ptrdiff_t end,
+    double *out,                 # OUT (n,) |x| of rows [start, end), squares summed in float64
+) noexcept nogil                 # 0, or -1 if out of memory
+
 cdef int group_models_init(
     fk_group_models *gm,         # OUT, for b.groups
     const fk_bounds *b,          # IN: centers, center_at, group_start, model (dense)

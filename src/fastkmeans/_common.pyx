@@ -143,6 +143,10 @@ cdef extern from "fastkmeans.h" nogil:
     int fk_bounded_rows_f64(const fk_bounds *b, const double *X, const double *x_norm,
                             ptrdiff_t start, ptrdiff_t end, int32_t *labels,
                             double *upper, double *lower, fk_bounds_stats *stats) noexcept
+    int fk_row_norms_f32(const float *X, ptrdiff_t d, ptrdiff_t start, ptrdiff_t end,
+                         double *out) noexcept
+    int fk_row_norms_f64(const double *X, ptrdiff_t d, ptrdiff_t start, ptrdiff_t end,
+                         double *out) noexcept
     int fk_group_models_init_f32(fk_group_models *gm, const fk_bounds *b) noexcept
     int fk_group_models_init_f64(fk_group_models *gm, const fk_bounds *b) noexcept
     void fk_group_models_free(fk_group_models *gm) noexcept
@@ -402,6 +406,14 @@ cdef int bounded_rows(const fk_bounds *b, const floating *X, const double *x_nor
     else:
         return fk_bounded_rows_f64(b, X, x_norm, start, end, <int32_t *>labels, upper, lower,
                                    stats)
+
+
+cdef int row_norms(const floating *X, ptrdiff_t d, ptrdiff_t start, ptrdiff_t end,
+                   double *out) noexcept nogil:
+    if floating is float:
+        return fk_row_norms_f32(X, d, start, end, out)
+    else:
+        return fk_row_norms_f64(X, d, start, end, out)
 
 
 cdef int group_models_init(fk_group_models *gm, const fk_bounds *b,

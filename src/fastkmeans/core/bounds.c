@@ -286,6 +286,16 @@ int fk_bounded_rows_f64(const fk_bounds *b, const double *X, const double *x_nor
     FK_B_DISPATCH_RET(bounded_rows, f64, b, X, x_norm, start, end, labels, upper, lower, stats)
 }
 
+int fk_row_norms_f32(const float *X, ptrdiff_t d, ptrdiff_t start, ptrdiff_t end, double *out)
+{
+    FK_B_DISPATCH_RET(row_norms, f32, X, d, start, end, out)
+}
+
+int fk_row_norms_f64(const double *X, ptrdiff_t d, ptrdiff_t start, ptrdiff_t end, double *out)
+{
+    FK_B_DISPATCH_RET(row_norms, f64, X, d, start, end, out)
+}
+
 void fk_start_bounds_f32(const fk_bounds *b, const float *X, ptrdiff_t start, ptrdiff_t end,
                          const int32_t *labels, const double *group_gap, double *upper,
                          double *lower)

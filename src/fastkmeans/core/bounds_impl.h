@@ -149,6 +149,18 @@ FK_B_INLINE double FK_B(sq_dist_mean)(const FK_T *x, const FK_T *mean, ptrdiff_t
     return off;
 }
 
+/* out[i] = |x_i| for rows [start, end), the squares summed in float64
+ * (sq_dist_mean from the origin). Returns -1 if out of memory, else 0. */
+FK_B_TARGET static int FK_B(row_norms)(const FK_T *X, ptrdiff_t d, ptrdiff_t start,
+                                       ptrdiff_t end, double *out)
+{
+    FK_T *origin = (FK_T *)calloc((size_t)d, sizeof(FK_T));
+    if (!origin) return -1;
+    for (ptrdiff_t i = start; i < end; i++) out[i] = sqrt(FK_B(sq_dist_mean)(X + i * d, origin, d));
+    free(origin);
+    return 0;
+}
+
 /* Rows ids[0 .. count) of X (relative to the part) that their bounds could
  * not settle: every center searched by the dense kernel, Lloyd's own
  * (fk_nearest_two_rows gives the label fk_assign_rows gives: no near-tie

@@ -527,6 +527,11 @@ int fk_group_models_init_f64(fk_group_models *gm, const fk_bounds *b);
 /* gm INOUT: frees what init allocated (idempotent). */
 void fk_group_models_free(fk_group_models *gm);
 
+/* out OUT (n)[i] = |x_i| for rows [start, end) of X IN (n, d), the squares
+ * summed in float64 (the bounds' x_norm); 0, or -1 if out of memory. */
+int fk_row_norms_f32(const float *X, ptrdiff_t d, ptrdiff_t start, ptrdiff_t end, double *out);
+int fk_row_norms_f64(const double *X, ptrdiff_t d, ptrdiff_t start, ptrdiff_t end, double *out);
+
 int fk_bounded_rows_f32(const fk_bounds *b, const float *X, const double *x_norm,
                         ptrdiff_t start, ptrdiff_t end, int32_t *labels, double *upper,
                         double *lower, fk_bounds_stats *stats);
