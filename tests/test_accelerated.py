@@ -369,6 +369,35 @@ def test_row_norms_of_the_bounds_are_float64_and_thread_independent(dtype):
     np.testing.assert_allclose(norms, exact, rtol=1e-14)
 
 
+def test_yinyang_groups_hold_at_most_their_capped_share_of_the_centers():
+    # centers bunched as after a first Lloyd step: a third of them in one
+    # tight spot, where k-means on the centers makes one huge group
+    from fastkmeans import _groups
+    rng = np.random.default_rng(2)
+    centers = np.vstack([rng.normal(size=(700, 16)) * 5, rng.normal(size=(324, 16)) * 0.01])
+    group = center_groups(centers, "yinyang")
+    sizes = np.bincount(group)
+    assert sizes.sum() == 1024 and sizes.min() > 0
+    assert sizes.max() <= np.ceil(_groups.GROUP_SHARE_CAP * 1024 / 32)
+    np.testing.assert_array_equal(center_groups(centers, "yinyang"), group)
+
+
+def test_nearest_with_room_is_the_argmin_unless_a_seed_is_full():
+    from fastkmeans._groups import _nearest_with_room
+    rng = np.random.default_rng(5)
+    sq = rng.uniform(size=(200, 7))
+    np.testing.assert_array_equal(_nearest_with_room(sq, 200), np.argmin(sq, axis=1))
+    sq[:120, 3] = 0.0  # 120 centers want seed 3 first
+    group = _nearest_with_room(sq, 40)
+    counts = np.bincount(group, minlength=7)
+    assert group.min() >= 0 and counts.max() <= 40
+    assert counts[3] == 40
+    # every seed a center prefers to its own is full
+    for center in range(200):
+        preferred = sq[center] < sq[center, group[center]]
+        assert np.all(counts[preferred] == 40), center
+
+
 def test_elkan_keeps_its_own_search():
     X = make_blobs(2000, 32, 20, seed=4)[0]
     step = _accelerated.BoundedStep(X, np.ones(2000), _init(X, 20), 1, "elkan")
