@@ -56,56 +56,105 @@ static inline double fk_down(double v, double gamma)
     return sqrt(v * (1.0 - gamma)) * (1.0 - FK_B_WIDEN);
 }
 
-/* Lloyd's error bound E on the values its dense kernel compares for a row
- * (see fk_bounds.kappa), given off_up >= |x - m|^2. */
-static inline double fk_value_error(const fk_bounds *b, double x_norm, double off_up)
+/* What turns the values Lloyd's dense kernel compares for a row,
+ * |x - c|^2 - |x - m|^2 within E (see fk_bounds.kappa), into distances:
+ * off = |x - m|^2 summed in float64 (within (2 d + 8) eps64 in any order)
+ * rounded down and up, and E. */
+typedef struct {
+    double off_down, off_up, error;
+} fk_value_terms;
+
+static inline fk_value_terms fk_value_terms_of(const fk_bounds *b, double x_norm, double off)
 {
-    const double reach = sqrt(off_up) * (1.0 + FK_B_WIDEN) + b->spread;
-    return b->kappa * (b->spread * (x_norm + b->center_norm + b->spread) + reach * reach);
+    const double sum_error = (2.0 * (double)b->d + 8.0) * 0x1p-53;
+    fk_value_terms terms;
+    terms.off_down = off * (1.0 - sum_error);
+    terms.off_up = off * (1.0 + sum_error);
+    const double reach = sqrt(terms.off_up) * (1.0 + FK_B_WIDEN) + b->spread;
+    terms.error = b->kappa * (b->spread * (x_norm + b->center_norm + b->spread) + reach * reach);
+    return terms;
 }
 
-/* A lower bound on the distance to a center whose compared value
- * |x - c|^2 - |x - m|^2 is within `error` of v, given off_down <= |x - m|^2
+/* A lower bound on the distance to a center whose compared value is v
  * (+inf for v = +inf: no such center). */
-static inline double fk_value_lower(double v, double off_down, double error)
+static inline double fk_value_lower(double v, fk_value_terms terms)
 {
     if (v == INFINITY) return INFINITY;
-    double sq = v + off_down - error;
-    sq -= (fabs(v) + off_down + error) * FK_B_WIDEN;
+    double sq = v + terms.off_down - terms.error;
+    sq -= (fabs(v) + terms.off_down + terms.error) * FK_B_WIDEN;
     return sq > 0 ? sqrt(sq) * (1.0 - FK_B_WIDEN) : 0.0;
 }
 
-/* An upper bound on the same distance, given off_up >= |x - m|^2. */
-static inline double fk_value_upper(double v, double off_up, double error)
+/* An upper bound on the distance to a center whose compared value is v. */
+static inline double fk_value_upper(double v, fk_value_terms terms)
 {
-    double sq = v + off_up + error;
-    sq += (fabs(v) + off_up + error) * FK_B_WIDEN;
+    double sq = v + terms.off_up + terms.error;
+    sq += (fabs(v) + terms.off_up + terms.error) * FK_B_WIDEN;
     return sqrt(sq > 0 ? sq : 0.0) * (1.0 + FK_B_WIDEN);
 }
 
-/* Rows of a part whose few open groups are searched group by group, each
- * group's rows together (bounds_impl.h, group_search). */
+/* Rows of a part that their bounds leave open, for a search after the
+ * loop over the part (bounds_impl.h): each with |x - m|^2 and its squared
+ * distance to its label (-1: none), taken while the row was in cache. */
 typedef struct {
-    ptrdiff_t n_rows, n_pairs, capacity;
-    int32_t *row;       /* (rows) row, relative to the part */
-    double *dist;       /* (rows) squared distance to its label, computed */
-    double *off;        /* (rows) |x - m|^2 */
-    ptrdiff_t *first;   /* (rows + 1) its first (row, group) pair */
+    ptrdiff_t n;
+    int32_t *row;   /* (n) row, relative to the part */
+    double *dist;   /* (n) */
+    double *off;    /* (n) */
+} fk_open_rows;
+
+/* Room for up to `rows` rows; 0, or -1 if out of memory. */
+static int fk_open_rows_init(fk_open_rows *open, ptrdiff_t rows)
+{
+    open->n = 0;
+    open->row = (int32_t *)malloc((size_t)rows * sizeof(int32_t));
+    open->dist = (double *)malloc((size_t)rows * 2 * sizeof(double));
+    open->off = open->dist ? open->dist + rows : NULL;
+    return open->row && open->dist ? 0 : -1;
+}
+
+static void fk_open_rows_add(fk_open_rows *open, ptrdiff_t row, double dist, double off)
+{
+    open->row[open->n] = (int32_t)row;
+    open->dist[open->n] = dist;
+    open->off[open->n++] = off;
+}
+
+static void fk_open_rows_free(fk_open_rows *open)
+{
+    free(open->row);
+    free(open->dist);
+    open->row = NULL;
+    open->dist = open->off = NULL;
+}
+
+/* The new upper bound of an open row labelled with the center of compared
+ * value v: its distance computed before (dist >= 0) if the label stays,
+ * else from v (looser by E; the next pass tightens it if it must). */
+static inline double fk_label_upper(const fk_bounds *b, int stays, double dist, double v,
+                                    fk_value_terms terms)
+{
+    return stays && dist >= 0 ? fk_up(dist, b->gamma) : fk_value_upper(v, terms);
+}
+
+/* Open rows searched in a few groups only, each group's rows together
+ * (bounds_impl.h, group_search): the rows and their (row, group) pairs. */
+typedef struct {
+    fk_open_rows rows;
+    ptrdiff_t n_pairs, capacity;
+    ptrdiff_t *first;   /* (rows + 1) each row's first pair */
     int32_t *group;     /* (capacity) the group of each pair */
 } fk_batch;
 
 /* A batch for up to `rows` rows; 0, or -1 if out of memory. */
 static int fk_batch_init(fk_batch *batch, ptrdiff_t rows, ptrdiff_t n_groups)
 {
-    batch->n_rows = batch->n_pairs = 0;
+    batch->n_pairs = 0;
     batch->capacity = rows * 2 + n_groups;
-    batch->row = (int32_t *)malloc((size_t)rows * sizeof(int32_t));
-    batch->dist = (double *)malloc((size_t)rows * 2 * sizeof(double));
-    batch->off = batch->dist ? batch->dist + rows : NULL;
     batch->first = (ptrdiff_t *)malloc((size_t)(rows + 1) * sizeof(ptrdiff_t));
     batch->group = (int32_t *)malloc((size_t)batch->capacity * sizeof(int32_t));
     if (batch->first) batch->first[0] = 0;
-    return batch->row && batch->dist && batch->first && batch->group ? 0 : -1;
+    return fk_open_rows_init(&batch->rows, rows) == 0 && batch->first && batch->group ? 0 : -1;
 }
 
 /* Room for `more` pairs; 0, or -1 if out of memory. */
@@ -122,13 +171,11 @@ static int fk_batch_reserve(fk_batch *batch, ptrdiff_t more)
 
 static void fk_batch_free(fk_batch *batch)
 {
-    free(batch->row);
-    free(batch->dist);
+    fk_open_rows_free(&batch->rows);
     free(batch->first);
     free(batch->group);
-    batch->row = batch->group = NULL;
-    batch->dist = batch->off = NULL;
     batch->first = NULL;
+    batch->group = NULL;
 }
 
 /* a + b rounded up (a, b >= 0). */

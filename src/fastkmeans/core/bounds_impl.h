@@ -161,25 +161,19 @@ FK_B_TARGET static int FK_B(row_norms)(const FK_T *X, ptrdiff_t d, ptrdiff_t sta
     return 0;
 }
 
-/* Rows ids[0 .. count) of X (relative to the part) that their bounds could
- * not settle: every center searched by the dense kernel, Lloyd's own
+/* Rows of X (relative to the part) that their bounds could not settle:
+ * every center searched by the dense kernel, Lloyd's own
  * (fk_nearest_two_rows gives the label fk_assign_rows gives: no near-tie
- * to resolve), then new bounds. The kernel compares |x - c|^2 - |x - m|^2
- * within E (fk_value_error); with off[h] = |x - m|^2 (sq_dist_mean, taken
- * by the caller while the row was in cache, so that no row is read here)
- * every group's lower bound comes from the second smallest value, u from
- * the smallest (fk_value_lower, fk_value_upper), or from the distance
- * dist[h] computed before (< 0: none) when the label stays. A u looser by
- * E costs at most one distance in the next pass, where the bounds tighten
- * it. Returns -1 if out of memory, else 0. */
+ * to resolve), then new bounds. From the kernel's compared values
+ * (fk_value_terms: off = |x - m|^2 was taken by the caller while the row
+ * was in cache, so that no row is read here) every group's lower bound
+ * comes from the second smallest value, u from the label's
+ * (fk_label_upper). Returns -1 if out of memory, else 0. */
 FK_B_TARGET static int FK_B(dense_search)(
-    const fk_bounds *b, const FK_T *X, const double *x_norm, const int32_t *ids,
-    const double *off, const double *dist, ptrdiff_t count, int32_t *labels,
-    double *upper, double *lower, ptrdiff_t *changed)
+    const fk_bounds *b, const FK_T *X, const double *x_norm, const fk_open_rows *open,
+    int32_t *labels, double *upper, double *lower, ptrdiff_t *changed)
 {
-    const ptrdiff_t t = b->n_groups;
-    /* off within (2 d + 8) eps64, see sq_dist_mean */
-    const double sum_error = (2.0 * (double)b->d + 8.0) * 0x1p-53;
+    const ptrdiff_t t = b->n_groups, count = open->n;
     FK_T *values = (FK_T *)malloc((size_t)count * 2 * sizeof(FK_T));
     int32_t *found = (int32_t *)malloc((size_t)count * sizeof(int32_t));
     if (!values || !found) {
@@ -187,16 +181,13 @@ FK_B_TARGET static int FK_B(dense_search)(
         free(found);
         return -1;
     }
-    FK_B_TWO(b->model, X, ids, count, found, values, values + count);
+    FK_B_TWO(b->model, X, open->row, count, found, values, values + count);
     for (ptrdiff_t h = 0; h < count; h++) {
-        const ptrdiff_t i = ids[h];
+        const ptrdiff_t i = open->row[h];
         const int32_t label = found[h];
-        const double off_down = off[h] * (1.0 - sum_error), off_up = off[h] * (1.0 + sum_error);
-        const double error = fk_value_error(b, x_norm[i], off_up);
-        const double low = fk_value_lower((double)values[count + h], off_down, error);
-        upper[i] = label == labels[i] && dist[h] >= 0
-                       ? fk_up(dist[h], b->gamma)
-                       : fk_value_upper((double)values[h], off_up, error);
+        const fk_value_terms terms = fk_value_terms_of(b, x_norm[i], open->off[h]);
+        const double low = fk_value_lower((double)values[count + h], terms);
+        upper[i] = fk_label_upper(b, label == labels[i], open->dist[h], (double)values[h], terms);
         for (ptrdiff_t g = 0; g < t; g++) lower[i * t + g] = low;
         if (label != labels[i]) {
             labels[i] = label;
@@ -222,7 +213,7 @@ FK_B_TARGET static int FK_B(group_search)(
 {
     const ptrdiff_t t = b->n_groups, pairs = batch->n_pairs;
     const int32_t *group_start = b->group_start, *center_at = b->center_at;
-    const double sum_error = (2.0 * (double)b->d + 8.0) * 0x1p-53;
+    const fk_open_rows *open = &batch->rows;
     /* the pairs in group order: pair q at position at[q] */
     ptrdiff_t *next = (ptrdiff_t *)calloc((size_t)t + 1, sizeof(ptrdiff_t));
     ptrdiff_t *at = (ptrdiff_t *)malloc((size_t)pairs * sizeof(ptrdiff_t));
@@ -238,10 +229,10 @@ FK_B_TARGET static int FK_B(group_search)(
     int32_t *found = ids + pairs;
     for (ptrdiff_t q = 0; q < pairs; q++) next[batch->group[q] + 1]++;
     for (ptrdiff_t g = 0; g < t; g++) next[g + 1] += next[g];
-    for (ptrdiff_t r = 0; r < batch->n_rows; r++)
+    for (ptrdiff_t r = 0; r < open->n; r++)
         for (ptrdiff_t q = batch->first[r]; q < batch->first[r + 1]; q++) {
             at[q] = next[batch->group[q]]++;
-            ids[at[q]] = batch->row[r];
+            ids[at[q]] = open->row[r];
         }
     /* next[g] is now where group g + 1 starts */
     for (ptrdiff_t g = 0; g < t; g++) {
@@ -251,8 +242,8 @@ FK_B_TARGET static int FK_B(group_search)(
                  values + pairs + p0);
         *distances += count * (group_start[g + 1] - group_start[g]);
     }
-    for (ptrdiff_t r = 0; r < batch->n_rows; r++) {
-        const ptrdiff_t i = batch->row[r], q0 = batch->first[r], q1 = batch->first[r + 1];
+    for (ptrdiff_t r = 0; r < open->n; r++) {
+        const ptrdiff_t i = open->row[r], q0 = batch->first[r], q1 = batch->first[r + 1];
         int32_t label = INT32_MAX;
         FK_T best = (FK_T)INFINITY;
         for (ptrdiff_t q = q0; q < q1; q++) {
@@ -263,17 +254,14 @@ FK_B_TARGET static int FK_B(group_search)(
                 label = c;
             }
         }
-        const double off_down = batch->off[r] * (1.0 - sum_error);
-        const double off_up = batch->off[r] * (1.0 + sum_error);
-        const double error = fk_value_error(b, x_norm[i], off_up);
-        upper[i] = label == labels[i] ? fk_up(batch->dist[r], b->gamma)
-                                      : fk_value_upper((double)best, off_up, error);
+        const fk_value_terms terms = fk_value_terms_of(b, x_norm[i], open->off[r]);
+        upper[i] = fk_label_upper(b, label == labels[i], open->dist[r], (double)best, terms);
         /* a searched group's lower bound excludes the label alone */
         for (ptrdiff_t q = q0; q < q1; q++) {
             const ptrdiff_t g = batch->group[q], p = at[q];
             const int32_t c = center_at[group_start[g] + found[p]];
             lower[i * t + g] = fk_value_lower((double)(c == label ? values[pairs + p] : values[p]),
-                                              off_down, error);
+                                              terms);
         }
         if (label != labels[i]) {
             labels[i] = label;
@@ -303,25 +291,17 @@ FK_B_TARGET static int FK_B(bounded_rows)(
     /* rows that their bounds leave open, with the dense kernel (not Elkan,
      * whose bounds are per center): searched together after the loop, over
      * every center (`hard`) or, with Yinyang's groups, over their open
-     * groups (`batch`). For each, |x - m|^2 and the distance to its label
-     * (-1: none), taken while the row is in cache. */
+     * groups (`batch`) */
     const int dense = !b->model->lowd && b->center_dist == NULL;
     const int batched = dense && t > 1;
     const FK_T *mean = dense ? (const FK_T *)b->model->mean : NULL;
-    int32_t *hard = NULL;
-    double *hard_off = NULL, *hard_dist = NULL;
+    fk_open_rows hard = {0};
     fk_batch batch = {0};
-    ptrdiff_t n_hard = 0;
     int status = 0;
     double *min1 = (double *)malloc((size_t)t * 2 * sizeof(double));
     int32_t *arg1 = (int32_t *)malloc((size_t)t * sizeof(int32_t));
     unsigned char *seen = (unsigned char *)malloc((size_t)t);
-    if (dense) {
-        hard = (int32_t *)malloc((size_t)rows * sizeof(int32_t));
-        hard_off = (double *)malloc((size_t)rows * 2 * sizeof(double));
-        hard_dist = hard_off ? hard_off + rows : NULL;
-    }
-    if (!min1 || !arg1 || !seen || (dense && (!hard || !hard_off)) ||
+    if (!min1 || !arg1 || !seen || (dense && fk_open_rows_init(&hard, rows) != 0) ||
         (batched && fk_batch_init(&batch, rows, t) != 0)) {
         status = -1;
         goto done;
@@ -339,9 +319,7 @@ FK_B_TARGET static int FK_B(bounded_rows)(
 #define FK_B_MARGIN(u) (kappa2 * (far + ((u) + 2.0 * spread) * ((u) + 2.0 * spread)))
         const int32_t a = labels[i];
         if (dense && a < 0) {  /* no label yet (the first pass): every center */
-            hard_off[n_hard] = FK_B(sq_dist_mean)(x, mean, d);
-            hard_dist[n_hard] = -1.0;
-            hard[n_hard++] = (int32_t)(i - start);
+            fk_open_rows_add(&hard, i - start, -1.0, FK_B(sq_dist_mean)(x, mean, d));
             continue;
         }
         double u, dist_a;
@@ -393,17 +371,12 @@ FK_B_TARGET static int FK_B(bounded_rows)(
                         centers_open += b->group_start[g + 1] - b->group_start[g];
                     }
                 if (centers_open * FK_B_BATCH_SHARE < b->k) {
-                    const ptrdiff_t r = batch.n_rows++;
-                    batch.row[r] = (int32_t)(i - start);
-                    batch.dist[r] = dist_a;
-                    batch.off[r] = off;
-                    batch.first[r + 1] = batch.n_pairs += open;
+                    fk_open_rows_add(&batch.rows, i - start, dist_a, off);
+                    batch.first[batch.rows.n] = batch.n_pairs += open;
                     continue;
                 }
             }
-            hard_off[n_hard] = off;
-            hard_dist[n_hard] = dist_a;
-            hard[n_hard++] = (int32_t)(i - start);
+            fk_open_rows_add(&hard, i - start, dist_a, off);
             continue;
         }
 
@@ -473,24 +446,22 @@ FK_B_TARGET static int FK_B(bounded_rows)(
         }
     }
     /* after a Ctrl-C the caller discards the pass */
-    if (status == 0 && n_hard > 0 && !fk_interrupt_pending()) {
-        status = FK_B(dense_search)(b, X + start * d, x_norm + start, hard, hard_off,
-                                    hard_dist, n_hard, labels + start, upper + start,
-                                    lower + start * t, &changed);
-        distances += n_hard * b->k;
+    if (status == 0 && hard.n > 0 && !fk_interrupt_pending()) {
+        status = FK_B(dense_search)(b, X + start * d, x_norm + start, &hard, labels + start,
+                                    upper + start, lower + start * t, &changed);
+        distances += hard.n * b->k;
     }
-    if (status == 0 && batch.n_rows > 0 && !fk_interrupt_pending())
+    if (status == 0 && batch.rows.n > 0 && !fk_interrupt_pending())
         status = FK_B(group_search)(b, X + start * d, x_norm + start, &batch, labels + start,
                                     upper + start, lower + start * t, &changed, &distances);
     stats->changed = changed;
     stats->distances = distances;
-    stats->grouped = batch.n_rows;
+    stats->grouped = batch.rows.n;
 done:
     free(min1);
     free(arg1);
     free(seen);
-    free(hard);
-    free(hard_off);
+    fk_open_rows_free(&hard);
     fk_batch_free(&batch);
     return status;
 }
