@@ -232,6 +232,34 @@ def test_prunable_fraction_tells_clustered_from_unclustered_data():
     assert _accelerated.prunable_fraction(unclustered, centers, np.zeros(100)) == 1.0
 
 
+def _falls_back_after(ratios, allowance):
+    """The bounded iteration (from 1) after which auto's ledger makes it fall
+    back, for iterations costing ``ratios`` times Lloyd's pass; None if none."""
+    excess = 0.0
+    for iteration, ratio in enumerate(ratios, 1):
+        excess = _accelerated.excess_after(excess, 2.0 * ratio, 2.0)
+        if excess > allowance * 2.0:
+            return iteration
+    return None
+
+
+def test_auto_falls_back_once_the_bounds_have_cost_a_share_of_a_pass():
+    assert _accelerated.excess_after(0.0, 2.5, 2.0) == 0.5
+    assert _accelerated.excess_after(0.5, 1.75, 2.0) == 0.25  # savings count ...
+    assert _accelerated.excess_after(0.25, 1.0, 2.0) == 0.0  # ... down to zero, not below
+    dense = _accelerated.FALL_BACK_EXCESS_DENSE
+    # with the dense search, full-open iterations at about Lloyd's cost get
+    # time to prune: 1.1x falls back after the fourth, 1.4x after the first
+    assert _falls_back_after([1.1] * 10, dense) == 4
+    assert _falls_back_after([1.4] * 10, dense) == 1
+    # noisy full-open iterations, then pruning (65,536 x 768, k = 256): kept
+    assert _falls_back_after([1.12, 1.12, 1.07, 0.8, 0.55, 0.35], dense) is None
+    # a slow iteration after the savings is weighed from zero, not paid for
+    assert _falls_back_after([0.5, 0.5, 1.2, 1.2], dense) == 4
+    # without the dense search: the first slower iteration
+    assert _falls_back_after([0.9, 1.01], _accelerated.FALL_BACK_EXCESS) == 2
+
+
 def _distance_evaluations(X, init, max_iter, algorithm="hamerly", adaptive=True):
     """Distances computed in each iteration of a step (``auto``'s, when
     ``adaptive``) run by the run loop."""

@@ -65,21 +65,24 @@ from ._groups import center_groups
 
 #: The accelerated variants this module runs.
 ALGORITHMS = ("elkan", "hamerly", "yinyang")
-#: ``auto``: bounded iterations in a row slower than Lloyd's pass before the
-#: step falls back to Lloyd. One: in benchmarks/scripts/auto_vs_lloyd.py every
-#: bounded case whose second iteration was slower had a slower third one too.
-cdef int FALL_BACK_AFTER = 1
-#: ... or this many, each over SLOWER_DENSE times Lloyd's pass, where the
-#: bounds search with the dense kernel (see ``BoundedStep.dense_search``):
-#: there a bounded iteration that skips nothing costs about Lloyd's pass at
-#: large k d (0.95-1.07x at 100,000 x 384, k = 1024), so being a little
-#: slower is this machine's noise more often than not, and the bounds prune
-#: later (on embeddings from the fifth iteration; benchmarks/scripts/
-#: bounds_on_embeddings.py); at small k d it costs up to 1.4x, where
-#: unclustered data then falls back after the second bounded iteration
-#: (benchmarks/scripts/auto_vs_lloyd.py)
-cdef int FALL_BACK_AFTER_DENSE = 2
-cdef double SLOWER_DENSE = 1.1
+#: ``auto`` keeps a ledger of what its bounded iterations cost beyond Lloyd's
+#: pass (:func:`excess_after`: the seconds over the pass summed, less what
+#: cheaper iterations saved, never below zero) and falls back to Lloyd's pass for
+#: good once the ledger exceeds this share of a pass. Zero: the first
+#: bounded iteration slower than Lloyd's pass; in
+#: benchmarks/scripts/auto_vs_lloyd.py every bounded case whose second
+#: iteration was slower had a slower third one too.
+FALL_BACK_EXCESS = 0.0
+#: ... or this share where the bounds search with the dense kernel (see
+#: ``BoundedStep.dense_search``): there a bounded iteration that skips
+#: nothing costs about Lloyd's pass at large k d (0.95-1.07x at 100,000 x
+#: 384, k = 1024; 1.07-1.10x at 65,536 x 768, k = 256), so that a single
+#: threshold on each iteration fires on this machine's noise about as often
+#: as not, before the bounds prune (on embeddings from the fifth iteration;
+#: benchmarks/scripts/bounds_on_embeddings.py). A third of a pass: at 1.1x
+#: the bounds have three iterations to start pruning, at 1.4x (small k d,
+#: unclustered data: benchmarks/scripts/auto_vs_lloyd.py) one.
+FALL_BACK_EXCESS_DENSE = 1.0 / 3.0
 #: ``auto``, where the bounds search group by group (not ``dense_search``):
 #: the step runs Lloyd's pass, and builds no bounds, until at
 #: least START_PRUNABLE of some sampled rows would be skipped by Hamerly's
@@ -230,6 +233,15 @@ def _center_moves(old, new):
     return np.sqrt(np.einsum("ij,ij->i", diff, diff)) * (1.0 + (2 * n_features + 16) * EPS64)
 
 
+def excess_after(double excess, double seconds, double lloyd_seconds):
+    """``auto``'s ledger after a bounded iteration of ``seconds``: ``excess``
+    (the seconds earlier bounded iterations cost beyond Lloyd's pass of
+    ``lloyd_seconds``) plus this iteration's, which is negative where the
+    bounds saved time; never below zero, so that savings do not pay for
+    slow iterations to come (the bounds may stop paying later)."""
+    return max(0.0, excess + seconds - lloyd_seconds)
+
+
 def sample_rows(X):
     """Evenly spaced rows of ``X`` for :func:`prunable_fraction`."""
     n_samples = X.shape[0]
@@ -352,7 +364,8 @@ cdef class BoundedStep(LloydStep):
     #: whether the step has fallen back (from then on it is LloydStep)
     cdef readonly bint fell_back
     cdef double lloyd_seconds, bounded_seconds
-    cdef int slower
+    #: ``auto``: seconds the bounded iterations cost beyond Lloyd's pass (excess_after)
+    cdef double excess
     #: ``auto``: Lloyd's pass until the sampled rows say the bounds would prune
     cdef readonly bint waiting
     #: whether the rows the bounds cannot settle are searched by Lloyd's dense
@@ -463,10 +476,11 @@ cdef class BoundedStep(LloydStep):
         only (a bounded iteration that skips nothing costs about Lloyd's pass
         there); then it measures
         what an iteration costs with the bounds against Lloyd's pass, and
-        falls back to Lloyd's pass for good after FALL_BACK_AFTER
-        iterations in a row that cost more (FALL_BACK_AFTER_DENSE, each over
-        SLOWER_DENSE times its pass). Both passes give the same labels and
-        sums, so the result does not change.
+        falls back to Lloyd's pass for good once the bounded iterations have
+        cost more than FALL_BACK_EXCESS of a pass beyond it
+        (FALL_BACK_EXCESS_DENSE with the dense search; see
+        :func:`excess_after`). Both passes give the same labels and sums,
+        so the result does not change.
         """
         if self.adaptive and self.iteration == 0 and not self.fell_back:
             self.waiting = not (self.would_prune
@@ -611,15 +625,13 @@ cdef class BoundedStep(LloydStep):
         return shift
 
     cdef void _weigh_bounds(self, double move_seconds):
-        """Fall back to Lloyd after FALL_BACK_AFTER bounded iterations slower
-        than its pass (with the dense search: FALL_BACK_AFTER_DENSE, each
-        SLOWER_DENSE times its pass)."""
-        cdef double allowed = self.lloyd_seconds * (SLOWER_DENSE if self.dense_search else 1.0)
-        if self.bounded_seconds + move_seconds > allowed:
-            self.slower += 1
-        else:
-            self.slower = 0
-        if self.slower >= (FALL_BACK_AFTER_DENSE if self.dense_search else FALL_BACK_AFTER):
+        """Fall back to Lloyd once the bounded iterations' cost beyond its
+        pass exceeds FALL_BACK_EXCESS of a pass (FALL_BACK_EXCESS_DENSE with
+        the dense search)."""
+        cdef double allowance = FALL_BACK_EXCESS_DENSE if self.dense_search else FALL_BACK_EXCESS
+        self.excess = excess_after(self.excess, self.bounded_seconds + move_seconds,
+                                   self.lloyd_seconds)
+        if self.excess > allowance * self.lloyd_seconds:
             self.fall_back()
 
     def fall_back(self):

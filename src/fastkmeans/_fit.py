@@ -108,9 +108,11 @@ def fit(X: ArrayLike, n_clusters: int, *,
         :mod:`fastkmeans._algorithm` has the measurements behind it. Where
         the rows the bounds leave open are searched by Lloyd's dense kernel
         (Hamerly and Yinyang, when Lloyd's kernel is not the low-d one: see
-        ``docs/accelerated.md``) ``'auto'`` starts the bounds at once and
-        falls back to Lloyd's pass for good after three bounded iterations
-        in a row slower than it. Elsewhere, while the centers still travel,
+        ``docs/accelerated.md``) and X has at least 64 features, ``'auto'``
+        starts the bounds after one Lloyd pass and falls back to Lloyd's
+        pass for good once its bounded iterations have cost a third of a
+        pass more than Lloyd's passes would (less what cheaper ones saved).
+        Elsewhere, while the centers still travel,
         ``'auto'`` runs Lloyd's pass and builds no bounds: it starts them
         once 90% of up to 256 sampled rows would be skipped if the centers
         moved as far again, and falls back to Lloyd's pass for good once
