@@ -45,6 +45,17 @@ import fastkmeans
 PAUSE_SECONDS = 0.5
 
 
+def settle(nbytes):
+    """Before a timed run: an idle pause, then ``nbytes`` of memory written and
+    freed. On a virtual machine the first write to a page the guest has not
+    used for a while costs far more than the write (the host backs it then:
+    a 200 MB copy took 0.6-0.8 s into such pages and 0.04 s into pages written
+    before), and which library gets those pages depends on the order of the
+    runs; written here, the memory the run allocates next is warm for both."""
+    time.sleep(PAUSE_SECONDS)
+    np.ones(nbytes, dtype=np.uint8)
+
+
 def make_embeddings(n_samples, n_features, n_topics, seed=0):
     """Unit-norm float32 rows: a Gaussian mixture of ``n_topics`` components
     around random directions, normalised, generated in chunks (no float64
@@ -98,14 +109,14 @@ def _faiss_kmeans(faiss, X, init, iterations, sampled, seed=0):
 
 def equal_work(X, init, iterations, n_threads, faiss, algorithm):
     """Spherical Lloyd, every row, from ``init``: a dict of measurements."""
-    time.sleep(PAUSE_SECONDS)
+    settle(X.nbytes)
     started = time.perf_counter()
     ours = fastkmeans.fit(X, init.shape[0], init=init, spherical=True, tol=0.0,
                           max_iter=iterations, n_threads=n_threads, algorithm=algorithm)
     row = {"ours_fit": time.perf_counter() - started, "ours_iter": float(np.mean(
         ours.history.seconds)), "n_iter": ours.n_iter, "ours_inertia": ours.inertia}
     if faiss is not None:
-        time.sleep(PAUSE_SECONDS)
+        settle(X.nbytes)
         kmeans, per_iteration, train_seconds = _faiss_kmeans(faiss, X, init, iterations, False)
         row.update(faiss_iter=per_iteration, faiss_fit=train_seconds,
                    faiss_n_iter=len(kmeans.iteration_stats),
@@ -116,7 +127,7 @@ def equal_work(X, init, iterations, n_threads, faiss, algorithm):
 def sampled(X, init, iterations, n_threads, faiss, algorithm):
     """Training on 256 rows per center, then labels of all of X: a dict of measurements."""
     n_clusters = init.shape[0]
-    time.sleep(PAUSE_SECONDS)
+    settle(X.nbytes)
     started = time.perf_counter()
     ours = fastkmeans.fit(X, n_clusters, init=init, spherical=True, tol=0.0,
                           max_iter=iterations, n_threads=n_threads, algorithm=algorithm,
@@ -124,7 +135,7 @@ def sampled(X, init, iterations, n_threads, faiss, algorithm):
     row = {"ours_seconds": time.perf_counter() - started, "ours_inertia": ours.inertia,
            "n_iter": ours.n_iter}
     if faiss is not None:
-        time.sleep(PAUSE_SECONDS)
+        settle(X.nbytes)
         started = time.perf_counter()
         kmeans, _, train_seconds = _faiss_kmeans(faiss, X, init, iterations, True)
         kmeans.index.search(X, 1)  # labels of all of X, as fastkmeans' result has
