@@ -212,6 +212,14 @@ def test_auto_runs_lloyd_below_8_features():
     assert choose_algorithm(1_000_000, 8, 2000) == "yinyang"
 
 
+def test_auto_runs_yinyang_from_512_clusters_from_64_features():
+    from fastkmeans._algorithm import choose_algorithm
+    assert choose_algorithm(1_000_000, 64, 512) == "yinyang"
+    assert choose_algorithm(1_000_000, 768, 511) == "hamerly"
+    assert choose_algorithm(1_000_000, 63, 512) == "hamerly"
+    assert choose_algorithm(1_000_000, 63, 1000) == "yinyang"
+
+
 def _lloyd_moves(X, init):
     """The centers after one Lloyd iteration from ``init``, and how far each moved."""
     after = fastkmeans.fit(X, len(init), init=init, max_iter=1, tol=0).centers
