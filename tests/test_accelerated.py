@@ -257,13 +257,14 @@ def test_auto_falls_back_once_the_bounds_have_cost_a_share_of_a_pass():
     assert _accelerated.excess_after(0.25, 1.0, 2.0) == 0.0  # ... down to zero, not below
     dense = _accelerated.FALL_BACK_EXCESS_DENSE
     # with the dense search, full-open iterations at about Lloyd's cost get
-    # time to prune: 1.1x falls back after the fourth, 1.4x after the first
-    assert _falls_back_after([1.1] * 10, dense) == 4
-    assert _falls_back_after([1.4] * 10, dense) == 1
-    # noisy full-open iterations, then pruning (65,536 x 768, k = 256): kept
-    assert _falls_back_after([1.12, 1.12, 1.07, 0.8, 0.55, 0.35], dense) is None
+    # time to prune: 1.11x falls back after the fifth, 1.4x after the second
+    assert _falls_back_after([1.11] * 10, dense) == 5
+    assert _falls_back_after([1.4] * 10, dense) == 2
+    # noisy full-open iterations, then pruning (1,000,000 x 384, k = 1024,
+    # 2 threads, as measured): kept
+    assert _falls_back_after([1.10, 1.13, 1.19, 0.85, 0.7, 0.5], dense) is None
     # a slow iteration after the savings is weighed from zero, not paid for
-    assert _falls_back_after([0.5, 0.5, 1.2, 1.2], dense) == 4
+    assert _falls_back_after([0.5, 0.5, 1.3, 1.3], dense) == 4
     # without the dense search: the first slower iteration
     assert _falls_back_after([0.9, 1.01], _accelerated.FALL_BACK_EXCESS) == 2
 

@@ -79,10 +79,15 @@ FALL_BACK_EXCESS = 0.0
 #: 384, k = 1024; 1.07-1.10x at 65,536 x 768, k = 256), so that a single
 #: threshold on each iteration fires on this machine's noise about as often
 #: as not, before the bounds prune (on embeddings from the fifth iteration;
-#: benchmarks/scripts/bounds_on_embeddings.py). A third of a pass: at 1.1x
-#: the bounds have three iterations to start pruning, at 1.4x (small k d,
-#: unclustered data: benchmarks/scripts/auto_vs_lloyd.py) one.
-FALL_BACK_EXCESS_DENSE = 1.0 / 3.0
+#: benchmarks/scripts/bounds_on_embeddings.py). Half a pass: at 1.1x the
+#: bounds have five iterations to start pruning, at 1.2x two, at 1.4x
+#: (small k d, unclustered data: benchmarks/scripts/auto_vs_lloyd.py) one,
+#: as under the rule before (two iterations in a row over 1.1x). A third of
+#: a pass fell back on 2 threads in the sampled fit of
+#: benchmarks/scripts/embeddings_compare.py at 1,000,000 x 384, k = 1024,
+#: (bounded iterations 1.10-1.19x the pass, noise included) before the
+#: bounds pruned; the bounds' gain there is some three passes.
+FALL_BACK_EXCESS_DENSE = 0.5
 #: ``auto``, where the bounds search group by group (not ``dense_search``):
 #: the step runs Lloyd's pass, and builds no bounds, until at
 #: least START_PRUNABLE of some sampled rows would be skipped by Hamerly's

@@ -111,8 +111,8 @@ def fit(X: ArrayLike, n_clusters: int, *,
         (Hamerly and Yinyang, when Lloyd's kernel is not the low-d one: see
         ``docs/accelerated.md``) and X has at least 64 features, ``'auto'``
         starts the bounds after one Lloyd pass and falls back to Lloyd's
-        pass for good once its bounded iterations have cost a third of a
-        pass more than Lloyd's passes would (less what cheaper ones saved).
+        pass for good once its bounded iterations have cost half a pass
+        more than Lloyd's passes would (less what cheaper ones saved).
         Elsewhere, while the centers still travel,
         ``'auto'`` runs Lloyd's pass and builds no bounds: it starts them
         once 90% of up to 256 sampled rows would be skipped if the centers
