@@ -82,11 +82,13 @@ FALL_BACK_EXCESS = 0.0
 #: benchmarks/scripts/bounds_on_embeddings.py). Half a pass: at 1.1x the
 #: bounds have five iterations to start pruning, at 1.2x two, at 1.4x
 #: (small k d, unclustered data: benchmarks/scripts/auto_vs_lloyd.py) one,
-#: as under the rule before (two iterations in a row over 1.1x). A third of
-#: a pass fell back on 2 threads in the sampled fit of
-#: benchmarks/scripts/embeddings_compare.py at 1,000,000 x 384, k = 1024,
-#: (bounded iterations 1.10-1.19x the pass, noise included) before the
-#: bounds pruned; the bounds' gain there is some three passes.
+#: as under the rule before (two iterations in a row over 1.1x). Noise alone
+#: is a tenth to a fifth of a pass per iteration here: on 2 threads Lloyd's
+#: own passes of the sampled fit of benchmarks/scripts/embeddings_compare.py
+#: at 1,000,000 x 384, k = 1024 (262,144 rows, all the same work) took
+#: 1.10-1.19x its first one, so a third of a pass could go before the
+#: bounds prune (from the fifth iteration there; they save some three
+#: passes in that fit).
 FALL_BACK_EXCESS_DENSE = 0.5
 #: ``auto``, where the bounds search group by group (not ``dense_search``):
 #: the step runs Lloyd's pass, and builds no bounds, until at
