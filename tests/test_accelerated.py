@@ -245,16 +245,17 @@ def _falls_back_after(ratios, allowance):
     back, for iterations costing ``ratios`` times Lloyd's pass; None if none."""
     excess = 0.0
     for iteration, ratio in enumerate(ratios, 1):
-        excess = _accelerated.excess_after(excess, 2.0 * ratio, 2.0)
-        if excess > allowance * 2.0:
+        excess, over = _accelerated.excess_after(excess, 2.0 * ratio, 2.0, allowance)
+        if over:
             return iteration
     return None
 
 
 def test_auto_falls_back_once_the_bounds_have_cost_a_share_of_a_pass():
-    assert _accelerated.excess_after(0.0, 2.5, 2.0) == 0.5
-    assert _accelerated.excess_after(0.5, 1.75, 2.0) == 0.25  # savings count ...
-    assert _accelerated.excess_after(0.25, 1.0, 2.0) == 0.0  # ... down to zero, not below
+    assert _accelerated.excess_after(0.0, 2.5, 2.0, 0.5) == (0.5, False)
+    assert _accelerated.excess_after(0.5, 1.75, 2.0, 0.5) == (0.25, False)  # savings count ...
+    assert _accelerated.excess_after(0.25, 1.0, 2.0, 0.5) == (0.0, False)  # ... down to zero
+    assert _accelerated.excess_after(0.75, 2.5, 2.0, 0.5) == (1.25, True)  # over half of 2.0
     dense = _accelerated.FALL_BACK_EXCESS_DENSE
     # with the dense search, full-open iterations at about Lloyd's cost get
     # time to prune: 1.11x falls back after the fifth, 1.4x after the second

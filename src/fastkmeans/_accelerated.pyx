@@ -240,13 +240,15 @@ def _center_moves(old, new):
     return np.sqrt(np.einsum("ij,ij->i", diff, diff)) * (1.0 + (2 * n_features + 16) * EPS64)
 
 
-def excess_after(double excess, double seconds, double lloyd_seconds):
-    """``auto``'s ledger after a bounded iteration of ``seconds``: ``excess``
-    (the seconds earlier bounded iterations cost beyond Lloyd's pass of
-    ``lloyd_seconds``) plus this iteration's, which is negative where the
-    bounds saved time; never below zero, so that savings do not pay for
-    slow iterations to come (the bounds may stop paying later)."""
-    return max(0.0, excess + seconds - lloyd_seconds)
+def excess_after(double excess, double seconds, double lloyd_seconds, double allowance):
+    """``auto``'s ledger after a bounded iteration of ``seconds``, and whether
+    it now exceeds ``allowance`` of Lloyd's pass (time to fall back): the
+    ledger is ``excess`` (the seconds earlier bounded iterations cost beyond
+    Lloyd's pass of ``lloyd_seconds``) plus this iteration's, which is
+    negative where the bounds saved time; never below zero, so that savings
+    do not pay for slow iterations to come (the bounds may stop paying)."""
+    excess = max(0.0, excess + seconds - lloyd_seconds)
+    return excess, excess > allowance * lloyd_seconds
 
 
 def sample_rows(X):
@@ -635,10 +637,10 @@ cdef class BoundedStep(LloydStep):
         """Fall back to Lloyd once the bounded iterations' cost beyond its
         pass exceeds FALL_BACK_EXCESS of a pass (FALL_BACK_EXCESS_DENSE with
         the dense search)."""
-        cdef double allowance = FALL_BACK_EXCESS_DENSE if self.dense_search else FALL_BACK_EXCESS
-        self.excess = excess_after(self.excess, self.bounded_seconds + move_seconds,
-                                   self.lloyd_seconds)
-        if self.excess > allowance * self.lloyd_seconds:
+        self.excess, over = excess_after(
+            self.excess, self.bounded_seconds + move_seconds, self.lloyd_seconds,
+            FALL_BACK_EXCESS_DENSE if self.dense_search else FALL_BACK_EXCESS)
+        if over:
             self.fall_back()
 
     def fall_back(self):
