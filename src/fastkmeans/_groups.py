@@ -45,18 +45,21 @@ def center_groups(centers, algorithm):
     seeds = points[np.linspace(0, n_clusters - 1, n_groups).round().astype(np.intp)]
     group = np.zeros(n_clusters, dtype=np.intp)
     for _ in range(5):
-        # one seed at a time: O(k * d) memory; no BLAS, so the same groups
-        # for any thread count
-        sq = np.stack([((points - seed) ** 2).sum(axis=1) for seed in seeds], axis=1)
-        group = np.argmin(sq, axis=1)
+        group = np.argmin(_sq_to_seeds(points, seeds), axis=1)
         for g in range(n_groups):
             members = group == g
             if members.any():
                 seeds[g] = points[members].mean(axis=0)
-    sq = np.stack([((points - seed) ** 2).sum(axis=1) for seed in seeds], axis=1)
-    group = _nearest_with_room(sq, int(np.ceil(GROUP_SHARE_CAP * n_clusters / n_groups)))
+    group = _nearest_with_room(_sq_to_seeds(points, seeds),
+                               int(np.ceil(GROUP_SHARE_CAP * n_clusters / n_groups)))
     _, group = np.unique(group, return_inverse=True)  # drop empty groups
     return group.astype(np.int32)
+
+
+def _sq_to_seeds(points, seeds):
+    """Squared distances, points x seeds, one seed at a time: O(k * d)
+    memory; no BLAS, so the same groups for any thread count."""
+    return np.stack([((points - seed) ** 2).sum(axis=1) for seed in seeds], axis=1)
 
 
 def _nearest_with_room(sq, capacity):
