@@ -48,11 +48,10 @@ d     blobs        embeddings
 ====  ===========  ===========
 
 Yinyang ahead or within 1% (embeddings, d = 64), so from 64 features
-``auto`` runs it from 512
-clusters. At 256 clusters it was ahead on blobs at d = 64 (0.25 against
-0.30) and within 5% elsewhere, either way round (0.99 / 1.01 to 0.88 /
-0.84), and blobs at d = 128, k = 300 ran Yinyang 1.08-1.14x Hamerly's
-time: below 512 Hamerly stays.
+``auto`` runs it from 512 clusters. At 256 clusters it was ahead on blobs
+at d = 64 (0.25 against 0.30) and within 5% elsewhere, either way round
+(0.99 / 1.01 to 0.88 / 0.84), and blobs at d = 128, k = 300 ran Yinyang
+1.08-1.14x Hamerly's time: below 512 Hamerly stays.
 
 Below 8 features Lloyd's low-d kernel computes a distance in a fraction of
 a nanosecond, and checking a point's bounds costs as much as dozens of its

@@ -104,8 +104,7 @@ def fit(X: ArrayLike, n_clusters: int, *,
         ``max(1 GiB, X.nbytes)`` is refused with a ValueError. ``'auto'``
         picks by shape: Lloyd below 8 features, else Yinyang from 1000
         clusters (512 from 64 features), else Hamerly from 32 clusters,
-        else Lloyd, stepping
-        down to fewer bounds when the budget is short;
+        else Lloyd, stepping down to fewer bounds when the budget is short;
         :mod:`fastkmeans._algorithm` has the measurements behind it. Where
         the rows the bounds leave open are searched by Lloyd's dense kernel
         (Hamerly and Yinyang, when Lloyd's kernel is not the low-d one: see

@@ -32,7 +32,9 @@ def row_sq_distances(
     double[::1] out,                  # OUT (n_samples,)
     int n_threads,
 ):
-    """``out[i] = sum((X[i] - point) ** 2)``, exactly, in float64.
+    """``out[i] = sum((X[i] - point) ** 2)``, summed directly (no expansion)
+    in X's precision, stored as float64 (the bounds' row norms, which sum in
+    float64, are ``_accelerated._row_norms``).
 
     Parameters
     ----------

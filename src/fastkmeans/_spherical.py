@@ -48,7 +48,7 @@ def row_norms(data, n_threads: int) -> np.ndarray:
         _sparse.row_sq_norms(data.data, data.indptr, sq)
     elif isinstance(data, HalfData):
         _half.row_sq_distances(data.bits, np.zeros(n_features, np.float32), sq, n_threads)
-    else:  # |x - 0|^2, exact, in float64
+    else:  # |x - 0|^2, summed in X's precision
         row_sq_distances(data.array, np.zeros(n_features, data.dtype), sq, n_threads)
     zero = np.flatnonzero(sq == 0)
     if zero.size:

@@ -816,7 +816,8 @@ FK_TARGET static double FK_NAME(inertia_rows)(
  * ------------------------------------------------------------------------- */
 
 /* Squared distance of rows [start, end) to a fixed point (a center, or the
- * centering offset): out[i] = sum((x_i - c)^2), exact, in float64. */
+ * centering offset): out[i] = sum((x_i - c)^2), summed directly in FK_T
+ * (no expansion), stored as float64. */
 FK_TARGET static void FK_NAME(row_sq_dist)(
     const FK_T *X, ptrdiff_t d, const FK_T *c, ptrdiff_t start, ptrdiff_t end, double *out)
 {
