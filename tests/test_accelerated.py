@@ -396,6 +396,50 @@ def test_yinyang_group_search_keeps_lloyds_result_on_random_shapes():
     assert searched > 0
 
 
+def test_tightening_pays_when_the_rows_it_settles_outweigh_its_reads():
+    # TIGHTEN_COST distances per row tried against n_clusters per row settled
+    cost = _accelerated.TIGHTEN_COST
+    assert not _accelerated.tightening_pays(256 * 100, cost * 100, 256)
+    assert _accelerated.tightening_pays(256 * 100, cost * 100 + 1, 256)
+    assert not _accelerated.tightening_pays(1000, 0, 10_000)
+    assert _accelerated.tightening_pays(0, 0, 256)  # nothing tried: keep trying
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("algorithm", ["hamerly", "yinyang"])
+def test_dense_search_with_or_without_tightening_keeps_lloyds_result(monkeypatch, algorithm,
+                                                                      dtype):
+    # A row whose bounds fail is given its label's distance first (which may
+    # settle it) only while that pays; otherwise it goes to the dense search
+    # unread, its |x - m|^2 taken by the kernel. Always, never (but the
+    # sampled rows) or as the rule says: Lloyd's labels, centers and
+    # iterations, and the same work at any thread count.
+    from fastkmeans._data import DenseData
+    X = make_blobs(5000, 48, 60, seed=11, dtype=dtype)[0]
+    weights = random_weights(5000, seed=11)
+    init = _init(X, 60)
+    lloyd = fastkmeans.fit(X, 60, init=init, sample_weight=weights, tol=0, max_iter=30)
+    tightened = {}
+    for rule, cost in (("always", -1), ("never", 1 << 60), ("measured", None)):
+        if cost is not None:
+            monkeypatch.setattr(_accelerated, "TIGHTEN_COST", cost)
+        runs = []
+        for n_threads in (1, 2):
+            step = _accelerated.BoundedStep(X, weights, init.copy(), n_threads, algorithm)
+            result = run_lloyd(DenseData(X), step, 30, 0.0, n_threads)
+            assert step.dense_search
+            _assert_same_fit(result, lloyd, dtype, bitwise_centers=True)
+            runs.append((result.history.distance_evaluations, step.rows_tightened))
+        np.testing.assert_array_equal(runs[0][0], runs[1][0])
+        assert runs[0][1] == runs[1][1]
+        tightened[rule] = runs[0][1]
+        monkeypatch.undo()
+    # never: the second pass tightens (the rule has no stats yet), then only
+    # every 16th row; always: every row whose bounds fail, pass after pass
+    assert 0 < tightened["never"] < tightened["always"] / 2
+    assert tightened["never"] <= tightened["measured"] <= tightened["always"]
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_row_norms_of_the_bounds_are_float64_and_thread_independent(dtype):
     # |x| for the bounds' error terms and the inertia from sums: squares

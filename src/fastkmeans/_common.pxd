@@ -64,9 +64,10 @@ cdef extern from "fastkmeans.h" nogil:
         double kappa, spread, center_norm, gamma
         const fk_model *model        # Lloyd's nearest-center model, for near-ties
         const fk_group_models *groups  # its part for each group, or NULL
+        int tighten                  # give a failed row its label's distance first
 
     ctypedef struct fk_bounds_stats:
-        ptrdiff_t changed, distances, grouped
+        ptrdiff_t changed, distances, grouped, tightened, settled
 
     # the whole-fit API (api.c): return codes
     enum:

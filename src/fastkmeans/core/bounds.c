@@ -13,6 +13,7 @@
 #endif
 #include "fastkmeans.h"
 #include "dispatch.h"
+#include "float64_sums.h"
 #include "interrupt.h"
 
 #include <math.h>
@@ -36,6 +37,11 @@
  * whole search is the cheaper way to many groups (one call, no padding of
  * each group to whole panels), the group search keeps a bound per group. */
 #define FK_B_BATCH_SHARE 2
+
+/* Rows tightened whatever fk_bounds.tighten says: one in this many (by
+ * index, so the same rows at any thread count), a sample that tells the
+ * caller whether tightening would pay. */
+#define FK_B_TIGHTEN_SAMPLE 16
 
 /* Outward rounding of the bounds: each operation below is exact to half an
  * ulp in float64; widening by 2^-50 (relative) covers it with room. */
@@ -94,8 +100,9 @@ static inline double fk_value_upper(double v, fk_value_terms terms)
 }
 
 /* Rows of a part that their bounds leave open, for a search after the
- * loop over the part (bounds_impl.h): each with |x - m|^2 and its squared
- * distance to its label (-1: none), taken while the row was in cache. */
+ * loop over the part (bounds_impl.h): each with its squared distance to
+ * its label (-1: not taken) and |x - m|^2 (for the search over every
+ * center the kernel fills it in). */
 typedef struct {
     ptrdiff_t n;
     int32_t *row;   /* (n) row, relative to the part */

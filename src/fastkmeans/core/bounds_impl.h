@@ -137,26 +137,14 @@ FK_B_INLINE ptrdiff_t FK_B(group_min2)(const fk_bounds *b, const FK_T *x, ptrdif
     return j1 - j0;
 }
 
-/* |x - m|^2 in float64, within (2 d + 8) eps64 in any order of the sum. */
-FK_B_INLINE double FK_B(sq_dist_mean)(const FK_T *x, const FK_T *mean, ptrdiff_t d)
-{
-    double off = 0.0;
-#pragma omp simd reduction(+:off)
-    for (ptrdiff_t f = 0; f < d; f++) {
-        const double diff = (double)x[f] - (double)mean[f];
-        off += diff * diff;
-    }
-    return off;
-}
-
 /* out[i] = |x_i| for rows [start, end), the squares summed in float64
- * (sq_dist_mean from the origin). Returns -1 if out of memory, else 0. */
+ * (the distance from the origin). Returns -1 if out of memory, else 0. */
 FK_B_TARGET static int FK_B(row_norms)(const FK_T *X, ptrdiff_t d, ptrdiff_t start,
                                        ptrdiff_t end, double *out)
 {
     FK_T *origin = (FK_T *)calloc((size_t)d, sizeof(FK_T));
     if (!origin) return -1;
-    for (ptrdiff_t i = start; i < end; i++) out[i] = sqrt(FK_B(sq_dist_mean)(X + i * d, origin, d));
+    for (ptrdiff_t i = start; i < end; i++) out[i] = sqrt(fk_sq_dist_f64(X + i * d, origin, d));
     free(origin);
     return 0;
 }
@@ -165,10 +153,10 @@ FK_B_TARGET static int FK_B(row_norms)(const FK_T *X, ptrdiff_t d, ptrdiff_t sta
  * every center searched by the dense kernel, Lloyd's own
  * (fk_nearest_two_rows gives the label fk_assign_rows gives: no near-tie
  * to resolve), then new bounds. From the kernel's compared values
- * (fk_value_terms: off = |x - m|^2 was taken by the caller while the row
- * was in cache, so that no row is read here) every group's lower bound
- * comes from the second smallest value, u from the label's
- * (fk_label_upper). Returns -1 if out of memory, else 0. */
+ * (fk_value_terms, with off = |x - m|^2, which the kernel takes while it
+ * has the row in cache: bounded_rows need not read the row at all) every
+ * group's lower bound comes from the second smallest value, u from the
+ * label's (fk_label_upper). Returns -1 if out of memory, else 0. */
 FK_B_TARGET static int FK_B(dense_search)(
     const fk_bounds *b, const FK_T *X, const double *x_norm, const fk_open_rows *open,
     int32_t *labels, double *upper, double *lower, ptrdiff_t *changed)
@@ -181,7 +169,7 @@ FK_B_TARGET static int FK_B(dense_search)(
         free(found);
         return -1;
     }
-    FK_B_TWO(b->model, X, open->row, count, found, values, values + count);
+    FK_B_TWO(b->model, X, open->row, count, found, values, values + count, open->off);
     for (ptrdiff_t h = 0; h < count; h++) {
         const ptrdiff_t i = open->row[h];
         const int32_t label = found[h];
@@ -239,7 +227,7 @@ FK_B_TARGET static int FK_B(group_search)(
         const ptrdiff_t p0 = g == 0 ? 0 : next[g - 1], count = next[g] - p0;
         if (count == 0) continue;
         FK_B_TWO(&b->groups->models[g], X, ids + p0, count, found + p0, values + p0,
-                 values + pairs + p0);
+                 values + pairs + p0, NULL);
         *distances += count * (group_start[g + 1] - group_start[g]);
     }
     for (ptrdiff_t r = 0; r < open->n; r++) {
@@ -307,7 +295,7 @@ FK_B_TARGET static int FK_B(bounded_rows)(
         goto done;
     }
     double *min2 = min1 + t;
-    ptrdiff_t changed = 0, distances = 0;
+    ptrdiff_t changed = 0, distances = 0, tightened = 0, settled = 0;
 
     for (ptrdiff_t i = start; i < end; i++) {
         if ((i - start) % 256 == 0 && fk_interrupt_pending()) break;  /* Ctrl-C */
@@ -319,7 +307,7 @@ FK_B_TARGET static int FK_B(bounded_rows)(
 #define FK_B_MARGIN(u) (kappa2 * (far + ((u) + 2.0 * spread) * ((u) + 2.0 * spread)))
         const int32_t a = labels[i];
         if (dense && a < 0) {  /* no label yet (the first pass): every center */
-            fk_open_rows_add(&hard, i - start, -1.0, FK_B(sq_dist_mean)(x, mean, d));
+            fk_open_rows_add(&hard, i - start, -1.0, 0.0);  /* off: from the search */
             continue;
         }
         double u, dist_a;
@@ -344,20 +332,26 @@ FK_B_TARGET static int FK_B(bounded_rows)(
                 upper[i] = u;
                 continue;
             }
-            /* tighten u to the distance itself, and try again */
-            dist_a = (double)FK_B(row_sq_dist)(x, centers + a * d, d);
-            distances++;
-            u = fk_up(dist_a, gamma);
-            beyond = lowest;
-            if (half_gap) beyond = fk_max(beyond, fk_sub_down(2.0 * half_gap[a], u));
-            if (fk_certain(beyond, u, FK_B_MARGIN(u))) {
-                upper[i] = u;
-                continue;
+            /* tighten u to the distance itself, and try again; or leave the
+             * row unread for the search (see fk_bounds.tighten) */
+            if (dense && !b->tighten && i % FK_B_TIGHTEN_SAMPLE != 0) {
+                dist_a = -1.0;
+            } else {
+                dist_a = (double)FK_B(row_sq_dist)(x, centers + a * d, d);
+                distances++;
+                tightened++;
+                u = fk_up(dist_a, gamma);
+                beyond = lowest;
+                if (half_gap) beyond = fk_max(beyond, fk_sub_down(2.0 * half_gap[a], u));
+                if (fk_certain(beyond, u, FK_B_MARGIN(u))) {
+                    upper[i] = u;
+                    settled++;
+                    continue;
+                }
             }
         }
         const double margin = FK_B_MARGIN(u);
         if (dense) {
-            const double off = FK_B(sq_dist_mean)(x, mean, d);
             if (batched) {  /* its open groups and its label's, unless too many */
                 if (fk_batch_reserve(&batch, t) != 0) {
                     status = -1;
@@ -371,12 +365,14 @@ FK_B_TARGET static int FK_B(bounded_rows)(
                         centers_open += b->group_start[g + 1] - b->group_start[g];
                     }
                 if (centers_open * FK_B_BATCH_SHARE < b->k) {
-                    fk_open_rows_add(&batch.rows, i - start, dist_a, off);
+                    /* |x - m|^2 here: the group models' search does not take it */
+                    fk_open_rows_add(&batch.rows, i - start, dist_a,
+                                     fk_sq_dist_f64(x, mean, d));
                     batch.first[batch.rows.n] = batch.n_pairs += open;
                     continue;
                 }
             }
-            fk_open_rows_add(&hard, i - start, dist_a, off);
+            fk_open_rows_add(&hard, i - start, dist_a, 0.0);  /* off: from the search */
             continue;
         }
 
@@ -457,6 +453,8 @@ FK_B_TARGET static int FK_B(bounded_rows)(
     stats->changed = changed;
     stats->distances = distances;
     stats->grouped = batch.rows.n;
+    stats->tightened = tightened;
+    stats->settled = settled;
 done:
     free(min1);
     free(arg1);

@@ -245,12 +245,15 @@ void fk_assign_rows_f64(const fk_model *m, const double *X, ptrdiff_t start,
  * fk_assign_rows gives; min1, min2 OUT (count) the smallest and second
  * smallest of the values the dense kernel compares, |x - c|^2 - |x - m|^2
  * (m the mean of the centers), each within fk_bounds' E of the true value;
- * min2 is +inf when k is 1. The bounds' search of a row that needs every
+ * min2 is +inf when k is 1; off OUT (count, or NULL) |x - m|^2, the
+ * squares summed in float64. The bounds' search of a row that needs every
  * center (bounds.c). m, ids IN. */
 void fk_nearest_two_rows_f32(const fk_model *m, const float *X, const int32_t *ids,
-                             ptrdiff_t count, int32_t *labels, float *min1, float *min2);
+                             ptrdiff_t count, int32_t *labels, float *min1, float *min2,
+                             double *off);
 void fk_nearest_two_rows_f64(const fk_model *m, const double *X, const int32_t *ids,
-                             ptrdiff_t count, int32_t *labels, double *min1, double *min2);
+                             ptrdiff_t count, int32_t *labels, double *min1, double *min2,
+                             double *off);
 
 /* One Lloyd pass over rows [start, end) of X IN (n, d), sample_weight IN
  * (n). When `assign`: label each row with its nearest center (labels INOUT
@@ -500,12 +503,19 @@ typedef struct {                 /* every pointer IN, owned by the caller */
     double gamma;                /* relative error of the distances computed here */
     const fk_model *model;       /* Lloyd's nearest-center kernel, for near-ties */
     const fk_group_models *groups;  /* its part for each group, or NULL */
+    /* With the dense search: whether a row whose bounds fail is first given
+     * its label's distance, which may settle it (tightening), or goes to the
+     * search at once, unread. Every 16th row (bounds.c) is tightened
+     * either way, so that the stats say whether tightening pays. */
+    int tighten;
 } fk_bounds;
 
 typedef struct {
     ptrdiff_t changed;    /* labels changed */
     ptrdiff_t distances;  /* point-center distances evaluated */
     ptrdiff_t grouped;    /* rows searched in their open groups only, together */
+    ptrdiff_t tightened;  /* rows whose bounds failed, given their label's distance */
+    ptrdiff_t settled;    /* ... of which that distance settled */
 } fk_bounds_stats;
 
 /* Update the bounds and labels of rows [start, end) for new centers.

@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200112L  /* posix_memalign */
 #include "fastkmeans.h"
 #include "dispatch.h"
+#include "float64_sums.h"
 #include "interrupt.h"
 
 #include <math.h>
@@ -277,15 +278,17 @@ void fk_assign_rows_f64(const fk_model *m, const double *X, ptrdiff_t start,
 }
 
 void fk_nearest_two_rows_f32(const fk_model *m, const float *X, const int32_t *ids,
-                             ptrdiff_t count, int32_t *labels, float *min1, float *min2)
+                             ptrdiff_t count, int32_t *labels, float *min1, float *min2,
+                             double *off)
 {
-    FK_DISPATCH(m->path, nearest_two_rows, f32, m, X, ids, count, labels, min1, min2)
+    FK_DISPATCH(m->path, nearest_two_rows, f32, m, X, ids, count, labels, min1, min2, off)
 }
 
 void fk_nearest_two_rows_f64(const fk_model *m, const double *X, const int32_t *ids,
-                             ptrdiff_t count, int32_t *labels, double *min1, double *min2)
+                             ptrdiff_t count, int32_t *labels, double *min1, double *min2,
+                             double *off)
 {
-    FK_DISPATCH(m->path, nearest_two_rows, f64, m, X, ids, count, labels, min1, min2)
+    FK_DISPATCH(m->path, nearest_two_rows, f64, m, X, ids, count, labels, min1, min2, off)
 }
 
 void fk_lloyd_rows_f32(const fk_model *m, const float *X, const double *sample_weight,

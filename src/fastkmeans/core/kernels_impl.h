@@ -305,10 +305,12 @@ FK_TARGET static inline int32_t FK_NAME(lane_two)(V dist, IV index, V second, FK
  * With min1 and min2 (the bounds' search) it also gives the two smallest
  * of those values; the label is the same either way (the same operations
  * on the best distance and index of every lane, the same smallest
- * (distance, index) across lanes). */
+ * (distance, index) across lanes). With `off`, |x - m|^2 in float64 too,
+ * taken once a tile has passed every panel: the rows are still in cache,
+ * so the bounds need not read them for it. */
 FK_TARGET FK_INLINE void FK_NAME(dense_pass)(
     const fk_model *m, const FK_T *X, const int32_t *ids, ptrdiff_t start, ptrdiff_t count,
-    int32_t *labels, FK_T *min1, FK_T *min2)
+    int32_t *labels, FK_T *min1, FK_T *min2, double *off)
 {
     const ptrdiff_t d = m->d;
     const FK_T *packed = (const FK_T *)m->packed;
@@ -356,6 +358,9 @@ FK_TARGET FK_INLINE void FK_NAME(dense_pass)(
         for (int t = 0; t < n_tiles; t++) {
             const ptrdiff_t i0 = p0 + t * FK_MR;
             const int n_rows = (int)(p1 - i0 < FK_MR ? p1 - i0 : FK_MR);
+            if (off)
+                for (int r = 0; r < n_rows; r++)
+                    off[i0 + r] = fk_sq_dist_f64(rows[t][r], (const FK_T *)m->mean, d);
             if (min2) {
                 for (int r = 0; r < n_rows; r++)
                     labels[i0 + r] = FK_NAME(lane_two)(best[t].dist[r], best[t].index[r],
@@ -377,18 +382,19 @@ FK_TARGET FK_INLINE void FK_NAME(dense_pass)(
 FK_TARGET static void FK_NAME(dense_nearest)(
     const fk_model *m, const FK_T *X, ptrdiff_t start, ptrdiff_t end, int32_t *labels)
 {
-    FK_NAME(dense_pass)(m, X, NULL, start, end - start, labels, NULL, NULL);
+    FK_NAME(dense_pass)(m, X, NULL, start, end - start, labels, NULL, NULL, NULL);
 }
 
 /* For rows ids[0 .. count) of X: labels OUT the nearest center, as
  * dense_nearest gives it, and min1, min2 OUT the smallest and second
  * smallest of the compared values bias - 2 x.c': |x - c|^2 - |x - m|^2 up
- * to the kernel's rounding error. The dense layout only (m->lowd is 0). */
+ * to the kernel's rounding error; off OUT (or NULL) |x - m|^2 in float64.
+ * The dense layout only (m->lowd is 0). */
 FK_TARGET static void FK_NAME(nearest_two_rows)(
     const fk_model *m, const FK_T *X, const int32_t *ids, ptrdiff_t count, int32_t *labels,
-    FK_T *min1, FK_T *min2)
+    FK_T *min1, FK_T *min2, double *off)
 {
-    FK_NAME(dense_pass)(m, X, ids, 0, count, labels, min1, min2);
+    FK_NAME(dense_pass)(m, X, ids, 0, count, labels, min1, min2, off);
 }
 
 /* ---------------------------------------------------------------------------
