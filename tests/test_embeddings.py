@@ -475,6 +475,10 @@ def test_embedding_benchmarks_run_and_find_lloyds_result(capsys):
     out = capsys.readouterr().out
     for algorithm in ("lloyd", "hamerly", "yinyang", "auto"):
         assert f"| {algorithm} |" in out
-    embeddings_compare.main(small + ["--threads", "1", "--iterations", "3"])
+    embeddings_compare.main(small + ["--threads", "1", "--iterations", "3", "--repeats", "2"])
     out = capsys.readouterr().out
     assert "spherical Lloyd at equal work" in out and "sampled training" in out
+    rows = [line for line in out.splitlines() if line.startswith("| 1 |")]
+    assert len(rows) == 4  # each section's row, twice
+    if embeddings_compare._faiss() is not None:  # ratios, and their median per section
+        assert out.count("1 thread(s): median ratio") == 2

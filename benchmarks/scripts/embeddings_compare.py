@@ -33,6 +33,10 @@ Usage (the issue's workloads; each is heavy: hundreds of GFLOP per iteration)::
         --n-features 384 --n-clusters 1024 --threads 1,2 --iterations 20
     python benchmarks/scripts/embeddings_compare.py --n-samples 200000 \\
         --n-features 768 --n-clusters 256 --threads 1,2 --iterations 20
+
+``--repeats N`` runs each row N times in a row and prints the median ratio
+of each thread count: on a shared machine one run's ratio moves by about
++-0.08.
 """
 import argparse
 import time
@@ -145,6 +149,14 @@ def sampled(X, init, iterations, n_threads, faiss, algorithm):
     return row
 
 
+def _print_medians(ratios):
+    """The median ratio of each thread count's runs, where there were several."""
+    for n_threads, values in ratios.items():
+        if len(values) > 1:
+            print(f"\n{n_threads} thread(s): median ratio {np.median(values):.2f} of "
+                  f"{len(values)} runs ({min(values):.2f}-{max(values):.2f})")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n-samples", type=int, default=100_000)
@@ -158,6 +170,9 @@ def main(argv=None):
     parser.add_argument("--algorithm", default="auto",
                         help="fastkmeans' algorithm (all give Lloyd's result)")
     parser.add_argument("--skip-sampled", action="store_true")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="runs of each row, one after another (this shared machine moves "
+                             "a single ratio by +-0.08): each printed, then their median")
     args = parser.parse_args(argv)
     faiss = _faiss()
     n_topics = args.topics or 4 * args.n_clusters
@@ -172,7 +187,9 @@ def main(argv=None):
     print("| threads | fastkmeans s/iter | faiss s/iter | ratio | iterations "
           "| fastkmeans fit s | faiss train s | inertia rel. diff |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for n_threads in (int(t) for t in args.threads.split(",")):
+    threads = [int(t) for t in args.threads.split(",")]
+    ratios = {}
+    for n_threads in [t for t in threads for _ in range(args.repeats)]:
         if faiss is not None:
             faiss.omp_set_num_threads(n_threads)
         row = equal_work(X, init, args.iterations, n_threads, faiss, args.algorithm)
@@ -180,11 +197,13 @@ def main(argv=None):
             print(f"| {n_threads} | {row['ours_iter']:.3f} | | | {row['n_iter']} "
                   f"| {row['ours_fit']:.2f} | | |")
             continue
+        ratios.setdefault(n_threads, []).append(row["ours_iter"] / row["faiss_iter"])
         diff = (row["ours_inertia"] - row["faiss_inertia"]) / row["faiss_inertia"]
         print(f"| {n_threads} | {row['ours_iter']:.3f} | {row['faiss_iter']:.3f} "
               f"| {row['ours_iter'] / row['faiss_iter']:.2f} "
               f"| {row['n_iter']} / {row['faiss_n_iter']} | {row['ours_fit']:.2f} "
               f"| {row['faiss_fit']:.2f} | {diff:+.1e} |", flush=True)
+    _print_medians(ratios)
     if args.skip_sampled:
         return
     print(f"\n### sampled training, 256 rows per center ({256 * args.n_clusters} rows), "
@@ -192,7 +211,8 @@ def main(argv=None):
     print("| threads | fastkmeans s | faiss train s | faiss train+label s | ratio "
           "| iterations | fastkmeans inertia | faiss inertia | rel. diff |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for n_threads in (int(t) for t in args.threads.split(",")):
+    ratios = {}
+    for n_threads in [t for t in threads for _ in range(args.repeats)]:
         if faiss is not None:
             faiss.omp_set_num_threads(n_threads)
         row = sampled(X, init, args.iterations, n_threads, faiss, args.algorithm)
@@ -200,12 +220,14 @@ def main(argv=None):
             print(f"| {n_threads} | {row['ours_seconds']:.2f} | | | | {row['n_iter']} | "
                   f"{row['ours_inertia']:.6g} | | |")
             continue
+        ratios.setdefault(n_threads, []).append(row["ours_seconds"] / row["faiss_seconds"])
         diff = (row["ours_inertia"] - row["faiss_inertia"]) / row["faiss_inertia"]
         print(f"| {n_threads} | {row['ours_seconds']:.2f} | {row['faiss_train']:.2f} "
               f"| {row['faiss_seconds']:.2f} | {row['ours_seconds'] / row['faiss_seconds']:.2f} "
               f"| {row['n_iter']} / {row['faiss_n_iter']} "
               f"| {row['ours_inertia']:.6g} | {row['faiss_inertia']:.6g} | {diff:+.2%} |",
               flush=True)
+    _print_medians(ratios)
 
 
 if __name__ == "__main__":
