@@ -187,9 +187,10 @@ def main(argv=None):
     print("| threads | fastkmeans s/iter | faiss s/iter | ratio | iterations "
           "| fastkmeans fit s | faiss train s | inertia rel. diff |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-    threads = [int(t) for t in args.threads.split(",")]
+    # each thread count's runs one after another
+    runs = [int(t) for t in args.threads.split(",") for _ in range(args.repeats)]
     ratios = {}
-    for n_threads in [t for t in threads for _ in range(args.repeats)]:
+    for n_threads in runs:
         if faiss is not None:
             faiss.omp_set_num_threads(n_threads)
         row = equal_work(X, init, args.iterations, n_threads, faiss, args.algorithm)
@@ -212,7 +213,7 @@ def main(argv=None):
           "| iterations | fastkmeans inertia | faiss inertia | rel. diff |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     ratios = {}
-    for n_threads in [t for t in threads for _ in range(args.repeats)]:
+    for n_threads in runs:
         if faiss is not None:
             faiss.omp_set_num_threads(n_threads)
         row = sampled(X, init, args.iterations, n_threads, faiss, args.algorithm)

@@ -408,8 +408,8 @@ cdef class BoundedStep(LloydStep):
     #: rows that Yinyang's dense search took in their open groups only, all passes
     cdef readonly Py_ssize_t rows_searched_in_groups
     #: rows whose bounds failed that were given their label's distance, all
-    #: passes, and those it settled (see TIGHTEN_COST)
-    cdef readonly Py_ssize_t rows_tightened, rows_settled_by_tightening
+    #: passes (see TIGHTEN_COST)
+    cdef readonly Py_ssize_t rows_tightened
     cdef bint would_prune, built
     cdef int lloyd_passes
     cdef object rows
@@ -713,7 +713,6 @@ cdef int _bounded_pass(BoundedStep step, const floating[:, ::1] X,
         tightened += step.stats[b].tightened
         settled += step.stats[b].settled
     step.rows_tightened += tightened
-    step.rows_settled_by_tightening += settled
     step.bounds.tighten = tightening_pays(tightened, settled, n_clusters)
     inertia[0] = _inertia_from_sums(step.ws.sums, step.ws.weights, &centers[0, 0], n_clusters,
                                     n_features, step.weighted_sq_norms, error)
